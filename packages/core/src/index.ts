@@ -1,0 +1,26 @@
+export { LIMITS } from "./limits.js";
+export { isSensitiveKey, REDACTED, redactText, redactValue } from "./redact.js";
+export { decideRecording, type RecordingReason } from "./recordingDecision.js";
+export { redactAndCut, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
+export type { Sampler } from "./sampler/Sampler.js";
+export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";
+export {
+  isoDateTime,
+  jsonObjectSchema,
+  toolTraceSchema,
+  traceIdSchema,
+  traceSchema,
+  traceStatusSchema,
+  userIdSchema,
+  type JsonObject,
+  type ToolTrace,
+  type ToolTraceInput,
+  type Trace,
+  type TraceInput,
+  type TraceStatus,
+} from "./schema.js";
+export { storedDocumentSize, storedSize, utf8Length } from "./storedSize.js";
+export { stringifyValue } from "./stringify.js";
+export { cutText, wellFormed } from "./text.js";
+export { isValidTraceId, randomTraceId } from "./traceId.js";
+export { formatPath, validateTrace, type TraceValidation } from "./validation.js";

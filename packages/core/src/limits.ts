@@ -1,0 +1,29 @@
+/**
+ * Size limits applied to every trace, on the client before sending and on the server before storing.
+ * The string limits are the reference design's; the rest keep any accepted trace under
+ * Firestore's 1 MiB document limit with a wide margin (stored documents stay <= 64 KiB).
+ */
+export const LIMITS = {
+  toolInputValueChars: 100,
+  toolOutputChars: 500,
+  finalOutputChars: 1000,
+  errorMessageChars: 200,
+  metadataStringChars: 500,
+  toolNameChars: 128,
+  skillChars: 128,
+  userIdChars: 128,
+  keyChars: 128,
+  toolInputKeys: 32,
+  maxToolTraces: 100,
+  /** Firestore bytes for all kept tool traces together. */
+  toolTracesBytes: 40 * 1024,
+  /** Firestore bytes for the metadata map. */
+  metadataBytes: 8 * 1024,
+  /** Maps and arrays nested deeper than this in metadata are rejected. */
+  metadataDepth: 8,
+  maxIterations: 1_000_000,
+  /** Durations above a year are not plausible timings. */
+  maxDurationMs: 366 * 24 * 3600 * 1000,
+  /** The whole stored document, asserted by tests and the size benchmark. */
+  storedDocumentBytes: 64 * 1024,
+} as const;

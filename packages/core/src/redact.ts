@@ -1,0 +1,108 @@
+export const REDACTED = "[REDACTED]";
+
+/** Key fragments, compared after lower-casing and dropping separators ("API-Key" -> "apikey"). */
+const SENSITIVE_KEY_FRAGMENTS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "apikey",
+  "accesskey",
+  "privatekey",
+  "authorization",
+  "cookie",
+  "credential",
+  "sessionid",
+  "signature",
+  "token",
+];
+const SENSITIVE_KEYS_EXACT = new Set(["pwd", "pass", "auth", "jwt", "otp", "pin", "ssn"]);
+/** Keys that contain a fragment above but name counts, not secrets ("max_tokens"). */
+const HARMLESS_KEY = /tokens|tokencount|tokenlimit|tokenusage|tokeniz/;
+
+export function isSensitiveKey(key: string): boolean {
+  const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (SENSITIVE_KEYS_EXACT.has(normalized)) return true;
+  if (HARMLESS_KEY.test(normalized)) return false;
+  return SENSITIVE_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment));
+}
+
+/**
+ * Secret-shaped text. Every pattern is linear (no nested quantifiers) so redacting megabytes
+ * stays fast. A pattern with a `keep` group leaves that group and redacts the rest of the match.
+ */
+const SECRET_PATTERNS: readonly RegExp[] = [
+  // PEM private keys; a key cut short (no END line) is redacted to the end of the text.
+  /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$)/g,
+  // JSON Web Tokens (header.payload.signature, header starting with '{"').
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  // HTTP Authorization schemes.
+  /(?<keep>\b(?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi,
+  // Credentials inside URLs: scheme://user:password@host.
+  /(?<keep>\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:)[^\s@/]{1,256}(?=@)/gi,
+  // key=value and "key": "value" pairs whose key names a secret.
+  /(?<keep>(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth|session[_-]?id|signature|credential)s?["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"'&,;]{4,}/gi,
+  // Cloud, AI and SaaS API keys.
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
+  /\bya29\.[0-9A-Za-z_-]{20,}/g, // Google OAuth access token
+  /\b1\/\/0[0-9A-Za-z_-]{30,}/g, // Google OAuth refresh token
+  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, // AWS access key id
+  /\bsk-(?:ant-|proj-|svcacct-|admin-|or-)?[A-Za-z0-9_-]{20,}/g, // OpenAI, Anthropic, OpenRouter
+  /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, // Stripe
+  /\bwhsec_[0-9A-Za-z+/=]{20,}/g, // webhook signing secrets
+  /\bgh[pousr]_[0-9A-Za-z]{36,}/g, // GitHub tokens
+  /\bgithub_pat_[0-9A-Za-z_]{22,}/g, // GitHub fine-grained tokens
+  /\bglpat-[0-9A-Za-z_-]{20,}/g, // GitLab
+  /\bxox[abposr]-[0-9A-Za-z-]{10,}/g, // Slack tokens
+  /https:\/\/hooks\.slack\.com\/services\/[0-9A-Za-z/_-]+/g, // Slack webhooks
+  /\bSG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}/g, // SendGrid
+  /\bSK[0-9a-f]{32}\b/g, // Twilio API key
+  /\bhf_[0-9A-Za-z]{30,}/g, // Hugging Face
+  /\bgsk_[0-9A-Za-z]{40,}/g, // Groq
+  /\bxai-[0-9A-Za-z]{40,}/g, // xAI
+  /\br8_[0-9A-Za-z]{30,}/g, // Replicate
+  /\bnpm_[0-9A-Za-z]{36}\b/g, // npm
+  /\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}\b/g, // Shopify
+  /\bdop_v1_[0-9a-f]{64}\b/g, // DigitalOcean
+  /\bkey-[0-9a-f]{32}\b/g, // Mailgun
+  /(?<keep>AccountKey=)[0-9A-Za-z+/=]{40,}/g, // Azure storage connection strings
+  /\bAC[0-9a-f]{32}:[0-9a-f]{32}\b/g, // Twilio sid:secret pairs
+];
+
+/** Replaces every secret-shaped substring of `text` with `[REDACTED]`. */
+export function redactText(text: string): string {
+  let result = text;
+  for (const pattern of SECRET_PATTERNS) {
+    pattern.lastIndex = 0;
+    if (!pattern.test(result)) continue;
+    pattern.lastIndex = 0;
+    result = result.replace(pattern, (...args: unknown[]) => {
+      const groups = args[args.length - 1] as { keep?: string } | undefined;
+      return (groups?.keep ?? "") + REDACTED;
+    });
+  }
+  return result;
+}
+
+/**
+ * Replaces values under sensitive keys, at any depth, with `[REDACTED]`, and redacts
+ * secret-shaped strings anywhere. Returns a new value; the input is not modified.
+ */
+export function redactValue(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (seen.has(value)) return "[Circular]";
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
+  if (!isPlainObject(value)) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] = isSensitiveKey(key) ? REDACTED : redactValue(item, seen);
+  }
+  return result;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}

@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { LIMITS } from "./limits.js";
+import { isValidTraceId } from "./traceId.js";
+
+/**
+ * The wire format of one agent run, as the tracer sends it to the `recordTrace` callable.
+ * This is the only definition of the shape: the tracer, the function, the CLI and the tests
+ * use it and the types inferred from it.
+ */
+
+const FIRST_FIRESTORE_INSTANT = Date.parse("0001-01-01T00:00:00Z");
+const LAST_FIRESTORE_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+
+/** ISO-8601 date-time with a zone, inside the range a Firestore Timestamp can hold. */
+export const isoDateTime = z
+  .iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with a zone, e.g. 2025-01-31T12:00:00Z" })
+  .refine((text) => {
+    const instant = Date.parse(text);
+    return instant >= FIRST_FIRESTORE_INSTANT && instant <= LAST_FIRESTORE_INSTANT;
+  }, "must be a real date between years 0001 and 9999");
+
+export const traceIdSchema = z
+  .string({ error: "must be a string of 32 hex digits (a W3C trace id)" })
+  .transform((text) => text.toLowerCase())
+  .refine(isValidTraceId, "must be 32 hex digits, not all zeros (a W3C trace id)");
+
+export const traceStatusSchema = z.enum(["success", "error", "timeout"], {
+  error: 'must be one of "success", "error", "timeout"',
+});
+
+export const userIdSchema = z.union(
+  [z.string().min(1).max(LIMITS.userIdChars), z.number().int().refine(Number.isSafeInteger)],
+  { error: `must be a string of 1-${LIMITS.userIdChars} characters or a safe integer` },
+);
+
+const RESERVED_KEY = /^__.*__$/;
+
+/**
+ * Checks what Firestore cannot store, so that it is rejected with the field named instead of
+ * failing in the write: nested arrays, empty and reserved (`__x__`) keys, over-deep nesting,
+ * non-finite numbers and values that are not JSON.
+ */
+function checkStorableJson(
+  value: unknown,
+  path: PropertyKey[],
+  depth: number,
+  context: z.RefinementCtx,
+  insideArray = false,
+): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) context.addIssue({ code: "custom", path, message: "must be a finite number" });
+    return;
+  }
+  if (typeof value !== "object") {
+    context.addIssue({ code: "custom", path, message: `must be JSON, not ${typeof value}` });
+    return;
+  }
+  if (depth > LIMITS.metadataDepth) {
+    context.addIssue({ code: "custom", path, message: `nests deeper than ${LIMITS.metadataDepth} levels` });
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (insideArray) {
+      context.addIssue({ code: "custom", path, message: "is an array inside an array, which Firestore cannot store" });
+      return;
+    }
+    value.forEach((item, index) => checkStorableJson(item, [...path, index], depth + 1, context, true));
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const keyIssue = checkKey(key);
+    if (keyIssue) context.addIssue({ code: "custom", path: [...path, key], message: keyIssue });
+    else checkStorableJson(item, [...path, key], depth + 1, context);
+  }
+}
+
+function checkKey(key: string): string | undefined {
+  if (key.length === 0) return "is an empty key, which Firestore cannot store";
+  if (RESERVED_KEY.test(key)) return "is a reserved key (__name__ form), which Firestore cannot store";
+  return undefined;
+}
+
+/** A JSON object Firestore can store as a map. */
+export const jsonObjectSchema = z
+  .record(z.string(), z.unknown(), { error: "must be a JSON object" })
+  .superRefine((value, context) => checkStorableJson(value, [], 1, context));
+
+/** A tool's input: its values are stringified when stored, so only the keys must be storable. */
+const toolInputSchema = z
+  .record(z.string(), z.unknown(), { error: "must be an object of named inputs" })
+  .superRefine((value, context) => {
+    for (const key of Object.keys(value)) {
+      const keyIssue = checkKey(key);
+      if (keyIssue) context.addIssue({ code: "custom", path: [key], message: keyIssue });
+    }
+  });
+
+export const toolTraceSchema = z.strictObject({
+  name: z.string().min(1),
+  input: toolInputSchema.default({}),
+  output: z.string().default(""),
+  duration_ms: z.number().int().min(0).max(LIMITS.maxDurationMs),
+  is_error: z.boolean().default(false),
+  timestamp: isoDateTime,
+});
+
+export const traceSchema = z
+  .strictObject({
+    trace_id: traceIdSchema,
+    user_id: userIdSchema.nullish(),
+    skill: z.string().nullish(),
+    started_at: isoDateTime,
+    ended_at: isoDateTime.nullish(),
+    iterations: z.number().int().min(0).max(LIMITS.maxIterations).default(0),
+    tool_traces: z.array(toolTraceSchema).default([]),
+    /** Tool calls a sender already dropped to keep the trace bounded. */
+    tool_traces_dropped: z.number().int().min(0).default(0),
+    final_output: z.string().default(""),
+    status: traceStatusSchema,
+    metadata: jsonObjectSchema.default({}),
+  })
+  .superRefine((trace, context) => {
+    if (trace.ended_at && Date.parse(trace.ended_at) < Date.parse(trace.started_at)) {
+      context.addIssue({ code: "custom", path: ["ended_at"], message: "must not be before started_at" });
+    }
+  });
+
+/** What a sender may pass (defaults still to apply). */
+export type TraceInput = z.input<typeof traceSchema>;
+/** A validated trace, defaults applied and trace id normalized. */
+export type Trace = z.output<typeof traceSchema>;
+export type ToolTrace = z.output<typeof toolTraceSchema>;
+export type ToolTraceInput = z.input<typeof toolTraceSchema>;
+export type TraceStatus = z.output<typeof traceStatusSchema>;
+export type JsonObject = Record<string, unknown>;
