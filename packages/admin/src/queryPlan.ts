@@ -1,0 +1,12 @@
+/**
+ * The shape of a Firestore query: which fields it filters by equality, which it bounds by range,
+ * and its ordering. Every query this project issues is built from a plan, so that a test can
+ * enumerate the plans and prove each is served by a declared or automatic index.
+ */
+export interface QueryPlan {
+  collection: string;
+  equalities: string[];
+  /** Range filters; Firestore serves them from the index of the first ordering field. */
+  ranges: string[];
+  orderBy: { field: string; direction: "asc" | "desc" }[];
+}

@@ -1,0 +1,88 @@
+import { Timestamp } from "firebase-admin/firestore";
+import type { SanitizedToolTrace, SanitizedTrace } from "@agent-traces/core";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A tool call as stored: its timestamp is a Firestore Timestamp. */
+export type ToolTraceDocument = Omit<SanitizedToolTrace, "timestamp"> & { timestamp: Timestamp };
+
+/**
+ * A trace as stored in `execution_traces/{trace_id}`: the sanitized wire trace with its instants as
+ * Timestamps (`expire_at` drives the TTL policy), plus what only the server knows.
+ */
+export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "tool_traces"> & {
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  tool_traces: ToolTraceDocument[];
+  duration_ms: number | null;
+  tool_error_count: number;
+  /** The uid of the signed-in caller that sent the trace, whatever the payload says. */
+  recorded_by: string;
+  received_at: Timestamp;
+  expire_at: Timestamp;
+  /** The success sample rate in force when the trace was kept; 1 / rate weights it in estimates. */
+  sample_rate: number;
+  schema_version: 1;
+};
+
+/** A stored trace as the queries return it: instants back as ISO-8601 strings. */
+export type StoredTrace = SanitizedTrace & {
+  duration_ms: number | null;
+  tool_error_count: number;
+  recorded_by: string;
+  received_at: string;
+  expire_at: string;
+  sample_rate: number;
+};
+
+export interface StorageContext {
+  recordedBy: string;
+  receivedAt: Date;
+  ttlDays: number;
+  sampleRate: number;
+}
+
+export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
+  const startedAt = timestampOf(trace.started_at);
+  const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
+  return {
+    ...trace,
+    user_id: trace.user_id ?? context.recordedBy,
+    skill: trace.skill ?? null,
+    started_at: startedAt,
+    ended_at: endedAt,
+    duration_ms: endedAt ? endedAt.toMillis() - startedAt.toMillis() : null,
+    tool_traces: trace.tool_traces.map((tool) => ({ ...tool, timestamp: timestampOf(tool.timestamp) })),
+    tool_error_count: trace.tool_traces.filter((tool) => tool.is_error).length,
+    recorded_by: context.recordedBy,
+    received_at: Timestamp.fromDate(context.receivedAt),
+    expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
+    sample_rate: context.sampleRate,
+    schema_version: 1,
+  };
+}
+
+export function fromTraceDocument(document: TraceDocument): StoredTrace {
+  const { schema_version: _version, ...fields } = document;
+  return {
+    ...fields,
+    started_at: isoOf(document.started_at),
+    ended_at: document.ended_at ? isoOf(document.ended_at) : null,
+    tool_traces: document.tool_traces.map((tool) => ({ ...tool, timestamp: isoOf(tool.timestamp) })),
+    received_at: isoOf(document.received_at),
+    expire_at: isoOf(document.expire_at),
+  };
+}
+
+/** Keeps the sub-millisecond digits an ISO string may carry (Timestamps hold nanoseconds). */
+export function timestampOf(iso: string): Timestamp {
+  const millis = Date.parse(iso);
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? "";
+  const nanosBeyondMillis = Number((fraction.slice(3, 9) || "0").padEnd(6, "0"));
+  const seconds = Math.floor(millis / 1000);
+  return new Timestamp(seconds, (millis - seconds * 1000) * 1_000_000 + nanosBeyondMillis);
+}
+
+function isoOf(timestamp: Timestamp): string {
+  return timestamp.toDate().toISOString();
+}

@@ -1,0 +1,72 @@
+/**
+ * The local stack's launcher, behind `npm start`, `npm test` and `npm run emulators:exec`:
+ *   tsx scripts/stack.ts start            stack up, demo agent, runs until Ctrl-C
+ *   tsx scripts/stack.ts exec -- <cmd>    stack up, runs <cmd> with the emulator variables, tears down
+ */
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startStack, type RunningStack } from "./stack/stack.js";
+import { printEndpoints } from "./stack/printEndpoints.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [mode, ...rest] = process.argv.slice(2);
+
+async function main(): Promise<number> {
+  if (mode !== "start" && mode !== "exec") {
+    console.error("usage: tsx scripts/stack.ts start | exec -- <command...>");
+    return 2;
+  }
+  const command = rest[0] === "--" ? rest.slice(1) : rest;
+  if (mode === "exec" && command.length === 0) {
+    console.error('usage: npm run emulators:exec -- "<command>"');
+    return 2;
+  }
+
+  console.log("Starting the local Firebase stack (demo-agent-traces)…");
+  let stack: RunningStack | undefined;
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => (stopping ??= stack ? stack.stop() : Promise.resolve());
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      console.log(`\n${signal}: stopping the emulators…`);
+      void shutdown().then(() => process.exit(130));
+    });
+  }
+
+  stack = await startStack(root, { echo: mode === "start" });
+  printEndpoints(stack);
+  try {
+    if (mode === "exec") return await runCommand(command, stack.env);
+    const { runDemo } = await import("./demo/runDemo.js");
+    await runDemo(stack.env);
+    console.log("\nThe stack keeps running; press Ctrl-C to stop it.");
+    await new Promise<never>(() => undefined);
+    return 0;
+  } finally {
+    await shutdown();
+  }
+}
+
+function runCommand(command: string[], env: Record<string, string>): Promise<number> {
+  // A single argument is a shell command line ("npm test -- --grep x"), several are an argv.
+  const child =
+    command.length === 1
+      ? spawn(command[0]!, { shell: true, stdio: "inherit", env: { ...process.env, ...env } })
+      : spawn(command[0]!, command.slice(1), { stdio: "inherit", env: { ...process.env, ...env } });
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.once("error", (error) => {
+      console.error(`Could not run ${command.join(" ")}: ${error.message}`);
+      resolve(127);
+    });
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

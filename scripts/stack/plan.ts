@@ -1,0 +1,61 @@
+import { FIREBASE_TOOLS_MIN_JAVA, firebaseToolsHasCached, googleFirestoreEmulatorJar, googlePubSubEmulatorBinary, javaMajorVersion } from "./toolchain.js";
+
+export type FirestoreSource =
+  | { kind: "firebase-tools" }
+  | { kind: "google-jar"; jar: string };
+
+export interface StackPlan {
+  firestore: FirestoreSource;
+  /** Emulators firebase-tools starts (`--only`). */
+  firebaseEmulators: string[];
+  /** Set when firebase-tools should run Google's installed Pub/Sub emulator instead of downloading one. */
+  pubsubBinary?: string;
+  notes: string[];
+}
+
+/**
+ * Chooses how to run the stack on this machine: firebase-tools' own Firestore emulator where Java 21+
+ * is there, otherwise Google's installed Firestore emulator started beside firebase-tools.
+ * Throws with what to install when neither can run.
+ */
+export function planStack(): StackPlan {
+  const java = javaMajorVersion();
+  const jar = googleFirestoreEmulatorJar();
+  const pubsubBinary = googlePubSubEmulatorBinary();
+  const notes: string[] = [];
+  if (java === undefined) throw new Error(missingJavaMessage());
+
+  let firestore: FirestoreSource;
+  if (java >= FIREBASE_TOOLS_MIN_JAVA) {
+    firestore = { kind: "firebase-tools" };
+  } else if (jar) {
+    firestore = { kind: "google-jar", jar };
+    notes.push(`Java ${java} < ${FIREBASE_TOOLS_MIN_JAVA}: Firestore runs on Google's emulator (${jar}) beside firebase-tools.`);
+  } else {
+    throw new Error(oldJavaMessage(java));
+  }
+
+  const emulators = ["auth", "functions"];
+  if (firestore.kind === "firebase-tools") emulators.push("firestore");
+  if (pubsubBinary || java >= FIREBASE_TOOLS_MIN_JAVA || firebaseToolsHasCached("pubsub-emulator")) emulators.push("pubsub");
+  else notes.push("No Pub/Sub emulator: scheduled functions can still be fired through the functions emulator's trigger endpoint.");
+  return { firestore, firebaseEmulators: emulators, pubsubBinary, notes };
+}
+
+function missingJavaMessage(): string {
+  return [
+    "The Firestore emulator needs Java, and `java` is not on PATH.",
+    `Install a JDK ${FIREBASE_TOOLS_MIN_JAVA} or newer (e.g. \`sudo apt-get install openjdk-21-jre-headless\`, or Temurin 21 from adoptium.net),`,
+    "or Java 11+ together with Google's emulator (`sudo apt-get install google-cloud-cli-firestore-emulator`, or `gcloud components install cloud-firestore-emulator`).",
+  ].join("\n");
+}
+
+function oldJavaMessage(java: number): string {
+  return [
+    `Java ${java} is installed, but firebase-tools only starts its Firestore emulator on Java ${FIREBASE_TOOLS_MIN_JAVA} or newer,`,
+    "and Google's Firestore emulator is not installed either. Do one of:",
+    `  - install a JDK ${FIREBASE_TOOLS_MIN_JAVA}+ (e.g. Temurin 21 from adoptium.net) and run again, or`,
+    "  - install Google's emulator: `sudo apt-get install google-cloud-cli-firestore-emulator`",
+    "    (or `gcloud components install cloud-firestore-emulator`); set FIRESTORE_EMULATOR_JAR if it lives elsewhere.",
+  ].join("\n");
+}

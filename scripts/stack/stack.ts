@@ -1,0 +1,124 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { hostPort, readEmulatorPorts, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
+import { planStack, type StackPlan } from "./plan.js";
+import { isPortOpen, startGroup, stopGroup, waitUntil, type ManagedProcess } from "./processes.js";
+
+export const PROJECT_ID = "demo-agent-traces";
+const READY_TIMEOUT_MS = 180_000;
+
+export interface RunningStack {
+  plan: StackPlan;
+  ports: Record<EmulatorName, Endpoint>;
+  /** The variables a client of the stack needs (exported to `exec` commands). */
+  env: Record<string, string>;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Firestore (inside or beside firebase-tools, see plan.ts), Auth, Functions and Pub/Sub for
+ * the demo project, with firestore.rules loaded, and resolves once every emulator answers.
+ */
+export async function startStack(root: string, options: { echo: boolean }): Promise<RunningStack> {
+  const plan = planStack();
+  const ports = readEmulatorPorts(join(root, "firebase.json"));
+  await assertPortsFree(ports, plan);
+
+  const logDir = join(root, ".emulators");
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, "stack.log");
+  const log = createWriteStream(logFile);
+  const output = (prefix: string) => (text: string) => {
+    log.write(text);
+    if (options.echo) process.stdout.write(text.replace(/^(?=.)/gm, prefix));
+  };
+
+  const clientEnv: Record<string, string> = {
+    GCLOUD_PROJECT: PROJECT_ID,
+    GOOGLE_CLOUD_PROJECT: PROJECT_ID,
+    FIRESTORE_EMULATOR_HOST: hostPort(ports.firestore),
+    FIREBASE_AUTH_EMULATOR_HOST: hostPort(ports.auth),
+    FUNCTIONS_EMULATOR_ORIGIN: `http://${hostPort(ports.functions)}`,
+    FIREBASE_EMULATOR_HUB: hostPort(ports.hub),
+    ...(plan.firebaseEmulators.includes("pubsub") ? { PUBSUB_EMULATOR_HOST: hostPort(ports.pubsub) } : {}),
+  };
+
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    // firebase-tools first (it may still write to Firestore), then the Firestore JVM.
+    for (const managed of [...processes].reverse()) await stopGroup(managed, "SIGINT", 15_000);
+    log.end();
+  };
+
+  try {
+    if (plan.firestore.kind === "google-jar") {
+      const firestore = startGroup(
+        "Firestore emulator",
+        "java",
+        [
+          "-Duser.language=en",
+          "-cp",
+          plan.firestore.jar,
+          "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
+          "start",
+          `--host=${ports.firestore.host}`,
+          `--port=${ports.firestore.port}`,
+          `--rules=${join(root, "firestore.rules")}`,
+          `--project_id=${PROJECT_ID}`,
+        ],
+        { cwd: root, onOutput: output("[firestore] ") },
+      );
+      processes.push(firestore);
+      await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firestore, READY_TIMEOUT_MS);
+    }
+
+    let firebaseReady = false;
+    const firebaseOutput = output("[firebase] ");
+    const firebase = startGroup(
+      "firebase-tools",
+      join(root, "node_modules/.bin/firebase"),
+      ["emulators:start", "--only", plan.firebaseEmulators.join(","), "--project", PROJECT_ID],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...(plan.firestore.kind === "google-jar" ? { FIRESTORE_EMULATOR_HOST: hostPort(ports.firestore) } : {}),
+          ...(plan.pubsubBinary ? { PUBSUB_EMULATOR_BINARY_PATH: plan.pubsubBinary } : {}),
+        },
+        onOutput: (text) => {
+          if (text.includes("All emulators ready")) firebaseReady = true;
+          firebaseOutput(text);
+        },
+      },
+    );
+    processes.push(firebase);
+    await waitUntil("all emulators are ready", () => firebaseReady, firebase, READY_TIMEOUT_MS);
+    if (plan.firestore.kind === "firebase-tools") {
+      await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firebase, READY_TIMEOUT_MS);
+    }
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n(see ${logFile})`);
+  }
+  return { plan, ports, env: clientEnv, logFile, stop };
+}
+
+async function assertPortsFree(ports: Record<EmulatorName, Endpoint>, plan: StackPlan): Promise<void> {
+  const used: EmulatorName[] = ["hub", "logging", "auth", "functions", "firestore", "eventarc", "tasks"];
+  if (plan.firebaseEmulators.includes("pubsub")) used.push("pubsub");
+  for (const name of used) {
+    if (await isPortOpen(ports[name].host, ports[name].port)) {
+      throw new Error(`Port ${hostPort(ports[name])} (${name} emulator, pinned in firebase.json) is already in use: is another stack running?`);
+    }
+  }
+}
+
+async function firestoreAnswers({ host, port }: Endpoint): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${host}:${port}/`);
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

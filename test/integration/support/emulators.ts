@@ -1,0 +1,63 @@
+import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInAnonymously, signOut, type Auth } from "firebase/auth";
+import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from "firebase/functions";
+import { getApps as getAdminApps, initializeApp as initializeAdminApp } from "firebase-admin/app";
+import { getFirestore, type Firestore } from "firebase-admin/firestore";
+
+export const projectId = process.env.GCLOUD_PROJECT ?? "demo-agent-traces";
+
+export function functionsOrigin(): URL {
+  return new URL(process.env.FUNCTIONS_EMULATOR_ORIGIN!);
+}
+
+let adminDb: Firestore | undefined;
+
+/** firebase-admin's Firestore, pointed at the emulator by FIRESTORE_EMULATOR_HOST. */
+export function adminFirestore(): Firestore {
+  if (!adminDb) {
+    const app = getAdminApps().find((candidate) => candidate.name === "integration-tests") ?? initializeAdminApp({ projectId }, "integration-tests");
+    adminDb = getFirestore(app);
+  }
+  return adminDb;
+}
+
+/** Deletes every document in the emulator's database. */
+export async function clearFirestore(): Promise<void> {
+  const response = await fetch(`http://${process.env.FIRESTORE_EMULATOR_HOST}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: "DELETE" });
+  if (!response.ok) throw new Error(`clearing Firestore failed: ${response.status} ${await response.text()}`);
+}
+
+export interface ClientSession {
+  app: FirebaseApp;
+  auth: Auth;
+  functions: Functions;
+  uid: string | undefined;
+  callRecordTrace(payload: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+let clientCount = 0;
+
+/** A real Firebase JS SDK client on the emulators, signed in anonymously unless told otherwise. */
+export async function clientSession(options: { signedIn?: boolean } = {}): Promise<ClientSession> {
+  const app = initializeApp({ projectId, apiKey: "fake-api-key" }, `client-${++clientCount}`);
+  const auth = getAuth(app);
+  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
+  const functions = getFunctions(app);
+  const origin = functionsOrigin();
+  connectFunctionsEmulator(functions, origin.hostname, Number(origin.port));
+  let uid: string | undefined;
+  if (options.signedIn !== false) uid = (await signInAnonymously(auth)).user.uid;
+  const callable = httpsCallable(functions, "recordTrace");
+  return {
+    app,
+    auth,
+    functions,
+    uid,
+    callRecordTrace: async (payload) => (await callable(payload)).data,
+    close: async () => {
+      await signOut(auth).catch(() => undefined);
+      await deleteApp(app);
+    },
+  };
+}
