@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startStack, type RunningStack } from "./stack/stack.js";
+import { localStack } from "./stack/stack.js";
 import { printEndpoints } from "./stack/printEndpoints.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,9 +24,9 @@ async function main(): Promise<number> {
   }
 
   console.log("Starting the local Firebase stack (demo-agent-traces)…");
-  let stack: RunningStack | undefined;
+  const stack = localStack(root, { echo: mode === "start" });
   let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= stack ? stack.stop() : Promise.resolve());
+  const shutdown = () => (stopping ??= stack.stop());
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       console.log(`\n${signal}: stopping the emulators…`);
@@ -34,12 +34,12 @@ async function main(): Promise<number> {
     });
   }
 
-  stack = await startStack(root, { echo: mode === "start" });
-  printEndpoints(stack);
   try {
-    if (mode === "exec") return await runCommand(command, stack.env);
+    const running = await stack.start();
+    printEndpoints(running);
+    if (mode === "exec") return await runCommand(command, running.env);
     const { runDemo } = await import("./demo/runDemo.js");
-    await runDemo(stack.env);
+    await runDemo(running.env);
     console.log("\nThe stack keeps running; press Ctrl-C to stop it.");
     await new Promise<never>(() => undefined);
     return 0;

@@ -1,4 +1,5 @@
 import { logger } from "firebase-functions";
+import type { TraceErrorReport } from "@agent-traces/admin";
 
 /** Every log event the functions write, named in one place so they can be found in Cloud Logging. */
 export const logs = {
@@ -16,5 +17,28 @@ export const logs = {
   },
   traceWriteFailed(traceId: string, error: unknown): void {
     logger.error("trace_write_failed", { trace_id: traceId, error: String(error) });
+  },
+  /** One structured entry per report: WARNING at or above the threshold, so alerts can key on it. */
+  errorReport(report: TraceErrorReport, overThreshold: boolean): void {
+    const entry = {
+      window_start: report.window_start,
+      window_end: report.window_end,
+      failures: report.failures,
+      errors: report.errors,
+      timeouts: report.timeouts,
+      users_affected: report.users_affected,
+      estimated_error_rate: report.estimated_error_rate,
+      change_failures: report.change.failures,
+      top_error: report.top_errors[0]?.message,
+      truncated: report.truncated,
+    };
+    if (overThreshold) logger.warn("trace_error_report", entry);
+    else logger.info("trace_error_report", entry);
+  },
+  reportWebhookSent(windowStart: string): void {
+    logger.info("trace_error_report_webhook_sent", { window_start: windowStart });
+  },
+  reportWebhookFailed(windowStart: string, error: unknown): void {
+    logger.error("trace_error_report_webhook_failed", { window_start: windowStart, error: String(error) });
   },
 };

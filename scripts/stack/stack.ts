@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostPort, readEmulatorPorts, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
 import { planStack, type StackPlan } from "./plan.js";
@@ -13,15 +13,42 @@ export interface RunningStack {
   /** The variables a client of the stack needs (exported to `exec` commands). */
   env: Record<string, string>;
   logFile: string;
+}
+
+export interface LocalStack {
+  /**
+   * Starts Firestore (inside or beside firebase-tools, see plan.ts), Auth, Functions and Pub/Sub
+   * for the demo project, with firestore.rules loaded, and resolves once every emulator answers.
+   */
+  start(): Promise<RunningStack>;
+  /** Stops whatever has started so far; safe to call at any time, also during start(). */
   stop(): Promise<void>;
 }
 
-/**
- * Starts Firestore (inside or beside firebase-tools, see plan.ts), Auth, Functions and Pub/Sub for
- * the demo project, with firestore.rules loaded, and resolves once every emulator answers.
- */
-export async function startStack(root: string, options: { echo: boolean }): Promise<RunningStack> {
+export function localStack(root: string, options: { echo: boolean }): LocalStack {
+  const processes: ManagedProcess[] = [];
+  let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    // firebase-tools first (it may still write to Firestore), then the Firestore JVM.
+    for (const managed of [...processes].reverse()) await stopGroup(managed, "SIGINT", 15_000);
+  };
+  const track = (managed: ManagedProcess) => {
+    processes.push(managed);
+    if (stopped) void stopGroup(managed, "SIGKILL", 0);
+    return managed;
+  };
+  return { start: () => startStack(root, options, track, stop), stop };
+}
+
+async function startStack(
+  root: string,
+  options: { echo: boolean },
+  track: (managed: ManagedProcess) => ManagedProcess,
+  stop: () => Promise<void>,
+): Promise<RunningStack> {
   const plan = planStack();
+  ensureLocalSecrets(root);
   const ports = readEmulatorPorts(join(root, "firebase.json"));
   await assertPortsFree(ports, plan);
 
@@ -44,16 +71,9 @@ export async function startStack(root: string, options: { echo: boolean }): Prom
     ...(plan.firebaseEmulators.includes("pubsub") ? { PUBSUB_EMULATOR_HOST: hostPort(ports.pubsub) } : {}),
   };
 
-  const processes: ManagedProcess[] = [];
-  const stop = async () => {
-    // firebase-tools first (it may still write to Firestore), then the Firestore JVM.
-    for (const managed of [...processes].reverse()) await stopGroup(managed, "SIGINT", 15_000);
-    log.end();
-  };
-
   try {
     if (plan.firestore.kind === "google-jar") {
-      const firestore = startGroup(
+      const firestore = track(startGroup(
         "Firestore emulator",
         "java",
         [
@@ -68,14 +88,13 @@ export async function startStack(root: string, options: { echo: boolean }): Prom
           `--project_id=${PROJECT_ID}`,
         ],
         { cwd: root, onOutput: output("[firestore] ") },
-      );
-      processes.push(firestore);
+      ));
       await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firestore, READY_TIMEOUT_MS);
     }
 
     let firebaseReady = false;
     const firebaseOutput = output("[firebase] ");
-    const firebase = startGroup(
+    const firebase = track(startGroup(
       "firebase-tools",
       join(root, "node_modules/.bin/firebase"),
       ["emulators:start", "--only", plan.firebaseEmulators.join(","), "--project", PROJECT_ID],
@@ -91,17 +110,25 @@ export async function startStack(root: string, options: { echo: boolean }): Prom
           firebaseOutput(text);
         },
       },
-    );
-    processes.push(firebase);
+    ));
     await waitUntil("all emulators are ready", () => firebaseReady, firebase, READY_TIMEOUT_MS);
     if (plan.firestore.kind === "firebase-tools") {
       await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firebase, READY_TIMEOUT_MS);
     }
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n(see ${logFile})`);
+    throw new Error(`${(error as Error).message}\n(see ${logFile})`, { cause: error });
   }
-  return { plan, ports, env: clientEnv, logFile, stop };
+  return { plan, ports, env: clientEnv, logFile };
+}
+
+/**
+ * The functions emulator reads secrets from functions/.secret.local (never committed); without it,
+ * it tries Google Cloud Secret Manager and warns. The demo posts its report to no webhook.
+ */
+function ensureLocalSecrets(root: string): void {
+  const path = join(root, "functions/.secret.local");
+  if (!existsSync(path)) writeFileSync(path, "# Secrets for the emulators only (not committed).\nREPORT_WEBHOOK_URL=none\n");
 }
 
 async function assertPortsFree(ports: Record<EmulatorName, Endpoint>, plan: StackPlan): Promise<void> {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Timestamp } from "firebase-admin/firestore";
 import { FirebaseError } from "firebase/app";
-import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
 import { LIMITS, randomTraceId, REDACTED, storedDocumentSize } from "@agent-traces/core";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
@@ -13,7 +13,7 @@ const DEMO_SAMPLE_RATE = 0.1;
 const DAY_MS = 86_400_000;
 
 function otelSamples(traceId: string): boolean {
-  const decision = new OtelSampler(DEMO_SAMPLE_RATE).shouldSample(ROOT_CONTEXT, traceId, "run", SpanKind.INTERNAL, {}, []);
+  const decision = new OtelSampler(DEMO_SAMPLE_RATE).shouldSample(ROOT_CONTEXT, traceId);
   return decision.decision === SamplingDecision.RECORD_AND_SAMPLED;
 }
 

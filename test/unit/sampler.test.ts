@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
-import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { decideRecording, randomTraceId, TraceIdRatioBasedSampler } from "@agent-traces/core";
 
 describe("TraceIdRatioBasedSampler", () => {
@@ -12,7 +12,7 @@ describe("TraceIdRatioBasedSampler", () => {
       const otel = new OtelSampler(ratio);
       let kept = 0;
       for (const id of ids) {
-        const expected = otel.shouldSample(ROOT_CONTEXT, id, "run", SpanKind.INTERNAL, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED;
+        const expected = otel.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
         assert.equal(ours.shouldSample(id), expected, `trace id ${id}`);
         if (expected) kept++;
       }
@@ -26,7 +26,7 @@ describe("TraceIdRatioBasedSampler", () => {
       const ours = new TraceIdRatioBasedSampler(ratio);
       const otel = new OtelSampler(ratio);
       for (const id of [...edgeIds, ...ids.slice(0, 500)]) {
-        const expected = otel.shouldSample(ROOT_CONTEXT, id, "run", SpanKind.INTERNAL, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED;
+        const expected = otel.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
         assert.equal(ours.shouldSample(id), expected, `ratio ${ratio}, id ${id}`);
       }
     }

@@ -18,32 +18,42 @@ const SENSITIVE_KEY_FRAGMENTS = [
 ];
 const SENSITIVE_KEYS_EXACT = new Set(["pwd", "pass", "auth", "jwt", "otp", "pin", "ssn"]);
 /** Keys that contain a fragment above but name counts, not secrets ("max_tokens"). */
-const HARMLESS_KEY = /tokens|tokencount|tokenlimit|tokenusage|tokeniz/;
+const HARMLESS_KEY = /tokens|tokencount|tokenlimit|tokenusage|tokenbudget|tokeniz/;
+/** ...unless they also name a kind of credential ("access_tokens", "api_tokens"). */
+const CREDENTIAL_QUALIFIER = /access|refresh|auth|bearer|api|session|csrf|xsrf|secret/;
 
 export function isSensitiveKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (SENSITIVE_KEYS_EXACT.has(normalized)) return true;
-  if (HARMLESS_KEY.test(normalized)) return false;
+  if (HARMLESS_KEY.test(normalized) && !CREDENTIAL_QUALIFIER.test(normalized)) return false;
   return SENSITIVE_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment));
 }
 
 /**
  * Secret-shaped text. Every pattern is linear (no nested quantifiers) so redacting megabytes
  * stays fast. A pattern with a `keep` group leaves that group and redacts the rest of the match.
+ * Values stop at "…" so that a cut marker ("password=…[truncated, N chars]") is not taken for a
+ * secret when cut text is redacted again.
  */
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM private keys; a key cut short (no END line) is redacted to the end of the text.
   /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|$)/g,
-  // JSON Web Tokens (header.payload.signature, header starting with '{"').
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
-  // HTTP Authorization schemes.
-  /(?<keep>\b(?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi,
+  // JSON Web Tokens (header.payload.signature, header starting with '{"'). The lookbehind (not \b)
+  // lets a match start only at the beginning of a run of token characters, so "eyJ-eyJ-..." stays linear.
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  // HTTP Authorization schemes; the credential must hold a digit, so prose ("Token refreshed") is left.
+  /(?<keep>\b(?:Bearer|Basic|Token|Digest)\s+)(?=[A-Za-z\-._~+/]{0,256}[0-9])[A-Za-z0-9\-._~+/]{8,}=*/gi,
   // Credentials inside URLs: scheme://user:password@host.
   /(?<keep>\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:)[^\s@/]{1,256}(?=@)/gi,
-  // key=value and "key": "value" pairs whose key names a secret.
-  /(?<keep>(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth|session[_-]?id|signature|credential)s?["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"'&,;]{4,}/gi,
+  // key=value and "key": "value" pairs whose key names a secret ("tokens: 1234" is a count, not a
+  // secret). A quoted value is redacted up to its closing quote, so passphrases with spaces go too.
+  /(?<keep>(?:(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth|session[_-]?id|signature|credential)s?|token)["']?\s{0,3}[:=]\s{0,3}(?<quote>["']))(?:(?!\k<quote>)[^\n])+(?=\k<quote>)/gi,
+  /(?<keep>(?:(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth|session[_-]?id|signature|credential)s?|token)["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"'&,;…]{4,}/gi,
+  // Signed-URL signatures (Azure SAS "sig=").
+  /(?<keep>[?&]sig=)[^\s&#"'…]{4,}/gi,
   // Cloud, AI and SaaS API keys.
-  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
+  /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, // Google API key (may end in "-" or "_", so no \b)
+  /\bGOCSPX-[0-9A-Za-z_-]{20,}/g, // Google OAuth client secret
   /\bya29\.[0-9A-Za-z_-]{20,}/g, // Google OAuth access token
   /\b1\/\/0[0-9A-Za-z_-]{30,}/g, // Google OAuth refresh token
   /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, // AWS access key id
@@ -53,7 +63,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bgh[pousr]_[0-9A-Za-z]{36,}/g, // GitHub tokens
   /\bgithub_pat_[0-9A-Za-z_]{22,}/g, // GitHub fine-grained tokens
   /\bglpat-[0-9A-Za-z_-]{20,}/g, // GitLab
-  /\bxox[abposr]-[0-9A-Za-z-]{10,}/g, // Slack tokens
+  /\bxox[abposre]-[0-9A-Za-z-]{10,}/g, // Slack tokens
+  /\bxapp-\d-[0-9A-Za-z-]{10,}/g, // Slack app-level tokens
   /https:\/\/hooks\.slack\.com\/services\/[0-9A-Za-z/_-]+/g, // Slack webhooks
   /\bSG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}/g, // SendGrid
   /\bSK[0-9a-f]{32}\b/g, // Twilio API key
@@ -67,6 +78,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bkey-[0-9a-f]{32}\b/g, // Mailgun
   /(?<keep>AccountKey=)[0-9A-Za-z+/=]{40,}/g, // Azure storage connection strings
   /\bAC[0-9a-f]{32}:[0-9a-f]{32}\b/g, // Twilio sid:secret pairs
+  /\b\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g, // Telegram bot tokens
 ];
 
 /** Replaces every secret-shaped substring of `text` with `[REDACTED]`. */
@@ -92,14 +104,19 @@ export function redactValue(value: unknown, seen: WeakSet<object> = new WeakSet(
   if (typeof value === "string") return redactText(value);
   if (typeof value !== "object" || value === null) return value;
   if (seen.has(value)) return "[Circular]";
+  // `seen` holds the ancestors only: a value reached twice without a cycle is copied both times.
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
-  if (!isPlainObject(value)) return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    result[key] = isSensitiveKey(key) ? REDACTED : redactValue(item, seen);
+  try {
+    if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
+    if (!isPlainObject(value)) return value;
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = isSensitiveKey(key) ? REDACTED : redactValue(item, seen);
+    }
+    return result;
+  } finally {
+    seen.delete(value);
   }
-  return result;
 }
 
 function isPlainObject(value: object): boolean {

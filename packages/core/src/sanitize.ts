@@ -34,10 +34,15 @@ export function sanitizeTrace(trace: Trace): SanitizedTrace {
   };
 }
 
-/** Redacts secret-shaped text, then cuts it; huge text is only scanned as far as can survive. */
+/**
+ * Redacts secret-shaped text, then cuts it; huge text is only scanned as far as can survive.
+ * A cut is marked with the length the text had as received, before redaction.
+ */
 export function redactAndCut(text: string, maxChars: number): string {
   const scanned = text.length > maxChars + REDACTION_MARGIN ? text.slice(0, maxChars + REDACTION_MARGIN) : text;
-  return cutText(wellFormed(redactText(scanned)), maxChars, scanned === text ? undefined : text.length);
+  const redacted = wellFormed(redactText(scanned));
+  const isCut = scanned !== text || redacted.length > maxChars;
+  return cutText(redacted, maxChars, isCut ? text.length : redacted.length);
 }
 
 export function sanitizeToolTrace(tool: ToolTrace): SanitizedToolTrace {

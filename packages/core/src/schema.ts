@@ -56,6 +56,12 @@ function checkStorableJson(
     context.addIssue({ code: "custom", path, message: `must be JSON, not ${typeof value}` });
     return;
   }
+  if (!Array.isArray(value) && !isPlainObject(value)) {
+    // A Date, Map or class instance is not JSON: it would not arrive as sent.
+    const name = (value.constructor as { name?: unknown } | undefined)?.name;
+    context.addIssue({ code: "custom", path, message: `must be JSON, not ${typeof name === "string" && name ? name : "a non-plain object"}` });
+    return;
+  }
   if (depth > LIMITS.metadataDepth) {
     context.addIssue({ code: "custom", path, message: `nests deeper than ${LIMITS.metadataDepth} levels` });
     return;
@@ -75,6 +81,20 @@ function checkStorableJson(
   }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * A plain object, checked as received. Not `z.record`: that drops an own `__proto__` key from
+ * its copy, so the reserved key would vanish silently instead of being reported.
+ */
+function plainObjectSchema(error: string) {
+  return z.custom<Record<string, unknown>>(isPlainObject, { error });
+}
+
 function checkKey(key: string): string | undefined {
   if (key.length === 0) return "is an empty key, which Firestore cannot store";
   if (RESERVED_KEY.test(key)) return "is a reserved key (__name__ form), which Firestore cannot store";
@@ -82,13 +102,11 @@ function checkKey(key: string): string | undefined {
 }
 
 /** A JSON object Firestore can store as a map. */
-export const jsonObjectSchema = z
-  .record(z.string(), z.unknown(), { error: "must be a JSON object" })
+export const jsonObjectSchema = plainObjectSchema("must be a JSON object")
   .superRefine((value, context) => checkStorableJson(value, [], 1, context));
 
 /** A tool's input: its values are stringified when stored, so only the keys must be storable. */
-const toolInputSchema = z
-  .record(z.string(), z.unknown(), { error: "must be an object of named inputs" })
+const toolInputSchema = plainObjectSchema("must be an object of named inputs")
   .superRefine((value, context) => {
     for (const key of Object.keys(value)) {
       const keyIssue = checkKey(key);

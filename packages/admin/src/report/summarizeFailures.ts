@@ -1,0 +1,78 @@
+import type { TraceDocument } from "../traceDocument.js";
+import { normalizeErrorMessage } from "./normalizeErrorMessage.js";
+
+/** The fields of a failed trace the report reads (a projection keeps the reads small). */
+export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" | "user_id" | "sample_rate"> & {
+  tool_traces?: Pick<TraceDocument["tool_traces"][number], "name" | "is_error">[];
+  metadata?: { error?: unknown };
+};
+
+export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "tool_traces", "metadata.error"] as const;
+
+export interface FailureBreakdown {
+  by_skill: { skill: string; errors: number; timeouts: number }[];
+  by_tool: { tool: string; failed_calls: number; runs: number }[];
+  top_errors: { message: string; count: number; sample_trace_ids: string[] }[];
+  users_affected: number;
+  /** Success sample rates seen on the failures (the rates in force during the window). */
+  sample_rates: number[];
+}
+
+const NO_SKILL = "(none)";
+const TIMEOUT_MESSAGE = "(timeout)";
+const NO_MESSAGE = "(no error message)";
+const TOP_ERRORS = 10;
+const SAMPLE_IDS = 3;
+
+/** Groups failed runs by skill, failing tool and normalized error message. Pure. */
+export function summarizeFailures(failures: readonly FailureFields[]): FailureBreakdown {
+  const bySkill = new Map<string, { errors: number; timeouts: number }>();
+  const byTool = new Map<string, { failed_calls: number; runs: number }>();
+  const byMessage = new Map<string, { count: number; sample_trace_ids: string[] }>();
+  const users = new Set<string>();
+  const rates = new Set<number>();
+
+  for (const failure of failures) {
+    const skill = bySkill.get(failure.skill ?? NO_SKILL) ?? { errors: 0, timeouts: 0 };
+    if (failure.status === "timeout") skill.timeouts++;
+    else skill.errors++;
+    bySkill.set(failure.skill ?? NO_SKILL, skill);
+
+    const failedTools = new Map<string, number>();
+    for (const tool of failure.tool_traces ?? []) {
+      if (tool.is_error) failedTools.set(tool.name, (failedTools.get(tool.name) ?? 0) + 1);
+    }
+    for (const [name, calls] of failedTools) {
+      const entry = byTool.get(name) ?? { failed_calls: 0, runs: 0 };
+      entry.failed_calls += calls;
+      entry.runs++;
+      byTool.set(name, entry);
+    }
+
+    const message = messageOf(failure);
+    const entry = byMessage.get(message) ?? { count: 0, sample_trace_ids: [] };
+    entry.count++;
+    if (entry.sample_trace_ids.length < SAMPLE_IDS) entry.sample_trace_ids.push(failure.trace_id);
+    byMessage.set(message, entry);
+
+    if (failure.user_id !== null && failure.user_id !== undefined) users.add(`${typeof failure.user_id}:${failure.user_id}`);
+    if (typeof failure.sample_rate === "number") rates.add(failure.sample_rate);
+  }
+
+  return {
+    by_skill: [...bySkill].map(([skill, counts]) => ({ skill, ...counts })).sort((a, b) => b.errors + b.timeouts - (a.errors + a.timeouts) || a.skill.localeCompare(b.skill)),
+    by_tool: [...byTool].map(([tool, counts]) => ({ tool, ...counts })).sort((a, b) => b.failed_calls - a.failed_calls || a.tool.localeCompare(b.tool)),
+    top_errors: [...byMessage]
+      .map(([message, entry]) => ({ message, ...entry }))
+      .sort((a, b) => b.count - a.count || a.message.localeCompare(b.message))
+      .slice(0, TOP_ERRORS),
+    users_affected: users.size,
+    sample_rates: [...rates].sort((a, b) => a - b),
+  };
+}
+
+function messageOf(failure: FailureFields): string {
+  const error = failure.metadata?.error;
+  if (typeof error === "string" && error.trim()) return normalizeErrorMessage(error);
+  return failure.status === "timeout" ? TIMEOUT_MESSAGE : NO_MESSAGE;
+}

@@ -1,0 +1,127 @@
+import {
+  cutText,
+  LIMITS,
+  randomTraceId,
+  sanitizeToolTrace,
+  stringifyValue,
+  toolTraceSchema,
+  type JsonObject,
+  type ToolTraceInput,
+  type TraceInput,
+  type TraceStatus,
+} from "@agent-traces/core";
+import { toJsonValue } from "./jsonValue.js";
+import { createToolTrace } from "./toolTrace.js";
+
+export interface TraceContextOptions {
+  userId?: string | number;
+  skill?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The trace of one agent run, handed to the `withTrace` callback and returned by `getCurrentTrace()`.
+ * It collects the run's tool calls, iterations, output, status and metadata; `withTrace` ends it.
+ */
+export class TraceContext {
+  readonly traceId = randomTraceId();
+  readonly userId: string | number | undefined;
+  readonly skill: string | undefined;
+  readonly startedAt = new Date();
+  private endedAt: Date | undefined;
+  private iterations = 0;
+  private readonly toolTraces: ToolTraceInput[] = [];
+  private finalOutput = "";
+  private status: TraceStatus | undefined;
+  private readonly metadata: JsonObject = {};
+
+  constructor(options: TraceContextOptions = {}) {
+    this.userId = options.userId;
+    this.skill = options.skill;
+    for (const [key, value] of Object.entries(options.metadata ?? {})) this.setMetadata(key, value);
+  }
+
+  /**
+   * Runs one tool call and records it: its input, its output (or error message), how long it took
+   * and when it started. Returns what `run` returns; an error `run` throws is recorded and rethrown as is.
+   */
+  async tool<T>(name: string, input: Record<string, unknown>, run: () => Promise<T> | T): Promise<T> {
+    const timestamp = new Date();
+    const start = performance.now();
+    try {
+      const output = await run();
+      this.addToolTrace(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp }));
+      return output;
+    } catch (error) {
+      const output = errorMessage(error);
+      this.addToolTrace(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp, isError: true }));
+      throw error;
+    }
+  }
+
+  /**
+   * Records a tool call timed elsewhere (see `createToolTrace`). Its input is stringified now, through
+   * the same sanitizing the trace gets when it is sent, so later changes to the input object are not
+   * recorded and long runs hold bounded text. A call that does not fit the schema is kept as given
+   * so that the run's validation names the problem.
+   */
+  addToolTrace(toolTrace: ToolTraceInput): void {
+    const parsed = toolTraceSchema.safeParse(toolTrace);
+    this.toolTraces.push(parsed.success ? sanitizeToolTrace(parsed.data) : toolTrace);
+  }
+
+  incrementIteration(): void {
+    this.iterations++;
+  }
+
+  setOutput(text: string): void {
+    this.finalOutput = text;
+  }
+
+  /** Overrides the status the run ends with (`success`, or `error` when the callback throws). */
+  setStatus(status: TraceStatus): void {
+    this.status = status;
+  }
+
+  /** Sets one metadata entry, converted to JSON now; `undefined` removes it. */
+  setMetadata(key: string, value: unknown): void {
+    const converted = toJsonValue(value);
+    if (converted === undefined) delete this.metadata[key];
+    else this.metadata[key] = converted;
+  }
+
+  /**
+   * Ends the run. A thrown error makes it `error` (or keeps an explicit `timeout`, which is the more
+   * specific cause) and puts the error's message in `metadata.error`. Later calls do nothing.
+   */
+  end(outcome: { threw: false } | { threw: true; error: unknown }): void {
+    if (this.endedAt) return;
+    this.endedAt = new Date();
+    if (outcome.threw) {
+      this.status = this.status === "timeout" ? "timeout" : "error";
+      this.metadata.error = cutText(errorMessage(outcome.error), LIMITS.errorMessageChars);
+    } else {
+      this.status ??= "success";
+    }
+  }
+
+  /** The run as the wire trace, not yet validated or sanitized; the status is `success` until it ends otherwise. */
+  toTraceInput(): TraceInput {
+    return {
+      trace_id: this.traceId,
+      user_id: this.userId ?? null,
+      skill: this.skill ?? null,
+      started_at: this.startedAt.toISOString(),
+      ended_at: this.endedAt?.toISOString() ?? null,
+      iterations: this.iterations,
+      tool_traces: [...this.toolTraces],
+      final_output: this.finalOutput,
+      status: this.status ?? "success",
+      metadata: structuredClone(this.metadata),
+    };
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : stringifyValue(error);
+}

@@ -1,0 +1,43 @@
+export interface RetryOptions {
+  /** Calls in total, the first included; 1 means no retry. */
+  attempts: number;
+  /** The delay before the first retry; each next one doubles, up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 4, initialDelayMs: 500, maxDelayMs: 5_000 };
+
+export type RetryOutcome<T> = { ok: true; value: T; attempts: number } | { ok: false; error: unknown; attempts: number };
+
+export function resolveRetryOptions(options: Partial<RetryOptions> = {}): RetryOptions {
+  const resolved = { ...DEFAULT_RETRY, ...options };
+  if (!Number.isInteger(resolved.attempts) || resolved.attempts < 1) throw new RangeError("retry.attempts must be an integer >= 1");
+  if (!(resolved.initialDelayMs >= 0) || !(resolved.maxDelayMs >= 0)) throw new RangeError("retry delays must be numbers >= 0");
+  return resolved;
+}
+
+/**
+ * The wait before retry number `retry` (1 for the first): exponential, capped, with "equal jitter"
+ * (between half and all of the step) so that clients failing together do not retry together.
+ */
+export function backoffDelay(retry: number, options: RetryOptions, random: () => number = Math.random): number {
+  const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
+  return step / 2 + random() * (step / 2);
+}
+
+/** Calls `attempt` until it succeeds, fails with an error `isRetryable` rejects, or runs out of attempts. Never throws. */
+export async function retry<T>(
+  attempt: () => Promise<T>,
+  options: RetryOptions,
+  isRetryable: (error: unknown) => boolean,
+): Promise<RetryOutcome<T>> {
+  for (let attempts = 1; ; attempts++) {
+    try {
+      return { ok: true, value: await attempt(), attempts };
+    } catch (error) {
+      if (attempts >= options.attempts || !isRetryable(error)) return { ok: false, error, attempts };
+    }
+    await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempts, options)));
+  }
+}

@@ -1,0 +1,238 @@
+import { strict as assert } from "node:assert";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Timestamp } from "firebase-admin/firestore";
+import { previousFullHours, REPORTS_COLLECTION, windowStartingAt, type TraceErrorReport } from "@agent-traces/admin";
+import type { ErrorReportConfig } from "../../functions/src/config.js";
+import { reportTraceErrors } from "../../functions/src/reportTraceErrors/reportTraceErrorsHandler.js";
+import { adminFirestore, clearFirestore, functionsOrigin, projectId } from "./support/emulators.js";
+import { seedTraces, type SeedTrace } from "./support/seed.js";
+
+const MINUTE = 60_000;
+const window = windowStartingAt(new Date("2025-06-01T10:00:00Z"), 1);
+const at = (minutes: number) => new Date(window.start.getTime() + minutes * MINUTE);
+
+/**
+ * The known workload: in the window, 5 errors and 2 timeouts across two skills and two failing tools,
+ * and successes stored at two rates; in the hour before, 3 failures; and traces just outside both.
+ */
+const workload: SeedTrace[] = [
+  { startedAt: at(0), status: "error", skill: "planning", userId: "ann", sampleRate: 0.1, error: "Timeout after 3000 ms calling tool 4f3a9c1e2b", failedTools: ["web_search", "web_search"] },
+  { startedAt: at(5), status: "error", skill: "planning", userId: "bob", sampleRate: 0.1, error: "Timeout after 4500 ms calling tool 9d8e7f6a5b", failedTools: ["web_search"] },
+  { startedAt: at(10), status: "error", skill: "planning", userId: "ann", sampleRate: 0.5, error: "Timeout after 12 ms calling tool 0a1b2c3d4e", failedTools: ["db_query"] },
+  { startedAt: at(20), status: "error", skill: "search", userId: "cy", sampleRate: 0.1, error: "Rate limit exceeded for user 'bob'", failedTools: ["web_search"] },
+  { startedAt: at(30), status: "error", skill: "search", userId: "cy", sampleRate: 0.1, error: "Rate limit exceeded for user 'carol'" },
+  { startedAt: at(40), status: "timeout", skill: "search", userId: "dee", sampleRate: 0.1 },
+  { startedAt: new Date(window.end.getTime() - 1), status: "timeout", skill: "search", userId: "ann", sampleRate: 0.1 },
+  // successes stored: 6 at rate 0.1 (stand for 60 runs) and 2 at rate 0.5 (stand for 4 runs)
+  ...[1, 2, 3, 4, 5, 6].map((minute) => ({ startedAt: at(minute), status: "success" as const, sampleRate: 0.1 })),
+  ...[7, 8].map((minute) => ({ startedAt: at(minute), status: "success" as const, sampleRate: 0.5 })),
+  // the hour before: 2 errors, 1 timeout (one of them on its very first instant), 3 successes at 0.1
+  { startedAt: new Date(window.start.getTime() - 60 * MINUTE), status: "error", skill: "planning", sampleRate: 0.1, error: "boom" },
+  { startedAt: new Date(window.start.getTime() - 1), status: "error", skill: "planning", sampleRate: 0.1, error: "boom" },
+  { startedAt: new Date(window.start.getTime() - 30 * MINUTE), status: "timeout", skill: "search", sampleRate: 0.1 },
+  ...[1, 2, 3].map((minute) => ({ startedAt: new Date(window.start.getTime() - minute * MINUTE), status: "success" as const, sampleRate: 0.1 })),
+  // outside both windows: at the window's end (excluded, half-open) and long before
+  { startedAt: window.end, status: "error", skill: "planning", sampleRate: 0.1, error: "later" },
+  { startedAt: new Date(window.start.getTime() - 3 * 60 * MINUTE), status: "error", skill: "planning", sampleRate: 0.1, error: "earlier" },
+];
+
+function config(overrides: Partial<ErrorReportConfig> = {}): ErrorReportConfig {
+  return { windowHours: 1, errorThreshold: 5, ttlDays: 90, maxFailuresRead: 2000, currentSampleRate: 0.1, webhookUrl: undefined, ...overrides };
+}
+
+interface Received {
+  body: unknown;
+  contentType: string | undefined;
+}
+
+async function webhookServer(status: number): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request: IncomingMessage, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      received.push({ body: JSON.parse(body) as unknown, contentType: request.headers["content-type"] });
+      response.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, server };
+}
+
+describe("reportTraceErrors", () => {
+  let report: TraceErrorReport;
+  let hook: Awaited<ReturnType<typeof webhookServer>>;
+
+  before(async () => {
+    await clearFirestore();
+    await seedTraces(workload);
+    hook = await webhookServer(200);
+    report = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: hook.url }) });
+  });
+  after(() => hook.server.close());
+
+  it("covers the half-open window and counts errors and timeouts exactly", () => {
+    assert.equal(report.window_start, "2025-06-01T10:00:00.000Z");
+    assert.equal(report.window_end, "2025-06-01T11:00:00.000Z");
+    assert.equal(report.errors, 5);
+    assert.equal(report.timeouts, 2);
+    assert.equal(report.failures, 7);
+  });
+
+  it("splits failures by skill and by failing tool", () => {
+    assert.deepEqual(report.by_skill, [
+      { skill: "search", errors: 2, timeouts: 2 },
+      { skill: "planning", errors: 3, timeouts: 0 },
+    ]);
+    assert.deepEqual(report.by_tool, [
+      { tool: "web_search", failed_calls: 4, runs: 3 },
+      { tool: "db_query", failed_calls: 1, runs: 1 },
+    ]);
+  });
+
+  it("folds error messages that differ only in ids, numbers and quoted values", () => {
+    assert.deepEqual(
+      report.top_errors.map(({ message, count }) => ({ message, count })),
+      [
+        { message: "Timeout after <n> ms calling tool <id>", count: 3 },
+        { message: "(timeout)", count: 2 },
+        { message: "Rate limit exceeded for user <value>", count: 2 },
+      ],
+    );
+    assert.equal(report.top_errors[0]!.sample_trace_ids.length, 3);
+  });
+
+  it("counts distinct users with a failure", () => {
+    assert.equal(report.users_affected, 4); // ann, bob, cy, dee
+  });
+
+  it("estimates total runs from successes weighted by 1 / their sample rate, labelled as an estimate", () => {
+    assert.equal(report.estimate.stored_successes, 8);
+    assert.equal(report.estimate.estimated_successes, 64); // 6 / 0.1 + 2 / 0.5
+    assert.deepEqual(report.estimate.sample_rates, [0.1, 0.5]);
+    assert.match(report.estimate.label, /[Ee]stimate/);
+    assert.equal(report.estimated_runs, 71);
+    assert.equal(report.estimated_error_rate, Number((7 / 71).toFixed(4)));
+  });
+
+  it("compares with the previous window, absolute and percent", () => {
+    assert.equal(report.previous.window_start, "2025-06-01T09:00:00.000Z");
+    assert.equal(report.previous.errors, 2);
+    assert.equal(report.previous.timeouts, 1);
+    assert.equal(report.previous.estimated_runs, 33);
+    assert.equal(report.change.failures, 4);
+    assert.equal(report.change.failures_percent, 133.3);
+  });
+
+  it("reads only the window's failures one by one, never a success", () => {
+    assert.equal(report.documents_read, 7);
+    assert.equal(report.truncated, false);
+  });
+
+  it("stores the report under its window start with Timestamps and a 90-day TTL", async () => {
+    const doc = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
+    assert.ok(doc.exists);
+    assert.equal(doc.get("failures"), 7);
+    assert.ok(doc.get("window_start_at") instanceof Timestamp);
+    const expireAt = (doc.get("expire_at") as Timestamp).toMillis();
+    assert.equal(expireAt - Date.parse(report.generated_at), 90 * 86_400_000);
+  });
+
+  it("posts a Slack-compatible summary to the webhook", () => {
+    assert.equal(hook.received.length, 1);
+    assert.equal(hook.received[0]!.contentType, "application/json");
+    const { text } = hook.received[0]!.body as { text: string };
+    assert.match(text, /\*7\* failed runs \(5 errors, 2 timeouts\)/);
+    assert.match(text, /\+4 \(\+133\.3%\)/);
+    assert.match(text, /web_search 4/);
+  });
+
+  it("gives the same report when run again for the same window, in the same document", async () => {
+    const again = await reportTraceErrors(window, { db: adminFirestore(), config: config() });
+    const { generated_at: _a, ...first } = report;
+    const { generated_at: _b, ...second } = again;
+    assert.deepEqual(second, first);
+    const reports = await adminFirestore().collection(REPORTS_COLLECTION).get();
+    assert.deepEqual(reports.docs.map((doc) => doc.id), [report.window_start]);
+  });
+
+  it("flags a truncated read when failures exceed the cap, keeping counts exact", async () => {
+    const capped = await reportTraceErrors(window, { db: adminFirestore(), config: config({ maxFailuresRead: 3 }) });
+    assert.equal(capped.truncated, true);
+    assert.equal(capped.documents_read, 4);
+    assert.equal(capped.failures, 7);
+  });
+
+  it("still stores the report when the webhook fails", async () => {
+    const failing = await webhookServer(500);
+    try {
+      await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).delete();
+      const result = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: failing.url }) });
+      assert.equal(failing.received.length, 1, "the webhook was called");
+      assert.equal(result.failures, 7);
+      assert.ok((await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get()).exists);
+    } finally {
+      failing.server.close();
+    }
+    const unreachable = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: "http://127.0.0.1:9/unreachable" }) });
+    assert.equal(unreachable.failures, 7);
+  });
+});
+
+describe("reportTraceErrors reads the same documents whatever the number of successes", function () {
+  this.timeout(180_000);
+  const costWindow = windowStartingAt(new Date("2025-07-01T00:00:00Z"), 1);
+  const failures: SeedTrace[] = Array.from({ length: 20 }, (_, index) => ({
+    startedAt: new Date(costWindow.start.getTime() + index * MINUTE),
+    status: index % 4 === 0 ? "timeout" : "error",
+    error: `failure ${index}`,
+  }));
+  const successes = (count: number): SeedTrace[] =>
+    Array.from({ length: count }, (_, index) => ({ startedAt: new Date(costWindow.start.getTime() + ((index * 997) % 3_600_000)), status: "success" }));
+
+  it("1,000 and 20,000 stored successes: equal documents read, exact failures", async () => {
+    await clearFirestore();
+    await seedTraces([...failures, ...successes(1_000)]);
+    const small = await reportTraceErrors(costWindow, { db: adminFirestore(), config: config() });
+    await seedTraces(successes(19_000));
+    const large = await reportTraceErrors(costWindow, { db: adminFirestore(), config: config() });
+    assert.equal(small.estimate.stored_successes, 1_000);
+    assert.equal(large.estimate.stored_successes, 20_000);
+    assert.equal(small.documents_read, 20);
+    assert.equal(large.documents_read, small.documents_read);
+    assert.equal(large.aggregation_queries, small.aggregation_queries);
+    assert.equal(large.failures, 20);
+  });
+});
+
+describe("the deployed-shape reportTraceErrors in the functions emulator", function () {
+  this.timeout(120_000);
+
+  it("runs when the emulator fires its schedule trigger and stores the previous hour's report", async () => {
+    await clearFirestore();
+    const hour = previousFullHours(new Date(), 1);
+    await seedTraces([
+      { startedAt: new Date(hour.start.getTime() + MINUTE), status: "error", error: "scheduled boom" },
+      { startedAt: new Date(hour.start.getTime() + 2 * MINUTE), status: "timeout" },
+    ]);
+    // The functions emulator never fires schedules on a timer; this is its endpoint for firing one
+    // (with Google's Pub/Sub emulator, messages on firebase-schedule-reportTraceErrors do not reach it).
+    const trigger = new URL(`/functions/projects/${projectId}/triggers/us-central1-reportTraceErrors-0`, functionsOrigin());
+    const response = await fetch(trigger, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.ok(response.ok, `the trigger answered ${response.status}: ${await response.text()}`);
+    const reportRef = adminFirestore().collection(REPORTS_COLLECTION).doc(hour.start.toISOString());
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const doc = await reportRef.get();
+      if (doc.exists) {
+        assert.equal(doc.get("errors"), 1);
+        assert.equal(doc.get("timeouts"), 1);
+        assert.deepEqual((doc.get("top_errors") as { message: string }[]).map((entry) => entry.message).sort(), ["(timeout)", "scheduled boom"]);
+        return;
+      }
+      await sleep(250);
+    }
+    assert.fail(`no report appeared at ${reportRef.path}`);
+  });
+});

@@ -1,0 +1,83 @@
+import { strict as assert } from "node:assert";
+import { randomTraceId, sanitizeTrace, traceSchema, type TraceStatus } from "@agent-traces/core";
+import { createTraceDocument, getTrace, listTraces, toTraceDocument } from "@agent-traces/admin";
+import { adminFirestore, clearFirestore } from "./support/emulators.js";
+import { aTrace } from "./support/traces.js";
+
+describe("getTrace and listTraces on the Firestore emulator", () => {
+  const base = Date.parse("2025-03-01T12:00:00Z");
+  const stored: { id: string; user: string | number; status: TraceStatus; startedAt: number }[] = [];
+
+  before(async () => {
+    await clearFirestore();
+    const db = adminFirestore();
+    const users: (string | number)[] = ["alice", "bob", 7];
+    const statuses: TraceStatus[] = ["success", "error", "timeout"];
+    for (let index = 0; index < 45; index++) {
+      const startedAt = base + index * 60_000;
+      const entry = { id: randomTraceId(), user: users[index % 3]!, status: statuses[Math.floor(index / 3) % 3]!, startedAt };
+      stored.push(entry);
+      const trace = traceSchema.parse(
+        aTrace({ trace_id: entry.id, user_id: entry.user, status: entry.status, started_at: new Date(startedAt).toISOString(), ended_at: new Date(startedAt + 500).toISOString() }),
+      );
+      await createTraceDocument(db, toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid", receivedAt: new Date(), ttlDays: 7, sampleRate: 0.1 }));
+    }
+  });
+
+  const expected = (filter: (entry: (typeof stored)[number]) => boolean) =>
+    stored.filter(filter).sort((a, b) => b.startedAt - a.startedAt).map((entry) => entry.id);
+
+  it("getTrace returns the typed trace with ISO instants, and undefined for unknown or malformed ids", async () => {
+    const entry = stored[4]!;
+    const trace = await getTrace(adminFirestore(), entry.id.toUpperCase());
+    assert.ok(trace);
+    assert.equal(trace.trace_id, entry.id);
+    assert.equal(trace.started_at, new Date(entry.startedAt).toISOString());
+    assert.equal(trace.duration_ms, 500);
+    assert.equal(typeof trace.expire_at, "string");
+    assert.equal(await getTrace(adminFirestore(), randomTraceId()), undefined);
+    assert.equal(await getTrace(adminFirestore(), "../x"), undefined);
+  });
+
+  it("lists newest first, 20 by default", async () => {
+    const page = await listTraces(adminFirestore());
+    assert.deepEqual(page.traces.map((trace) => trace.trace_id), expected(() => true).slice(0, 20));
+    assert.ok(page.nextCursor);
+  });
+
+  it("filters by user (string or number), status, and both", async () => {
+    const db = adminFirestore();
+    assert.deepEqual((await listTraces(db, { userId: "alice", limit: 100 })).traces.map((t) => t.trace_id), expected((e) => e.user === "alice"));
+    assert.deepEqual((await listTraces(db, { userId: 7, limit: 100 })).traces.map((t) => t.trace_id), expected((e) => e.user === 7));
+    assert.deepEqual((await listTraces(db, { status: "error", limit: 100 })).traces.map((t) => t.trace_id), expected((e) => e.status === "error"));
+    assert.deepEqual(
+      (await listTraces(db, { userId: "bob", status: "timeout", limit: 100 })).traces.map((t) => t.trace_id),
+      expected((e) => e.user === "bob" && e.status === "timeout"),
+    );
+  });
+
+  it("bounds by since (inclusive) and until (exclusive)", async () => {
+    const since = new Date(base + 10 * 60_000);
+    const until = new Date(base + 20 * 60_000);
+    const page = await listTraces(adminFirestore(), { since, until, limit: 100 });
+    assert.deepEqual(page.traces.map((t) => t.trace_id), expected((e) => e.startedAt >= since.getTime() && e.startedAt < until.getTime()));
+    assert.equal(page.traces.length, 10);
+  });
+
+  it("pages with the cursor through every trace exactly once", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listTraces(adminFirestore(), { limit: 7, cursor });
+      seen.push(...page.traces.map((trace) => trace.trace_id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(seen, expected(() => true));
+  });
+
+  it("raises on a bad limit or cursor instead of returning an empty list", async () => {
+    await assert.rejects(listTraces(adminFirestore(), { limit: 0 }), /limit/);
+    await assert.rejects(listTraces(adminFirestore(), { limit: 101 }), /limit/);
+    await assert.rejects(listTraces(adminFirestore(), { cursor: "garbage" }), /cursor/);
+  });
+});

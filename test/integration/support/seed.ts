@@ -1,0 +1,50 @@
+import { randomTraceId, sanitizeTrace, traceSchema, type TraceInput } from "@agent-traces/core";
+import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
+import { adminFirestore } from "./emulators.js";
+import { aTrace } from "./traces.js";
+
+export interface SeedTrace {
+  startedAt: Date;
+  status: "success" | "error" | "timeout";
+  sampleRate?: number;
+  skill?: string;
+  userId?: string;
+  error?: string;
+  failedTools?: string[];
+}
+
+/** Stores traces exactly as recordTrace would, without going through the function (fast seeding). */
+export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]> {
+  const db = adminFirestore();
+  const writer = db.bulkWriter();
+  const ids: string[] = [];
+  for (const seed of traces) {
+    const input: TraceInput = aTrace({
+      trace_id: randomTraceId(),
+      status: seed.status,
+      skill: seed.skill ?? "planning",
+      user_id: seed.userId ?? "user-1",
+      started_at: seed.startedAt.toISOString(),
+      ended_at: new Date(seed.startedAt.getTime() + 1000).toISOString(),
+      tool_traces: (seed.failedTools ?? []).map((name, index) => ({
+        name,
+        input: { attempt: index },
+        output: "failed",
+        duration_ms: 10,
+        is_error: true,
+        timestamp: seed.startedAt.toISOString(),
+      })),
+      metadata: seed.error ? { error: seed.error } : {},
+    });
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
+      recordedBy: "seed",
+      receivedAt: new Date(),
+      ttlDays: 7,
+      sampleRate: seed.sampleRate ?? 0.1,
+    });
+    ids.push(document.trace_id);
+    void writer.create(db.collection(TRACES_COLLECTION).doc(document.trace_id), document);
+  }
+  await writer.close();
+  return ids;
+}

@@ -1,0 +1,84 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { planListTraces, type QueryPlan } from "@agent-traces/admin";
+
+/**
+ * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that
+ * every query shape the code can issue is served by a declared composite index or by an automatic
+ * single-field index (one the field overrides have not switched off).
+ */
+interface IndexField {
+  fieldPath: string;
+  order?: "ASCENDING" | "DESCENDING";
+  arrayConfig?: string;
+}
+interface IndexesFile {
+  indexes: { collectionGroup: string; queryScope: string; fields: IndexField[] }[];
+  fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean; indexes: unknown[] }[];
+}
+
+const indexesFile = JSON.parse(readFileSync(new URL("../../firestore.indexes.json", import.meta.url), "utf8")) as IndexesFile;
+
+function singleFieldIndexExists(collection: string, field: string): boolean {
+  const override = indexesFile.fieldOverrides.find((entry) => entry.collectionGroup === collection && entry.fieldPath === field);
+  return !override || override.indexes.length > 0;
+}
+
+function servingIndex(plan: QueryPlan): string | undefined {
+  for (const range of plan.ranges) {
+    if (plan.orderBy[0]?.field !== range) return undefined; // Firestore orders by the range field first
+  }
+  const fields = new Set([...plan.equalities, ...plan.orderBy.map((order) => order.field)]);
+  if (fields.size === 1) {
+    const [field] = fields;
+    return singleFieldIndexExists(plan.collection, field!) ? `automatic index on ${field}` : undefined;
+  }
+  if (plan.equalities.length === 0 && plan.orderBy.length === 0) return "collection scan";
+  const wantOrder = plan.orderBy.map((order) => `${order.field}:${order.direction === "asc" ? "ASCENDING" : "DESCENDING"}`);
+  for (const index of indexesFile.indexes) {
+    if (index.collectionGroup !== plan.collection || index.queryScope !== "COLLECTION") continue;
+    const prefix = index.fields.slice(0, plan.equalities.length).map((field) => field.fieldPath);
+    const suffix = index.fields.slice(plan.equalities.length).map((field) => `${field.fieldPath}:${field.order}`);
+    const equalitiesMatch = prefix.length === plan.equalities.length && plan.equalities.every((field) => prefix.includes(field));
+    if (equalitiesMatch && suffix.join(",") === wantOrder.join(",")) {
+      return `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
+    }
+  }
+  return undefined;
+}
+
+function everyListPlan(): QueryPlan[] {
+  const plans: QueryPlan[] = [];
+  for (const userId of [undefined, "u1", 42]) {
+    for (const status of [undefined, "error"] as const) {
+      for (const since of [undefined, new Date(0)]) {
+        for (const until of [undefined, new Date()]) plans.push(planListTraces({ userId, status, since, until }));
+      }
+    }
+  }
+  return plans;
+}
+
+describe("index coverage (firestore.indexes.json)", () => {
+  for (const plan of everyListPlan()) {
+    const name = `listTraces: ${plan.equalities.map((field) => `${field} ==`).join(", ") || "no filter"}${plan.ranges.length ? ", started_at range" : ""}, newest first`;
+    it(`${name} is served by an index`, () => {
+      assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
+    });
+  }
+
+  it("would catch a query no index serves", () => {
+    const unserved: QueryPlan = { collection: "execution_traces", equalities: ["skill", "status"], ranges: [], orderBy: [{ field: "started_at", direction: "desc" }] };
+    assert.equal(servingIndex(unserved), undefined);
+    const exempted: QueryPlan = { collection: "execution_traces", equalities: [], ranges: [], orderBy: [{ field: "final_output", direction: "asc" }] };
+    assert.equal(servingIndex(exempted), undefined);
+  });
+
+  it("declares the TTL policy on expire_at and exempts the large fields", () => {
+    const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
+    assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
+    for (const field of ["tool_traces", "final_output", "metadata"]) {
+      assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
+    }
+  });
+});

@@ -1,0 +1,464 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import {
+  LIMITS,
+  REDACTED,
+  redactAndCut,
+  sanitizeToolTrace,
+  sanitizeTrace,
+  storedSize,
+  stringifyValue,
+  traceSchema,
+  validateTrace,
+  type SanitizedTrace,
+  type Trace,
+  type TraceInput,
+} from "@agent-traces/core";
+
+const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+const TIMESTAMP = "2025-01-31T12:00:01Z";
+const marker = (length: number) => `…[truncated, ${length} chars]`;
+/** Built at runtime so that no secret-looking literal sits in the repository. */
+const fakeOpenAiKey = (fill: string) => `sk-${fill.repeat(Math.ceil(48 / fill.length)).slice(0, 48)}`;
+
+function trace(overrides: Partial<TraceInput> = {}): Trace {
+  return traceSchema.parse({ trace_id: TRACE_ID, started_at: "2025-01-31T12:00:00Z", status: "success", ...overrides });
+}
+
+function tool(overrides: Record<string, unknown> = {}) {
+  return { name: "search", input: {}, output: "", duration_ms: 1, is_error: false, timestamp: TIMESTAMP, ...overrides };
+}
+
+/** The sanitized trace must be sendable: it passes the wire schema unchanged. */
+function assertSendable(sanitized: SanitizedTrace): void {
+  const result = validateTrace(sanitized);
+  if (!result.ok) assert.fail(result.message);
+  assert.deepEqual(result.trace, sanitized);
+}
+
+function assertIdempotent(input: Trace): SanitizedTrace {
+  const once = sanitizeTrace(input);
+  assert.deepEqual(sanitizeTrace(once), once, "sanitizing twice changes nothing");
+  const received = validateTrace(JSON.parse(JSON.stringify(once)));
+  if (!received.ok) assert.fail(received.message);
+  assert.deepEqual(sanitizeTrace(received.trace), once, "the server's pass over the wire copy changes nothing");
+  return once;
+}
+
+describe("sanitizeTrace", () => {
+  describe("the reference design's limits (marker included)", () => {
+    it("cuts each tool input value, stringified, to 100 chars", () => {
+      const long = "v".repeat(250);
+      const sanitized = sanitizeToolTrace(trace({ tool_traces: [tool({ input: { query: long, list: Array.from({ length: 60 }, (_, i) => i) } })] }).tool_traces[0]!);
+      assert.equal(sanitized.input.query!.length, LIMITS.toolInputValueChars);
+      assert.equal(sanitized.input.query, long.slice(0, 100 - marker(250).length) + marker(250));
+      const listText = JSON.stringify(Array.from({ length: 60 }, (_, i) => i));
+      assert.equal(sanitized.input.list, listText.slice(0, 100 - marker(listText.length).length) + marker(listText.length));
+    });
+
+    it("stringifies input values of every type", () => {
+      const sanitized = sanitizeTrace(trace({ tool_traces: [tool({ input: { n: 5, b: true, z: null, s: "text", a: [1, "x"], o: { k: "v" }, big: 10n, u: undefined } })] }));
+      assert.deepEqual(sanitized.tool_traces[0]!.input, { n: "5", b: "true", z: "null", s: "text", a: '[1,"x"]', o: '{"k":"v"}', big: "10", u: "" });
+    });
+
+    it("cuts tool output to 500 chars", () => {
+      const sanitized = sanitizeTrace(trace({ tool_traces: [tool({ output: "o".repeat(501) }), tool({ output: "o".repeat(500) })] }));
+      assert.equal(sanitized.tool_traces[0]!.output.length, LIMITS.toolOutputChars);
+      assert.ok(sanitized.tool_traces[0]!.output.endsWith(marker(501)));
+      assert.equal(sanitized.tool_traces[1]!.output, "o".repeat(500));
+    });
+
+    it("cuts final_output to 1000 chars", () => {
+      const sanitized = sanitizeTrace(trace({ final_output: "f".repeat(1001) }));
+      assert.equal(sanitized.final_output.length, LIMITS.finalOutputChars);
+      assert.equal(sanitized.final_output, "f".repeat(1000 - marker(1001).length) + marker(1001));
+      assert.equal(sanitizeTrace(trace({ final_output: "f".repeat(1000) })).final_output, "f".repeat(1000));
+    });
+
+    it("marks huge text with its full length, though only its start is scanned", () => {
+      const sanitized = sanitizeTrace(trace({ final_output: "h".repeat(3_000_000) }));
+      assert.equal(sanitized.final_output.length, 1000);
+      assert.ok(sanitized.final_output.endsWith(marker(3_000_000)));
+    });
+
+    it("marks cut text with its length as received, before redaction shortened it", () => {
+      const key = fakeOpenAiKey("Rt5Yh1");
+      const text = `${key} ${"f".repeat(1500)}`;
+      const output = sanitizeTrace(trace({ final_output: text })).final_output;
+      assert.ok(output.startsWith(`${REDACTED} fff`), output.slice(0, 30));
+      assert.ok(output.endsWith(marker(text.length)), output.slice(-40));
+      assert.equal(output.length, 1000);
+    });
+
+    it("does not mark text that fits once redacted", () => {
+      const key = fakeOpenAiKey("Pl0Ok9");
+      const text = `${key} ${"f".repeat(980)}`;
+      assert.ok(text.length > 1000);
+      assert.equal(sanitizeTrace(trace({ final_output: text })).final_output, `${REDACTED} ${"f".repeat(980)}`);
+    });
+
+    it("cuts metadata.error to 200 chars and other metadata strings to 500", () => {
+      const sanitized = sanitizeTrace(trace({ metadata: { error: "e".repeat(1000), note: "n".repeat(1000), nested: { list: ["l".repeat(501)] } } }));
+      const metadata = sanitized.metadata as { error: string; note: string; nested: { list: string[] } };
+      assert.equal(metadata.error.length, LIMITS.errorMessageChars);
+      assert.ok(metadata.error.endsWith(marker(1000)));
+      assert.equal(metadata.note.length, LIMITS.metadataStringChars);
+      assert.ok(metadata.note.endsWith(marker(1000)));
+      assert.equal(metadata.nested.list[0]!.length, 500);
+      assert.ok(metadata.nested.list[0]!.endsWith(marker(501)));
+    });
+
+    it("cuts tool names and skill to 128 chars", () => {
+      const sanitized = sanitizeTrace(trace({ skill: "s".repeat(300), tool_traces: [tool({ name: "t".repeat(300) })] }));
+      assert.equal(sanitized.skill!.length, LIMITS.skillChars);
+      assert.equal(sanitized.tool_traces[0]!.name.length, LIMITS.toolNameChars);
+    });
+
+    it(`keeps the first ${LIMITS.toolInputKeys} input keys and cuts keys to ${LIMITS.keyChars} chars`, () => {
+      const input = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`key_${String(index).padStart(2, "0")}_${"k".repeat(200)}`, index]));
+      const sanitized = sanitizeTrace(trace({ tool_traces: [tool({ input })] })).tool_traces[0]!;
+      const keys = Object.keys(sanitized.input);
+      assert.equal(keys.length, LIMITS.toolInputKeys);
+      for (const [index, key] of keys.entries()) {
+        assert.equal(key.length, LIMITS.keyChars);
+        assert.ok(key.startsWith(`key_${String(index).padStart(2, "0")}_`));
+        assert.equal(sanitized.input[key], String(index));
+      }
+    });
+  });
+
+  describe("redaction", () => {
+    it("replaces values under sensitive input keys, whatever their type", () => {
+      const sanitized = sanitizeTrace(trace({ tool_traces: [tool({ input: { password: "hunter2", "API-Key": { a: 1 }, token: 42, query: "weather" } })] }));
+      assert.deepEqual(sanitized.tool_traces[0]!.input, { password: REDACTED, "API-Key": REDACTED, token: REDACTED, query: "weather" });
+    });
+
+    it("redacts nested sensitive keys before stringifying an object input", () => {
+      const input = { request: { url: "https://api.example.com/v1", headers: { Authorization: "opaque-credential-1", accept: "json" }, body: [{ client_secret: "opaque-2" }] } };
+      const sanitized = sanitizeTrace(trace({ tool_traces: [tool({ input })] }));
+      const text = sanitized.tool_traces[0]!.input.request!;
+      assert.ok(!text.includes("opaque"), text);
+      assert.equal(
+        text,
+        redactAndCut('{"url":"https://api.example.com/v1","headers":{"Authorization":"[REDACTED]","accept":"json"},"body":[{"client_secret":"[REDACTED]"}]}', 100),
+      );
+    });
+
+    it("redacts secret-shaped text in input values, output, final_output and metadata", () => {
+      const key = fakeOpenAiKey("Fx7Kq2");
+      const sanitized = sanitizeTrace(
+        trace({
+          tool_traces: [tool({ input: { note: `use ${key}` }, output: `got ${key}` })],
+          final_output: `done with ${key}`,
+          metadata: { error: `failed for ${key}`, deep: { list: [`k=${key}`] }, Authorization: "x" },
+        }),
+      );
+      assert.ok(!JSON.stringify(sanitized).includes(key.slice(3, 20)), JSON.stringify(sanitized));
+      assert.equal(sanitized.final_output, `done with ${REDACTED}`);
+      assert.equal((sanitized.metadata as { Authorization: string }).Authorization, REDACTED);
+    });
+
+    it("redacts before cutting: a secret straddling the cut of final_output leaves nothing recognisable", () => {
+      const key = fakeOpenAiKey("Zq8Wm3");
+      const body = key.slice(3);
+      for (let start = 940; start <= 1000; start += 3) {
+        const text = `${"x".repeat(start - 1)} ${key} and the run continued for a while`;
+        const output = sanitizeTrace(trace({ final_output: text })).final_output;
+        assert.ok(output.length <= 1000);
+        for (let index = 0; index + 6 <= body.length; index++) {
+          assert.ok(!output.includes(body.slice(index, index + 6)), `start ${start}: ${output.slice(960)}`);
+        }
+        assert.ok(!output.includes("sk-Zq"), `start ${start}: ${output.slice(960)}`);
+      }
+    });
+
+    it("redacts a password value straddling the cut of a tool input value", () => {
+      for (let start = 60; start <= 100; start += 2) {
+        const text = `${"y".repeat(start)} password=Corr3ctHorseBatteryStaple rest`;
+        const value = sanitizeTrace(trace({ tool_traces: [tool({ input: { command: text } })] })).tool_traces[0]!.input.command!;
+        for (const piece of ["Corr3ct", "HorseBatt", "Staple"]) assert.ok(!value.includes(piece), `start ${start}: ${value}`);
+      }
+    });
+
+    it("redacts a private key that starts before the cut and is longer than the scanned margin", () => {
+      const pem = `-----BEGIN RSA PRIVATE KEY-----\n${"MIIEpAIBAAKCAQEAfakeFAKEfake0123456789+/\n".repeat(200)}-----END RSA PRIVATE KEY-----`;
+      const output = sanitizeTrace(trace({ final_output: `${"z".repeat(900)}${pem}` })).final_output;
+      assert.ok(!output.includes("MIIEpAIBAAKCAQEA"), output.slice(880));
+      assert.ok(output.includes(REDACTED));
+    });
+
+    it("does not modify its input", () => {
+      const input = trace({
+        final_output: "f".repeat(2000),
+        tool_traces: [tool({ input: { password: "x", nested: { token: "y" } }, output: "o".repeat(600) })],
+        metadata: { error: "e".repeat(300), password: "p" },
+      });
+      const copy = structuredClone(input);
+      sanitizeTrace(input);
+      assert.deepEqual(input, copy);
+    });
+  });
+
+  describe("bounding tool traces", () => {
+    const isErrorAt = (index: number) => index % 7 === 3;
+    const many = Array.from({ length: 150 }, (_, index) => tool({ name: `tool_${index}`, is_error: isErrorAt(index), input: { i: index } }));
+
+    it(`keeps at most ${LIMITS.maxToolTraces}, failed ones first, in their original order, and counts the rest`, () => {
+      const sanitized = sanitizeTrace(trace({ tool_traces: many, tool_traces_dropped: 3 }));
+      const kept = sanitized.tool_traces.map((item) => Number(item.name.slice(5)));
+      assert.equal(kept.length, LIMITS.maxToolTraces);
+      const errors = Array.from({ length: 150 }, (_, index) => index).filter(isErrorAt);
+      const successes = Array.from({ length: 150 }, (_, index) => index).filter((index) => !isErrorAt(index));
+      const expected = [...errors, ...successes.slice(0, LIMITS.maxToolTraces - errors.length)].sort((a, b) => a - b);
+      assert.deepEqual(kept, expected);
+      assert.equal(sanitized.tool_traces_dropped, 3 + 150 - LIMITS.maxToolTraces);
+    });
+
+    it("keeps all failed calls when they alone exceed the maximum", () => {
+      const tools = Array.from({ length: 130 }, (_, index) => tool({ name: `tool_${index}`, is_error: index >= 20 }));
+      const sanitized = sanitizeTrace(trace({ tool_traces: tools }));
+      assert.deepEqual(
+        sanitized.tool_traces.map((item) => item.name),
+        Array.from({ length: 100 }, (_, index) => `tool_${index + 20}`),
+      );
+      assert.ok(sanitized.tool_traces.every((item) => item.is_error));
+      assert.equal(sanitized.tool_traces_dropped, 30);
+    });
+
+    it(`keeps big tool traces within ${LIMITS.toolTracesBytes} bytes, failed ones first`, () => {
+      const big = (index: number, is_error: boolean) =>
+        tool({ name: `big_${index}`, is_error, output: "€".repeat(5000), input: Object.fromEntries(Array.from({ length: 32 }, (_, key) => [`${"€".repeat(120)}${key}`, "😀".repeat(200)])) });
+      const tools = Array.from({ length: 20 }, (_, index) => big(index, index === 17 || index === 19));
+      const sanitized = sanitizeTrace(trace({ tool_traces: tools }));
+      assert.ok(storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes);
+      assert.ok(sanitized.tool_traces.length >= 2);
+      const names = sanitized.tool_traces.map((item) => item.name);
+      assert.ok(names.includes("big_17") && names.includes("big_19"), names.join());
+      assert.deepEqual(names, [...names].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))));
+      assert.equal(sanitized.tool_traces_dropped, 20 - sanitized.tool_traces.length);
+    });
+
+    it("is idempotent with dropped tool traces", () => {
+      const once = assertIdempotent(trace({ tool_traces: many, tool_traces_dropped: 3 }));
+      assert.equal(once.tool_traces_dropped, 53);
+    });
+  });
+
+  describe("bounding metadata", () => {
+    it(`keeps top-level keys while they fit ${LIMITS.metadataBytes} bytes, error first, counting the dropped ones`, () => {
+      const metadata: Record<string, unknown> = {};
+      for (let index = 0; index < 100; index++) metadata[`key_${index}`] = "m".repeat(400);
+      metadata.error = "the run failed: " + "e".repeat(400);
+      const sanitized = sanitizeTrace(trace({ metadata })).metadata;
+      assert.ok(storedSize(sanitized) <= LIMITS.metadataBytes, `${storedSize(sanitized)} bytes`);
+      const keys = Object.keys(sanitized);
+      assert.equal(keys[0], "error");
+      assert.ok((sanitized.error as string).startsWith("the run failed: "));
+      const kept = keys.filter((key) => key.startsWith("key_"));
+      assert.deepEqual(kept, Array.from({ length: kept.length }, (_, index) => `key_${index}`), "kept in order");
+      assert.equal(sanitized._dropped_keys, 100 - kept.length);
+      assert.ok(kept.length > 10);
+    });
+
+    it("adds to an incoming _dropped_keys and omits it when nothing was dropped", () => {
+      assert.deepEqual(sanitizeTrace(trace({ metadata: { a: 1 } })).metadata, { a: 1 });
+      assert.deepEqual(sanitizeTrace(trace({ metadata: { a: 1, _dropped_keys: 4 } })).metadata, { a: 1, _dropped_keys: 4 });
+      const metadata: Record<string, unknown> = { _dropped_keys: 5 };
+      for (let index = 0; index < 50; index++) metadata[`k${index}`] = "€".repeat(500);
+      const sanitized = sanitizeTrace(trace({ metadata })).metadata;
+      const kept = Object.keys(sanitized).filter((key) => key !== "_dropped_keys").length;
+      assert.equal(sanitized._dropped_keys, 5 + 50 - kept);
+    });
+
+    it("drops a single key too big to fit but keeps smaller ones after it", () => {
+      const huge = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`f${index}`, "x".repeat(400)]));
+      const sanitized = sanitizeTrace(trace({ metadata: { small: 1, huge, after: "ok" } })).metadata;
+      assert.deepEqual(sanitized, { small: 1, after: "ok", _dropped_keys: 1 });
+    });
+  });
+
+  describe("adversarial traces", () => {
+    function adversarial(): Trace {
+      const keyOf = (index: number) => `${"😀".repeat(40)}${"€".repeat(40)}${String(index).padStart(8, "k")}`;
+      const deep = (depth: number): unknown => (depth === 0 ? "€".repeat(2000) : { [keyOf(depth)]: deep(depth - 1), list: ["😀".repeat(1000), { a: "€".repeat(900) }] });
+      const metadata: Record<string, unknown> = {};
+      // deep(n) nests n maps and, in the innermost, an array holding a map: n + 2 levels below the key.
+      for (let index = 0; index < 400; index++) metadata[keyOf(index)] = index % 3 === 0 ? deep(LIMITS.metadataDepth - 3) : "😀€".repeat(700);
+      metadata.error = "😀".repeat(5000);
+      return trace({
+        user_id: "😀".repeat(LIMITS.userIdChars / 2),
+        skill: "€".repeat(5000),
+        final_output: "😀".repeat(200_000),
+        status: "error",
+        iterations: LIMITS.maxIterations,
+        tool_traces: Array.from({ length: LIMITS.maxToolTraces * 5 }, (_, index) =>
+          tool({
+            name: "€".repeat(1000) + index,
+            is_error: index % 2 === 0,
+            output: "😀".repeat(2000),
+            duration_ms: LIMITS.maxDurationMs,
+            input: Object.fromEntries(Array.from({ length: 40 }, (_, key) => [keyOf(key), key % 2 ? "😀".repeat(300) : { nested: "€".repeat(300) }])),
+          }),
+        ),
+        tool_traces_dropped: 1_000_000,
+        metadata,
+      });
+    }
+
+    it(`stays under ${LIMITS.storedDocumentBytes} - 4096 bytes, sendable and idempotent`, function () {
+      this.timeout(10_000);
+      const input = adversarial();
+      const sanitized = assertIdempotent(input);
+      assertSendable(sanitized);
+      const size = storedSize(sanitized);
+      assert.ok(size <= LIMITS.storedDocumentBytes - 4096, `${size} bytes`);
+      assert.ok(storedSize(sanitized.metadata) <= LIMITS.metadataBytes);
+      assert.ok(storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes);
+      assert.equal(Object.keys(sanitized.metadata)[0], "error");
+      assert.equal((sanitized.metadata.error as string).length <= LIMITS.errorMessageChars, true);
+      assert.ok((sanitized.metadata._dropped_keys as number) > 0);
+      assert.ok(sanitized.tool_traces.length > 0 && sanitized.tool_traces.every((item) => item.is_error));
+      assert.equal(sanitized.tool_traces_dropped, 1_000_000 + input.tool_traces.length - sanitized.tool_traces.length);
+      for (const item of sanitized.tool_traces) {
+        assert.ok(item.name.length <= LIMITS.toolNameChars);
+        assert.ok(item.output.length <= LIMITS.toolOutputChars);
+        assert.ok(Object.keys(item.input).length <= LIMITS.toolInputKeys);
+        for (const [key, value] of Object.entries(item.input)) {
+          assert.ok(key.length <= LIMITS.keyChars);
+          assert.ok(value.length <= LIMITS.toolInputValueChars);
+          assert.ok(value.isWellFormed());
+        }
+      }
+      assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars && sanitized.final_output.isWellFormed());
+    });
+
+    it("stays under the budget with the maximum of small-but-full tool traces", () => {
+      const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) =>
+        tool({ name: `t${index}`, output: "😀".repeat(300), input: { q: "€".repeat(100) }, is_error: index % 2 === 1 }),
+      );
+      const sanitized = assertIdempotent(trace({ tool_traces: tools, final_output: "€".repeat(2000), metadata: { error: "€".repeat(300) } }));
+      assertSendable(sanitized);
+      assert.ok(storedSize(sanitized) <= LIMITS.storedDocumentBytes - 4096, `${storedSize(sanitized)} bytes`);
+    });
+  });
+
+  describe("properties", () => {
+    const fragment = fc.oneof(
+      fc.constantFrom(
+        "password=",
+        "hunter2secret",
+        " ",
+        "\n",
+        "sk-",
+        "a1B2c3D4e5F6g7H8i9J0k1L2m3N4",
+        REDACTED,
+        "[RED",
+        "…",
+        "…[truncated, 12 chars]",
+        "😀",
+        "€",
+        '"api_key": "',
+        '"',
+        "Bearer ",
+        "x9y8z7w6v5u4",
+        "AKIA",
+        "ABCDEFGHIJKLMNOP",
+        "-----BEGIN PRIVATE KEY-----\n",
+        "-----END PRIVATE KEY-----",
+        "eyJhbGciOiJIUzI1NiJ9.",
+        "https://user:",
+        "@host",
+        "?sig=",
+        "&",
+        "\uD83D",
+      ),
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(80, 200, 470).map((length) => "w".repeat(length)),
+    );
+    const text = fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join(""));
+    const inputValue = fc.oneof(text, fc.integer(), fc.record({ token: text, note: text }), fc.array(text, { maxLength: 3 }));
+    const toolArbitrary = fc.record({
+      name: text.filter((name) => name.length > 0),
+      input: fc.dictionary(fc.constantFrom("query", "password", "apiKey", "nested", "command", "max_tokens"), inputValue),
+      output: text,
+      duration_ms: fc.nat({ max: 100_000 }),
+      is_error: fc.boolean(),
+      timestamp: fc.constant(TIMESTAMP),
+    });
+    const traceArbitrary = fc.record({
+      skill: text,
+      final_output: text,
+      tool_traces: fc.array(toolArbitrary, { maxLength: 4 }),
+      metadata: fc.record({ error: text, note: text, nested: fc.record({ password: text, list: fc.array(text, { maxLength: 3 }) }) }, { requiredKeys: [] }),
+    });
+
+    it("sanitizing is idempotent, bounded and keeps the trace sendable (property)", function () {
+      this.timeout(15_000);
+      fc.assert(
+        fc.property(traceArbitrary, (generated) => {
+          const input = trace(generated as Partial<TraceInput>);
+          const sanitized = assertIdempotent(input);
+          assertSendable(sanitized);
+          assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars);
+          assert.ok(sanitized.final_output.isWellFormed());
+          for (const item of sanitized.tool_traces) {
+            assert.ok(item.output.length <= LIMITS.toolOutputChars);
+            for (const value of Object.values(item.input)) assert.ok(value.length <= LIMITS.toolInputValueChars);
+          }
+        }),
+        { numRuns: 250 },
+      );
+    });
+
+    it("is idempotent wherever the cut lands around a redacted value", () => {
+      const secrets = ["password=hunter2secret", '"api_key": "opaque value with spaces"', "https://x.example/f?sig=abcdefgh1234&x=1", `Bearer ${"b1".repeat(20)}`];
+      for (const limit of [100, 500, 1000]) {
+        for (const secret of secrets) {
+          for (let pad = limit - 60; pad <= limit; pad++) {
+            const text = `${"x".repeat(pad)} ${secret} and more text ${"y".repeat(50)}`;
+            const once = redactAndCut(text, limit);
+            assert.ok(once.length <= limit);
+            assert.equal(redactAndCut(once, limit), once, `limit ${limit}, pad ${pad}: ${once.slice(-60)}`);
+          }
+        }
+      }
+    });
+
+    it("redactAndCut is idempotent for any text and limit (property)", () => {
+      fc.assert(
+        fc.property(text, fc.constantFrom(100, 200, 500, 1000), (value, limit) => {
+          const once = redactAndCut(value, limit);
+          assert.ok(once.length <= limit);
+          assert.equal(redactAndCut(once, limit), once);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
+
+describe("stringifyValue", () => {
+  it("keeps strings, stringifies JSON values and never throws", () => {
+    assert.equal(stringifyValue("text"), "text");
+    assert.equal(stringifyValue(undefined), "");
+    assert.equal(stringifyValue(5), "5");
+    assert.equal(stringifyValue(null), "null");
+    assert.equal(stringifyValue({ a: [1, { b: true }] }), '{"a":[1,{"b":true}]}');
+    assert.equal(stringifyValue(12n), "12");
+    assert.equal(stringifyValue(() => 1), "[function]");
+    assert.equal(stringifyValue(Symbol("x")), "[symbol]");
+    assert.equal(stringifyValue({ n: 12n, f() {}, s: Symbol("x") }), '{"n":"12","f":"[function]","s":"[symbol]"}');
+    assert.equal(stringifyValue(new Error("boom")), "Error: boom");
+    assert.equal(stringifyValue({ e: new TypeError("bad") }), '{"e":"TypeError: bad"}');
+    assert.equal(stringifyValue({ toJSON: () => { throw new Error("no"); } }), "[object Object]");
+  });
+
+  it("marks cycles but writes shared (non-circular) values in full", () => {
+    const shared = { city: "Paris" };
+    const cyclic: Record<string, unknown> = { name: "loop", list: [shared, shared] };
+    cyclic.self = cyclic;
+    (cyclic.list as unknown[]).push(cyclic);
+    assert.equal(stringifyValue({ a: shared, b: shared }), '{"a":{"city":"Paris"},"b":{"city":"Paris"}}');
+    assert.equal(stringifyValue(cyclic), '{"name":"loop","list":[{"city":"Paris"},{"city":"Paris"},"[Circular]"],"self":"[Circular]"}');
+  });
+});
