@@ -1,2 +1,60 @@
-/** Placeholder until the demo agent lands: the stack simply stays up. */
-export async function runDemo(_env: Record<string, string>): Promise<void> {}
+import { initializeApp, deleteApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInAnonymously } from "firebase/auth";
+import { connectFunctionsEmulator, getFunctions } from "firebase/functions";
+import { flush, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
+import { runAgent, seededRandom, SKILLS } from "./demoAgent.js";
+
+const RUNS = 50;
+const QUESTIONS = ["quarterly revenue", "team offsite", "refund for order 1042", "GPU prices", "onboarding plan", "password reset"];
+
+/** Runs the demo agent against the local stack through the real callable and says what happened. */
+export async function runDemo(env: Record<string, string>): Promise<void> {
+  const app = initializeApp({ projectId: env.GCLOUD_PROJECT, apiKey: "demo-api-key" }, "agent-traces-demo");
+  const auth = getAuth(app);
+  connectAuthEmulator(auth, `http://${env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
+  const functions = getFunctions(app);
+  const origin = new URL(env.FUNCTIONS_EMULATOR_ORIGIN!);
+  connectFunctionsEmulator(functions, origin.hostname, Number(origin.port));
+  await signInAnonymously(auth);
+
+  console.log(`Demo: running the sample agent ${RUNS} times through httpsCallable('recordTrace')…`);
+  const answers: RecordTraceResult[] = [];
+  const failures: TraceSendError[] = [];
+  const random = seededRandom(42);
+  const outcomes = { success: 0, crashed: 0 };
+  for (let run = 0; run < RUNS; run++) {
+    const skill = SKILLS[run % SKILLS.length]!;
+    const question = QUESTIONS[Math.floor(random() * QUESTIONS.length)]!;
+    try {
+      await withTrace(
+        { functions, userId: `demo-user-${1 + (run % 4)}`, skill, metadata: { model: "demo-model", run }, onSent: (answer) => answers.push(answer), onError: (error) => failures.push(error) },
+        () => runAgent(skill, question, random),
+      );
+      outcomes.success++;
+    } catch {
+      outcomes.crashed++; // the agent's own error, rethrown by withTrace after it was recorded
+    }
+  }
+  await flush();
+  await deleteApp(app);
+
+  const byReason = (reason: string) => answers.filter((answer) => answer.reason === reason).length;
+  const stored = answers.filter((answer) => answer.stored);
+  const firstError = answers.find((answer) => answer.reason === "error");
+  console.log(
+    [
+      "",
+      `Demo finished: ${RUNS} runs (${outcomes.crashed} threw).`,
+      `  sent to recordTrace: ${answers.length + failures.length}   stored: ${stored.length} (errors ${byReason("error")}, timeouts ${byReason("timeout")}, sampled successes ${byReason("sampled")})`,
+      `  sampled out: ${RUNS - answers.length - failures.length} successes not sent by the tracer, ${byReason("sampled_out")} dropped by the server (sample rate 0.1)`,
+      ...(byReason("duplicate") ? [`  duplicate: ${byReason("duplicate")} retried sends of traces already stored (stored once)`] : []),
+      ...(failures.length ? [`  not delivered: ${failures.length} (${failures[0]!.message})`] : []),
+      "",
+      "Inspect them:",
+      "  npm run traces -- list",
+      "  npm run traces -- list --status error",
+      ...(firstError ? [`  npm run traces -- show ${firstError.trace_id}`] : []),
+      "  npm run report -- --window-start <ISO hour> --hours 1",
+    ].join("\n"),
+  );
+}

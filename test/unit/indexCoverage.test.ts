@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { planListTraces, type QueryPlan } from "@agent-traces/admin";
+import { planListTraces, planReportQuery, type QueryPlan, type ReportQuery } from "@agent-traces/admin";
 
 /**
  * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that
@@ -63,6 +63,20 @@ describe("index coverage (firestore.indexes.json)", () => {
   for (const plan of everyListPlan()) {
     const name = `listTraces: ${plan.equalities.map((field) => `${field} ==`).join(", ") || "no filter"}${plan.ranges.length ? ", started_at range" : ""}, newest first`;
     it(`${name} is served by an index`, () => {
+      assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
+    });
+  }
+
+  const reportQueries: ReportQuery[] = [
+    { kind: "failures" },
+    { kind: "count", status: "success" },
+    { kind: "count", status: "error" },
+    { kind: "count", status: "timeout" },
+    { kind: "countAtRate", sampleRate: 0.1 },
+  ];
+  for (const query of reportQueries) {
+    it(`error report: ${JSON.stringify(query)} is served by an index`, () => {
+      const plan = planReportQuery(query);
       assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
     });
   }

@@ -1,16 +1,10 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { decideRecording, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type RecordingReason } from "@agent-traces/core";
+import { decideRecording, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type RecordTraceResult } from "@agent-traces/core";
 import { createTraceDocument, toTraceDocument } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
 import { logs } from "../logs.js";
 import { toHttpsError } from "./firestoreErrors.js";
-
-export interface RecordTraceResult {
-  trace_id: string;
-  stored: boolean;
-  reason: RecordingReason | "duplicate";
-}
 
 export interface RecordTraceDependencies {
   db: Firestore;

@@ -1,6 +1,7 @@
 export { LIMITS } from "./limits.js";
 export { isSensitiveKey, REDACTED, redactText, redactValue } from "./redact.js";
 export { decideRecording, type RecordingReason } from "./recordingDecision.js";
+export { recordTraceResultSchema, type RecordTraceReason, type RecordTraceResult } from "./recordTraceResult.js";
 export { redactAndCut, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
 export type { Sampler } from "./sampler/Sampler.js";
 export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";

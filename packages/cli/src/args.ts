@@ -1,0 +1,153 @@
+import { parseArgs } from "node:util";
+import { isValidTraceId, LIMITS, type TraceStatus } from "@agent-traces/core";
+import { parseInstant } from "./duration.js";
+
+export interface ListFilters {
+  user?: string;
+  status?: TraceStatus;
+  since?: Date;
+  until?: Date;
+  limit: number;
+}
+
+/** Where to read: `project` is a real Firebase project; without it, the emulator. */
+interface CommonOptions {
+  project?: string;
+  json: boolean;
+}
+
+export type Command =
+  | { kind: "help" }
+  | (CommonOptions & { kind: "list"; filters: ListFilters })
+  | (CommonOptions & { kind: "show"; traceId: string })
+  | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number });
+
+/** A command line that names no valid command; its message is one line. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+type CommandName = "list" | "show" | "report";
+
+const OPTIONS = {
+  user: { type: "string", for: ["list"] },
+  status: { type: "string", for: ["list"] },
+  since: { type: "string", for: ["list"] },
+  until: { type: "string", for: ["list"] },
+  limit: { type: "string", for: ["list"] },
+  "window-start": { type: "string", for: ["report"] },
+  hours: { type: "string", for: ["report"] },
+  json: { type: "boolean", for: ["list", "show", "report"] },
+  project: { type: "string", for: ["list", "show", "report"] },
+  help: { type: "boolean", for: ["list", "show", "report"], short: "h" },
+} as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
+
+type OptionName = keyof typeof OPTIONS;
+const STATUSES: readonly TraceStatus[] = ["success", "error", "timeout"];
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+/** Parses and validates `argv` (without node and the script); `now` anchors relative times. */
+export function parseCommand(argv: readonly string[], now: Date): Command {
+  const { values, positionals } = readTokens(argv);
+  if (values.has("help") || positionals[0] === "help") return { kind: "help" };
+  const [name, ...rest] = positionals;
+  if (name === undefined) throw new UsageError("missing command: list, show or report (see --help)");
+  if (name !== "list" && name !== "show" && name !== "report") throw new UsageError(`unknown command ${quote(name)}: use list, show or report (see --help)`);
+  for (const option of values.keys()) {
+    if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
+  }
+  const common: CommonOptions = { json: values.has("json") };
+  const project = values.get("project");
+  if (project !== undefined) common.project = checkProject(project);
+
+  if (name === "show") {
+    if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "show needs a trace id" : `show takes one trace id, got ${rest.length}`);
+    const traceId = rest[0]!.toLowerCase();
+    if (!isValidTraceId(traceId)) throw new UsageError(`${quote(rest[0]!)} is not a trace id (32 hex digits, not all zeros)`);
+    return { kind: "show", ...common, traceId };
+  }
+  if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${quote(rest[0]!)}`);
+  if (name === "report") return { kind: "report", ...common, ...reportWindow(values, now) };
+  return { kind: "list", ...common, filters: listFilters(values, now) };
+}
+
+function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
+  const filters: ListFilters = { limit: DEFAULT_LIMIT };
+  const user = values.get("user");
+  if (user !== undefined) {
+    if (user.length === 0 || user.length > LIMITS.userIdChars) throw new UsageError(`--user must be 1 to ${LIMITS.userIdChars} characters`);
+    filters.user = user;
+  }
+  const status = values.get("status");
+  if (status !== undefined) {
+    if (!(STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be success, error or timeout, got ${quote(status)}`);
+    filters.status = status as TraceStatus;
+  }
+  for (const bound of ["since", "until"] as const) {
+    const text = values.get(bound);
+    if (text === undefined) continue;
+    try {
+      filters[bound] = parseInstant(text, now);
+    } catch (error) {
+      throw new UsageError(`--${bound}: ${(error as Error).message}`);
+    }
+  }
+  if (filters.since && filters.until && filters.since >= filters.until) throw new UsageError("--since must be before --until");
+  const limit = values.get("limit");
+  if (limit !== undefined) {
+    const number = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(number >= 1 && number <= MAX_LIMIT)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got ${quote(limit)}`);
+    filters.limit = number;
+  }
+  return filters;
+}
+
+export const MAX_REPORT_HOURS = 24 * 31;
+
+function reportWindow(values: Map<OptionName, string>, now: Date): { windowStart?: Date; hours: number } {
+  const hoursText = values.get("hours");
+  const hours = hoursText === undefined ? 1 : /^\d{1,4}$/.test(hoursText) ? Number(hoursText) : Number.NaN;
+  if (!(hours >= 1 && hours <= MAX_REPORT_HOURS)) throw new UsageError(`--hours must be a whole number from 1 to ${MAX_REPORT_HOURS}, got ${quote(hoursText ?? "")}`);
+  const startText = values.get("window-start");
+  if (startText === undefined) return { hours };
+  try {
+    return { windowStart: parseInstant(startText, now), hours };
+  } catch (error) {
+    throw new UsageError(`--window-start: ${(error as Error).message}`);
+  }
+}
+
+function checkProject(project: string): string {
+  if (!/^[a-z0-9][a-z0-9.:-]*$/i.test(project)) throw new UsageError(`--project must be a Firebase project id, got ${quote(project)}`);
+  return project;
+}
+
+/** Known options (last one wins) and positionals; anything unknown or malformed is a UsageError. */
+function readTokens(argv: readonly string[]): { values: Map<OptionName, string>; positionals: string[] } {
+  const options = Object.fromEntries(Object.entries(OPTIONS).map(([name, spec]) => [name, "short" in spec ? { type: spec.type, short: spec.short } : { type: spec.type }]));
+  // Not strict: unknown options come back as tokens, so that the message is ours and one line.
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const values = new Map<OptionName, string>();
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    if (!Object.hasOwn(OPTIONS, token.name)) throw new UsageError(`unknown option ${quote(token.rawName)} (see --help)`);
+    const name = token.name as OptionName;
+    if (OPTIONS[name].type === "boolean") {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+      values.set(name, "");
+    } else {
+      // `--user --json` would read "--json" as the user: a value that looks like an option is refused.
+      if (token.value === undefined || (!token.inlineValue && /^-[^\d]/.test(token.value))) throw new UsageError(`${token.rawName} needs a value`);
+      values.set(name, token.value);
+    }
+  }
+  return { values, positionals };
+}
+
+/** A value echoed in a message: quoted, escaped and short, so the message stays one line. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 39)}…` : text);
+}

@@ -1,0 +1,41 @@
+import type { StoredTrace } from "@agent-traces/admin";
+import { statusLabel, statusStyle } from "./status.js";
+import { PLAIN, type Style } from "./style.js";
+import { cut, formatDuration, formatInstant, oneLine, padEnd } from "./text.js";
+
+export interface HeaderOptions {
+  style?: Style;
+  /** Columns a line may take; long values are cut to fit (default 120). */
+  columns?: number;
+}
+
+const LABEL_WIDTH = 14;
+
+/** The run's header: identity, timing, storage facts, error, metadata and final output, one line each. */
+export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): string {
+  const style = options.style ?? PLAIN;
+  const valueWidth = Math.max(20, (options.columns ?? 120) - LABEL_WIDTH - 2);
+  const { error, ...metadata } = trace.metadata;
+  const rows: [string, string, ((text: string) => string)?][] = [
+    ["user", trace.user_id == null ? "—" : String(trace.user_id)],
+    ["skill", trace.skill ?? "—"],
+    ["started", formatInstant(trace.started_at, true)],
+    ["ended", trace.ended_at ? formatInstant(trace.ended_at, true) : "— (no end recorded)"],
+    ["duration", formatDuration(trace.duration_ms)],
+    ["iterations", String(trace.iterations)],
+    ["recorded by", trace.recorded_by],
+    ["received", formatInstant(trace.received_at, true)],
+    ["sample rate", String(trace.sample_rate)],
+    ["expires", formatInstant(trace.expire_at, true)],
+  ];
+  if (error !== undefined) rows.push(["error", typeof error === "string" ? error : JSON.stringify(error), style.red]);
+  rows.push(["metadata", Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : "—"]);
+  rows.push(["final output", trace.final_output === "" ? "—" : trace.final_output]);
+
+  const title = `Trace ${trace.trace_id}  ${statusStyle(trace.status, style)(statusLabel(trace.status).trim())}`;
+  const lines = rows.map(([label, value, paint]) => {
+    const text = cut(oneLine(value), valueWidth);
+    return `  ${style.dim(padEnd(label, LABEL_WIDTH))}${paint ? paint(text) : text}`;
+  });
+  return [style.bold(title), ...lines].join("\n") + "\n";
+}

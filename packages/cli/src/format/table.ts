@@ -1,0 +1,53 @@
+import type { StoredTrace } from "@agent-traces/admin";
+import { statusLabel, statusStyle } from "./status.js";
+import { PLAIN, type Style } from "./style.js";
+import { cut, formatDuration, formatInstant, oneLine, padEnd, padStart, width } from "./text.js";
+
+interface Cell {
+  text: string;
+  paint?: (text: string) => string;
+}
+
+interface Column {
+  title: string;
+  align: "left" | "right";
+  max?: number;
+  cell(trace: StoredTrace, style: Style): Cell;
+}
+
+const COLUMNS: Column[] = [
+  { title: "STARTED", align: "left", cell: (t) => ({ text: formatInstant(t.started_at) }) },
+  { title: "TRACE ID", align: "left", cell: (t) => ({ text: t.trace_id }) },
+  { title: "STATUS", align: "left", cell: (t, style) => ({ text: statusLabel(t.status), paint: statusStyle(t.status, style) }) },
+  { title: "USER", align: "left", max: 24, cell: (t) => ({ text: t.user_id == null ? "—" : oneLine(String(t.user_id)) }) },
+  { title: "SKILL", align: "left", max: 20, cell: (t) => ({ text: t.skill ? oneLine(t.skill) : "—" }) },
+  { title: "DURATION", align: "right", cell: (t) => ({ text: formatDuration(t.duration_ms) }) },
+  {
+    title: "TOOLS kept/err/drop",
+    align: "right",
+    cell: (t, style) => ({ text: `${t.tool_traces.length}/${t.tool_error_count}/${t.tool_traces_dropped}`, paint: t.tool_error_count > 0 ? style.red : undefined }),
+  },
+  { title: "ITER", align: "right", cell: (t) => ({ text: String(t.iterations) }) },
+];
+
+/** The traces as a table in the order given, or "No traces."; `more` adds a hint that older ones may follow. */
+export function renderTraceTable(traces: readonly StoredTrace[], options: { style?: Style; more?: boolean } = {}): string {
+  if (traces.length === 0) return "No traces.\n";
+  const style = options.style ?? PLAIN;
+  const rows = traces.map((trace) => COLUMNS.map((column) => {
+    const cell = column.cell(trace, style);
+    return { ...cell, text: column.max ? cut(cell.text, column.max) : cell.text };
+  }));
+  const widths = COLUMNS.map((column, index) => Math.max(width(column.title), ...rows.map((row) => width(row[index]!.text))));
+  const line = (cells: Cell[]) =>
+    cells
+      .map((cell, index) => {
+        const padded = COLUMNS[index]!.align === "right" ? padStart(cell.text, widths[index]!) : padEnd(cell.text, widths[index]!);
+        return cell.paint ? cell.paint(padded) : padded;
+      })
+      .join("  ")
+      .trimEnd();
+  const header = style.bold(line(COLUMNS.map((column) => ({ text: column.title }))));
+  const footer = options.more ? [style.dim(`${traces.length} shown; older traces may exist (raise --limit up to 100, or narrow with --since/--until)`)] : [];
+  return [header, ...rows.map(line), ...footer].join("\n") + "\n";
+}

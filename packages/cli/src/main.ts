@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import type { Firestore } from "firebase-admin/firestore";
+import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
+import { parseCommand, UsageError, type Command } from "./args.js";
+import { renderHeader } from "./format/header.js";
+import { renderReport } from "./format/report.js";
+import { styleFor } from "./format/style.js";
+import { renderTraceTable } from "./format/table.js";
+import { oneLine } from "./format/text.js";
+import { renderWaterfall } from "./format/waterfall.js";
+import { USAGE } from "./help.js";
+import { findTraces } from "./query.js";
+import { connect, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
+
+const QUERY_TIMEOUT_MS = 30_000;
+/** The report's fallback success sample rate: the functions' default (see functions/src/config.ts). */
+const DEFAULT_SAMPLE_RATE = 0.1;
+const REPORT_MAX_FAILURES_READ = 2000;
+
+async function main(argv: string[]): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, new Date());
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message);
+    throw error;
+  }
+  if (command.kind === "help") {
+    await write(process.stdout, USAGE);
+    return 0;
+  }
+  const target = resolveTarget(command.project, process.env, readRepoFirebaseJson());
+  try {
+    const db = await connect(target);
+    return await settle(execute(command, db, target), `no answer from ${describeTarget(target)} within ${QUERY_TIMEOUT_MS / 1000}s`);
+  } catch (error) {
+    return fail(describeError(error, target));
+  }
+}
+
+async function execute(command: Exclude<Command, { kind: "help" }>, db: Firestore, target: Target): Promise<number> {
+  const style = styleFor(process.stdout, process.env);
+  const columns = process.stdout.isTTY ? process.stdout.columns : 160;
+  if (command.kind === "list") {
+    const { traces, more } = await findTraces(db, command.filters);
+    await write(process.stdout, command.json ? json(traces) : renderTraceTable(traces, { style, more }));
+    return 0;
+  }
+  if (command.kind === "report") {
+    const window = command.windowStart ? windowStartingAt(command.windowStart, command.hours) : previousFullHours(new Date(), command.hours);
+    const report = await buildErrorReport(db, { window, maxFailuresRead: REPORT_MAX_FAILURES_READ, currentSampleRate: DEFAULT_SAMPLE_RATE });
+    await write(process.stdout, command.json ? json(report) : renderReport(report, { style }));
+    return 0;
+  }
+  const trace = await getTrace(db, command.traceId);
+  if (!trace) return fail(`no trace ${command.traceId} in ${describeTarget(target)}`);
+  await write(process.stdout, command.json ? json(trace) : `${renderHeader(trace, { style, columns })}\n${renderWaterfall(trace, { style, columns })}`);
+  return 0;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** One line on stderr, exit code 1. */
+async function fail(message: string): Promise<number> {
+  await write(process.stderr, `agent-traces: ${oneLine(message)}\n`);
+  return 1;
+}
+
+function describeError(error: unknown, target: Target): string {
+  if (error instanceof ConnectionError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  // gRPC errors carry a numeric code ("14 UNAVAILABLE: …", "7 PERMISSION_DENIED: …"); keep their first line.
+  const firstLine = message.split("\n").find((line) => line.trim() !== "") ?? "unknown error";
+  const hint = /default credentials/i.test(firstLine) ? " (run `gcloud auth application-default login`)" : "";
+  return `${describeTarget(target)}: ${firstLine}${hint}`;
+}
+
+/**
+ * `promise`, or a failure after QUERY_TIMEOUT_MS, or the first rejection nobody handled: the
+ * Google client libraries raise some (missing credentials) outside the promise of the query.
+ */
+function settle<T>(promise: Promise<T>, timeoutMessage: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onStray: ((reason: unknown) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConnectionError(timeoutMessage)), QUERY_TIMEOUT_MS);
+    onStray = reject;
+    process.once("unhandledRejection", reject);
+  });
+  return Promise.race([promise, failure]).finally(() => {
+    clearTimeout(timer);
+    process.removeListener("unhandledRejection", onStray!);
+  });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}
+
+// stderr carries one line per failure: no Node warnings (google-auth warns when it finds no metadata server).
+process.removeAllListeners("warning");
+// Exit explicitly once the output is flushed: the Firestore client keeps handles open.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`agent-traces: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`, () => process.exit(1));
+  },
+);

@@ -1,0 +1,192 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sanitizeTrace, traceSchema, type TraceInput } from "@agent-traces/core";
+import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace } from "@agent-traces/admin";
+import { adminFirestore, clearFirestore } from "./support/emulators.js";
+import { aTrace } from "./support/traces.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The CLI as a child process, from source (what `npm run traces` runs; node --import tsx rather
+ * than npx, so that npm's own warnings cannot reach stderr). Times in UTC, no colours.
+ */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "--conditions=source", "packages/cli/src/main.ts", ...args],
+      { cwd: root, env: { ...process.env, TZ: "UTC", NO_COLOR: "1", ...env }, timeout: 45_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function assertOneLineError(run: Run, pattern: RegExp): void {
+  assert.equal(run.code, 1, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, /^agent-traces: [^\n]+\n$/, `one line on stderr, got ${JSON.stringify(run.stderr)}`);
+  assert.match(run.stderr, pattern);
+}
+
+describe("agent-traces CLI against the Firestore emulator", () => {
+  const base = Date.parse("2025-03-01T12:00:00Z");
+  const at = (ms: number) => new Date(base + ms).toISOString();
+  const ids = {
+    aliceOk: "0a000000000000000000000000000001",
+    bobError: "0b000000000000000000000000000002",
+    numericTimeout: "0c000000000000000000000000000003",
+    stringSevenOk: "0d000000000000000000000000000004",
+  };
+
+  async function seed(overrides: Partial<TraceInput>): Promise<void> {
+    const trace = traceSchema.parse(aTrace(overrides));
+    const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date(base + 600_000), ttlDays: 7, sampleRate: 0.1 });
+    assert.equal(await createTraceDocument(adminFirestore(), document), "created");
+  }
+
+  before(async () => {
+    await clearFirestore();
+    await seed({ trace_id: ids.aliceOk, user_id: "alice", status: "success", started_at: at(0), ended_at: at(1_000) });
+    await seed({
+      trace_id: ids.bobError,
+      user_id: "bob",
+      skill: "research",
+      status: "error",
+      started_at: at(60_000),
+      ended_at: at(61_000),
+      iterations: 4,
+      tool_traces: [
+        { name: "web_search", input: { query: "firebase ttl" }, output: "3 results", duration_ms: 200, is_error: false, timestamp: at(60_000) },
+        { name: "fetch_page", input: { url: "https://example.com/ttl" }, output: "ECONNRESET\nsocket hang up", duration_ms: 500, is_error: true, timestamp: at(60_250) },
+        { name: "summarize", input: { text: "…" }, output: "partial", duration_ms: 100, is_error: false, timestamp: at(60_800) },
+      ],
+      tool_traces_dropped: 2,
+      final_output: "Could not fetch the page.",
+      metadata: { error: "fetch_page failed: ECONNRESET", model: "gemini-2.5-flash" },
+    });
+    await seed({ trace_id: ids.numericTimeout, user_id: 7, status: "timeout", started_at: at(120_000), ended_at: at(150_000) });
+    await seed({ trace_id: ids.stringSevenOk, user_id: "7", status: "success", started_at: at(180_000), ended_at: at(180_500) });
+  });
+
+  const idsIn = (text: string) => [...text.matchAll(/\b0[a-d]0{29}\d\b/g)].map((match) => match[0]);
+
+  it("list: a table of every trace, newest first", async () => {
+    const run = await cli(["list"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    const lines = run.stdout.trimEnd().split("\n");
+    assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER$/);
+    assert.deepEqual(idsIn(run.stdout), [ids.stringSevenOk, ids.numericTimeout, ids.bobError, ids.aliceOk]);
+    assert.match(lines[3]!, /^2025-03-01 12:01:00 {2}0b0{29}2 {2}✗ error\s+bob\s+research\s+1\.00s\s+3\/1\/2\s+4$/);
+    assert.match(lines[2]!, /✗ timeout\s+7\s/);
+  });
+
+  it("list --status error: only the failed run", async () => {
+    const run = await cli(["list", "--status", "error"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [ids.bobError]);
+  });
+
+  it("list --user 7: the string and the numeric user id, merged newest first", async () => {
+    const run = await cli(["list", "--user", "7"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [ids.stringSevenOk, ids.numericTimeout]);
+  });
+
+  it("list --since/--until (absolute and relative) and --limit", async () => {
+    const window = await cli(["list", "--since", "2025-03-01T12:01:00Z", "--until", "2025-03-01T12:03:00Z"]);
+    assert.deepEqual(idsIn(window.stdout), [ids.numericTimeout, ids.bobError]);
+    const limited = await cli(["list", "--limit", "2"]);
+    assert.deepEqual(idsIn(limited.stdout), [ids.stringSevenOk, ids.numericTimeout]);
+    assert.match(limited.stdout, /2 shown; older traces may exist/);
+    const recent = await cli(["list", "--since", "1h"]);
+    assert.equal(recent.code, 0, recent.stderr);
+    assert.equal(recent.stdout, "No traces.\n");
+  });
+
+  it("list --json: only JSON, the stored traces newest first", async () => {
+    const run = await cli(["list", "--json", "--user", "alice"]);
+    assert.equal(run.code, 0, run.stderr);
+    const traces = JSON.parse(run.stdout) as StoredTrace[];
+    assert.deepEqual(traces, [await getTrace(adminFirestore(), ids.aliceOk)]);
+    assert.deepEqual(JSON.parse((await cli(["list", "--json", "--status", "timeout", "--user", "nobody"])).stdout), []);
+  });
+
+  it("show: the header and a waterfall of the tool calls with the failed one marked", async () => {
+    const run = await cli(["show", ids.bobError.toUpperCase()]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    const out = run.stdout;
+    assert.match(out, /^Trace 0b0{29}2 {2}✗ error\n/);
+    assert.match(out, /\n {2}user {10}bob\n/);
+    assert.match(out, /\n {2}started {7}2025-03-01 12:01:00\.000 \+00:00\n/);
+    assert.match(out, /\n {2}duration {6}1\.00s\n/);
+    assert.match(out, /\n {2}recorded by {3}uid-cli\n/);
+    assert.match(out, /\n {2}sample rate {3}0\.1\n/);
+    assert.match(out, /\n {2}error {9}fetch_page failed: ECONNRESET\n/);
+    assert.match(out, /\n {2}metadata {6}\{"model":"gemini-2\.5-flash"\}\n/);
+    assert.match(out, /Tool calls: 3, 1 failed; 2 more dropped when stored/);
+    const rows = out.split("\n").filter((line) => /^\s+\d+ {2}\S/.test(line));
+    assert.deepEqual(rows.map((row) => row.trim().split(/\s+/)[1]), ["web_search", "fetch_page", "summarize"]);
+    // 1 s run over 40 columns: 25 ms per column.
+    assert.match(rows[0]!, /\|█{8} {32}\|\s+200ms {9}query=firebase ttl → 3 results$/);
+    assert.match(rows[1]!, /\| {10}▒{20} {10}\|\s+500ms {2}✗ ERR {2}url=https:\/\/example\.com\/ttl → ECONNRESET socket hang up$/);
+    assert.match(rows[2]!, /\| {32}█{4} {4}\|\s+100ms/);
+  });
+
+  it("show --json: only JSON, the stored trace", async () => {
+    const run = await cli(["show", ids.bobError, "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), await getTrace(adminFirestore(), ids.bobError));
+  });
+
+  it("finds the emulator at firebase.json's pinned port when FIRESTORE_EMULATOR_HOST is unset", async () => {
+    const run = await cli(["list", "--status", "timeout"], { FIRESTORE_EMULATOR_HOST: undefined });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [ids.numericTimeout]);
+  });
+
+  it("an unknown trace id: exit 1, one line on stderr", async () => {
+    assertOneLineError(await cli(["show", "ffffffffffffffffffffffffffffffff"]), /no trace ffffffffffffffffffffffffffffffff in the Firestore emulator at /);
+  });
+
+  it("a bad flag or value: exit 1, one line on stderr", async () => {
+    const cases: [string[], RegExp][] = [
+      [["list", "--frobnicate"], /unknown option "--frobnicate"/],
+      [["list", "--status", "broken"], /--status must be success, error or timeout/],
+      [["list", "--limit", "500"], /--limit must be a whole number from 1 to 100/],
+      [["list", "--since", "last week"], /--since: "last week" is not a time/],
+      [["show", "not-a-trace-id"], /is not a trace id/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cli(args)));
+    runs.forEach((run, index) => assertOneLineError(run, cases[index]![1]));
+  });
+
+  it("report: prints the window's error report, and --json gives the same numbers", async () => {
+    const window = ["--window-start", "2025-03-01T12:00:00Z", "--hours", "1"];
+    const text = await cli(["report", ...window]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /failed runs\s+2 {2}\(1 errors, 1 timeouts\)/);
+    assert.match(text.stdout, /fetch_page\s+1 calls in 1 runs/);
+    assert.match(text.stdout, /fetch_page failed: ECONNRESET/);
+    const json = await cli(["report", ...window, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as { failures: number; errors: number; timeouts: number; window_start: string; estimate: { stored_successes: number } };
+    assert.deepEqual([report.failures, report.errors, report.timeouts, report.window_start], [2, 1, 1, "2025-03-01T12:00:00.000Z"]);
+    assert.equal(report.estimate.stored_successes, 2);
+    assertOneLineError(await cli(["report", "--hours", "0"]), /--hours must be a whole number/);
+  });
+
+  it("no emulator at the address: exit 1, one line on stderr", async () => {
+    assertOneLineError(await cli(["list"], { FIRESTORE_EMULATOR_HOST: "127.0.0.1:1" }), /cannot reach the Firestore emulator at 127\.0\.0\.1:1/);
+  });
+});

@@ -1,0 +1,102 @@
+import { strict as assert } from "node:assert";
+import { parseCommand, UsageError } from "../../packages/cli/src/args.js";
+
+describe("cli: argument parsing", () => {
+  const now = new Date("2025-03-01T12:00:00Z");
+  const parse = (...argv: string[]) => parseCommand(argv, now);
+  const rejects = (argv: string[], message: RegExp) =>
+    assert.throws(() => parseCommand(argv, now), (error: unknown) => {
+      assert.ok(error instanceof UsageError, `a UsageError, got ${String(error)}`);
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes("\n"), "one line");
+      return true;
+    });
+
+  it("reads list with defaults", () => {
+    assert.deepEqual(parse("list"), { kind: "list", json: false, filters: { limit: 20 } });
+  });
+
+  it("reads every list filter, options before or after the command, inline values too", () => {
+    assert.deepEqual(parse("--json", "list", "--user", "alice", "--status=error", "--since", "1h", "--until", "2025-03-01T11:30:00Z", "--limit", "100", "--project", "my-proj"), {
+      kind: "list",
+      json: true,
+      project: "my-proj",
+      filters: {
+        user: "alice",
+        status: "error",
+        since: new Date("2025-03-01T11:00:00Z"),
+        until: new Date("2025-03-01T11:30:00Z"),
+        limit: 100,
+      },
+    });
+  });
+
+  it("reads show with its trace id in lowercase", () => {
+    assert.deepEqual(parse("show", "4BF92F3577B34DA6A3CE929D0E0E4736", "--json"), { kind: "show", json: true, traceId: "4bf92f3577b34da6a3ce929d0e0e4736" });
+  });
+
+  it("answers help for --help, -h and help, whatever else is given", () => {
+    for (const argv of [["--help"], ["-h"], ["help"], ["list", "--help"], ["show", "-h"], ["bogus", "--help"]]) assert.deepEqual(parseCommand(argv, now), { kind: "help" });
+  });
+
+  it("refuses unknown options and commands, and a missing command", () => {
+    rejects(["list", "--bogus"], /unknown option "--bogus"/);
+    rejects(["list", "-x"], /unknown option "-x"/);
+    rejects(["frobnicate"], /unknown command "frobnicate"/);
+    rejects([], /missing command/);
+    rejects(["--json"], /missing command/);
+  });
+
+  it("refuses options of the other command, and stray or missing arguments", () => {
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--status", "error"], /--status is not an option of show/);
+    rejects(["show"], /show needs a trace id/);
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "extra"], /one trace id/);
+    rejects(["list", "extra"], /list takes no arguments/);
+  });
+
+  it("refuses malformed option values", () => {
+    rejects(["list", "--user"], /--user needs a value/);
+    rejects(["list", "--user", "--json"], /--user needs a value/);
+    rejects(["list", "--json=yes"], /--json takes no value/);
+    rejects(["list", "--user="], /--user must be 1 to 128 characters/);
+    rejects(["list", "--project", "no spaces"], /--project must be a Firebase project id/);
+  });
+
+  it("refuses bad statuses, limits and times", () => {
+    rejects(["list", "--status", "failed"], /--status must be success, error or timeout, got "failed"/);
+    for (const limit of ["0", "101", "-1", "1.5", "ten", "", "1e2"]) rejects(["list", "--limit", limit], /--limit must be a whole number from 1 to 100/);
+    rejects(["list", "--since", "yesterday"], /--since: "yesterday" is not a time/);
+    rejects(["list", "--until", "2025-02-30"], /--until: "2025-02-30" is not a time/);
+    rejects(["list", "--since", "1h", "--until", "2h"], /--since must be before --until/);
+  });
+
+  it("keeps a hostile value on one line in the message", () => {
+    rejects(["list", "--status", "a\nb\u001b[31m"], /got "a\\nb\\u001b\[31m"/);
+    rejects(["show", "x".repeat(500)], /"x{39}…" is not a trace id/);
+  });
+
+  it("refuses a malformed trace id before any lookup", () => {
+    rejects(["show", "../x"], /is not a trace id/);
+    rejects(["show", "0".repeat(32)], /is not a trace id/);
+  });
+});
+
+describe("cli: report arguments", () => {
+  const now = new Date("2025-03-01T12:34:56Z");
+
+  it("defaults to one hour, with no start (the previous full hour)", () => {
+    assert.deepEqual(parseCommand(["report"], now), { kind: "report", json: false, hours: 1 });
+  });
+
+  it("takes a window start and a length in hours", () => {
+    const command = parseCommand(["report", "--window-start", "2025-03-01T09:00:00Z", "--hours", "3", "--json"], now);
+    assert.deepEqual(command, { kind: "report", json: true, windowStart: new Date("2025-03-01T09:00:00Z"), hours: 3 });
+  });
+
+  it("refuses bad hours, a bad start and list-only options", () => {
+    assert.throws(() => parseCommand(["report", "--hours", "0"], now), /--hours/);
+    assert.throws(() => parseCommand(["report", "--hours", "1.5"], now), /--hours/);
+    assert.throws(() => parseCommand(["report", "--window-start", "soon"], now), /--window-start/);
+    assert.throws(() => parseCommand(["report", "--status", "error"], now), /not an option of report/);
+  });
+});

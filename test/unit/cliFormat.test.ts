@@ -1,0 +1,243 @@
+import { strict as assert } from "node:assert";
+import type { StoredTrace } from "@agent-traces/admin";
+import { renderHeader } from "../../packages/cli/src/format/header.js";
+import { COLOR, PLAIN, styleFor } from "../../packages/cli/src/format/style.js";
+import { renderTraceTable } from "../../packages/cli/src/format/table.js";
+import { cut, formatDuration, formatInstant, oneLine } from "../../packages/cli/src/format/text.js";
+import { barSpan, renderWaterfall, summarizeIo } from "../../packages/cli/src/format/waterfall.js";
+
+const START = Date.parse("2025-03-01T12:00:00.000Z");
+const at = (ms: number) => new Date(START + ms).toISOString();
+
+type ToolCall = StoredTrace["tool_traces"][number];
+const tool = (name: string, offsetMs: number, durationMs: number, extra: Partial<ToolCall> = {}): ToolCall => ({
+  name,
+  input: { query: "firebase ttl" },
+  output: "3 results",
+  duration_ms: durationMs,
+  is_error: false,
+  timestamp: at(offsetMs),
+  ...extra,
+});
+
+function aStoredTrace(overrides: Partial<StoredTrace> = {}): StoredTrace {
+  const tools = overrides.tool_traces ?? [tool("web_search", 0, 150), tool("fetch_page", 500, 500, { is_error: true, output: "timeout after 500ms" })];
+  return {
+    trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+    user_id: "alice",
+    skill: "planning",
+    started_at: at(0),
+    ended_at: at(1_000),
+    iterations: 3,
+    tool_traces: tools,
+    tool_traces_dropped: 0,
+    final_output: "Done.",
+    status: "success",
+    metadata: { model: "gemini-2.5-flash" },
+    duration_ms: 1_000,
+    tool_error_count: tools.filter((t) => t.is_error).length,
+    recorded_by: "uid-1",
+    received_at: at(1_100),
+    expire_at: at(7 * 86_400_000),
+    sample_rate: 0.1,
+    ...overrides,
+  };
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
+describe("cli: rendering", () => {
+  let savedTz: string | undefined;
+  before(() => {
+    savedTz = process.env.TZ;
+    process.env.TZ = "UTC";
+  });
+  after(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  describe("text helpers", () => {
+    it("formats durations", () => {
+      const cases: [number | null, string][] = [[0, "0ms"], [850, "850ms"], [1_000, "1.00s"], [1_234, "1.23s"], [12_345, "12.3s"], [125_000, "2m05s"], [3_725_000, "1h02m"], [null, "—"]];
+      for (const [ms, text] of cases) assert.equal(formatDuration(ms), text);
+    });
+
+    it("formats instants in local time, short or precise", () => {
+      assert.equal(formatInstant("2025-03-01T12:00:05.120Z"), "2025-03-01 12:00:05");
+      assert.equal(formatInstant("2025-03-01T12:00:05.120Z", true), "2025-03-01 12:00:05.120 +00:00");
+      assert.equal(formatInstant(null), "—");
+    });
+
+    it("keeps text on one line and out of the terminal's control", () => {
+      assert.equal(oneLine("a\n\tb\r\n c "), "a b c");
+      assert.equal(oneLine("red \u001b[31mX\u202e"), "red \ufffd[31mX\ufffd");
+      assert.equal(cut("abcdef", 4), "abc…");
+      assert.equal(cut("abcd", 4), "abcd");
+    });
+  });
+
+  describe("list table", () => {
+    it("prints No traces. for an empty list", () => {
+      assert.equal(renderTraceTable([]), "No traces.\n");
+    });
+
+    it("prints one aligned row per trace in the order given, failures marked", () => {
+      const traces = [
+        aStoredTrace({ trace_id: "b".repeat(32), started_at: at(60_000), status: "error", user_id: 7, skill: null, duration_ms: null, ended_at: null, tool_traces_dropped: 4 }),
+        aStoredTrace({ trace_id: "a".repeat(32), status: "timeout" }),
+        aStoredTrace({ trace_id: "c".repeat(32), started_at: at(-60_000), tool_traces: [], tool_error_count: 0, iterations: 12 }),
+      ];
+      const lines = renderTraceTable(traces).trimEnd().split("\n");
+      assert.equal(lines.length, 4);
+      assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER$/);
+      assert.match(lines[1]!, /^2025-03-01 12:01:00 {2}b{32} {2}✗ error\s+7\s+—\s+—\s+2\/1\/4\s+3$/);
+      assert.match(lines[2]!, /^2025-03-01 12:00:00 {2}a{32} {2}✗ timeout\s+alice\s+planning\s+1\.00s\s+2\/1\/0\s+3$/);
+      assert.match(lines[3]!, /^2025-03-01 11:59:00 {2}c{32} {4}success\s+alice\s+planning\s+1\.00s\s+0\/0\/0\s+12$/);
+      // Right-aligned numeric columns end in the same column.
+      assert.equal(new Set(lines.map((line) => line.length)).size, 1);
+    });
+
+    it("cuts long users and skills, and flattens hostile ones", () => {
+      const [, row] = renderTraceTable([aStoredTrace({ user_id: "u".repeat(100), skill: "line1\nline2\u001b[2J" })]).split("\n");
+      assert.match(row!, / u{23}… /);
+      assert.match(row!, /line1 line2\ufffd\[2J/);
+    });
+
+    it("hints that more may exist", () => {
+      assert.match(renderTraceTable([aStoredTrace()], { more: true }), /1 shown; older traces may exist/);
+      assert.doesNotMatch(renderTraceTable([aStoredTrace()]), /older traces/);
+    });
+
+    it("colours only with a colour style", () => {
+      const failing = [aStoredTrace({ status: "error" })];
+      assert.doesNotMatch(renderTraceTable(failing, { style: PLAIN }), ANSI);
+      assert.ok(renderTraceTable(failing, { style: COLOR }).includes("\u001b[31m✗ error"));
+    });
+  });
+
+  describe("colour choice", () => {
+    it("colours a terminal unless NO_COLOR is set, and never a pipe", () => {
+      assert.equal(styleFor({ isTTY: true }, {}), COLOR);
+      assert.equal(styleFor({ isTTY: true }, { NO_COLOR: "1" }), PLAIN);
+      assert.equal(styleFor({ isTTY: true }, { NO_COLOR: "" }), COLOR);
+      assert.equal(styleFor({ isTTY: false }, {}), PLAIN);
+      assert.equal(styleFor({}, {}), PLAIN);
+    });
+  });
+
+  describe("waterfall", () => {
+    it("places bars proportionally: offset and duration over the run's duration", () => {
+      assert.deepEqual(barSpan(0, 150, 1_000, 40), { start: 0, length: 6 });
+      assert.deepEqual(barSpan(500, 500, 1_000, 40), { start: 20, length: 20 });
+      assert.deepEqual(barSpan(250, 250, 1_000, 40), { start: 10, length: 10 });
+      assert.deepEqual(barSpan(0, 1_000, 1_000, 40), { start: 0, length: 40 });
+    });
+
+    it("gives every call at least one column, inside the bar", () => {
+      assert.deepEqual(barSpan(100, 0, 1_000, 40), { start: 4, length: 1 });
+      assert.deepEqual(barSpan(1_000, 5, 1_000, 40), { start: 39, length: 1 });
+      assert.deepEqual(barSpan(900, 900, 1_000, 40), { start: 36, length: 4 });
+      assert.deepEqual(barSpan(0, 10, 0, 40), { start: 0, length: 40 });
+    });
+
+    it("draws one row per call, ordered by start, with the bar at its offset and an error marker", () => {
+      const trace = aStoredTrace({
+        tool_traces: [
+          tool("fetch_page", 500, 500, { is_error: true, output: "timeout after 500ms", input: { url: "https://example.com" } }),
+          tool("web_search", 0, 150),
+          tool("summarize", 250, 250),
+        ],
+        tool_error_count: 1,
+      });
+      const lines = renderWaterfall(trace, { columns: 160 }).trimEnd().split("\n");
+      assert.equal(lines[0], "Tool calls: 3, 1 failed");
+      assert.match(lines[1]!, /#\s+TOOL\s+0\s+1\.00s\s+DURATION\s+INPUT → OUTPUT$/);
+      const rows = lines.slice(2);
+      assert.equal(rows.length, 3);
+      const bar = (row: string) => /\|([^|]*)\|/.exec(row)![1]!;
+      assert.match(rows[0]!, /^\s+2 {2}web_search /);
+      assert.equal(bar(rows[0]!), "█".repeat(6) + " ".repeat(34));
+      assert.doesNotMatch(rows[0]!, /ERR/);
+      assert.match(rows[0]!, /150ms\s+query=firebase ttl → 3 results$/);
+      assert.match(rows[1]!, /^\s+3 {2}summarize /);
+      assert.equal(bar(rows[1]!), " ".repeat(10) + "█".repeat(10) + " ".repeat(20));
+      assert.match(rows[2]!, /^\s+1 {2}fetch_page /);
+      assert.equal(bar(rows[2]!), " ".repeat(20) + "▒".repeat(20));
+      assert.match(rows[2]!, /500ms {2}✗ ERR {2}url=https:\/\/example\.com → timeout after 500ms$/);
+      // The bars line up: every row has its bar in the same columns.
+      assert.equal(new Set(rows.map((row) => row.indexOf("|"))).size, 1);
+    });
+
+    it("stretches the scale when calls outlast the run or the run has no end", () => {
+      const trace = aStoredTrace({ ended_at: null, duration_ms: null, tool_traces: [tool("a", 0, 100), tool("b", 100, 100)], tool_error_count: 0 });
+      const rows = renderWaterfall(trace, { barWidth: 20 }).trimEnd().split("\n").slice(2);
+      assert.match(rows[0]!, /\|█{10} {10}\|/);
+      assert.match(rows[1]!, /\| {10}█{10}\|/);
+    });
+
+    it("notes dropped calls, and a run without calls", () => {
+      assert.match(renderWaterfall(aStoredTrace({ tool_traces_dropped: 7 })), /^Tool calls: 2, 1 failed; 7 more dropped when stored \(not shown\)/);
+      assert.equal(renderWaterfall(aStoredTrace({ tool_traces: [], tool_error_count: 0 })), "Tool calls: 0\n  (none)\n");
+    });
+
+    it("keeps each call on one line within the columns", () => {
+      const long = tool("x".repeat(60), 0, 10, { input: { text: "a\nb ".repeat(300) }, output: "out\n".repeat(300) });
+      const output = renderWaterfall(aStoredTrace({ tool_traces: [long], tool_error_count: 0 }), { columns: 120 });
+      const row = output.trimEnd().split("\n")[2]!;
+      assert.ok(row.length <= 120, `${row.length} columns`);
+      assert.match(row, /x{23}…/);
+      assert.match(row, /text=a b a b.*… → out out.*…$/);
+    });
+
+    it("summarizes input and output within the room, the input giving way first", () => {
+      assert.equal(summarizeIo({ q: "x" }, "y", 40), "q=x → y");
+      assert.equal(summarizeIo({}, "only output", 40), "→ only output");
+      const text = summarizeIo({ q: "i".repeat(100) }, "o".repeat(10), 40);
+      assert.equal(text.length, 40);
+      assert.ok(text.endsWith(` → ${"o".repeat(10)}`));
+    });
+
+    it("marks failures in red only with a colour style", () => {
+      assert.doesNotMatch(renderWaterfall(aStoredTrace()), ANSI);
+      assert.ok(renderWaterfall(aStoredTrace(), { style: COLOR }).includes("\u001b[31m✗ ERR\u001b[39m"));
+    });
+  });
+
+  describe("show header", () => {
+    it("prints the run's facts, its error and metadata, one line each", () => {
+      const trace = aStoredTrace({
+        status: "error",
+        metadata: { error: "Tool fetch_page failed:\nconnection reset", model: "gemini-2.5-flash", temperature: 0.2 },
+        final_output: "Partial answer\nwith two lines",
+      });
+      const text = renderHeader(trace);
+      const lines = text.trimEnd().split("\n");
+      assert.equal(lines[0], "Trace 4bf92f3577b34da6a3ce929d0e0e4736  ✗ error");
+      const field = (label: string) => lines.find((line) => line.startsWith(`  ${label} `))?.slice(16);
+      assert.equal(field("user"), "alice");
+      assert.equal(field("skill"), "planning");
+      assert.equal(field("started"), "2025-03-01 12:00:00.000 +00:00");
+      assert.equal(field("ended"), "2025-03-01 12:00:01.000 +00:00");
+      assert.equal(field("duration"), "1.00s");
+      assert.equal(field("iterations"), "3");
+      assert.equal(field("recorded by"), "uid-1");
+      assert.equal(field("sample rate"), "0.1");
+      assert.equal(field("expires"), "2025-03-08 12:00:00.000 +00:00");
+      assert.equal(field("error"), "Tool fetch_page failed: connection reset");
+      assert.equal(field("metadata"), '{"model":"gemini-2.5-flash","temperature":0.2}');
+      assert.equal(field("final output"), "Partial answer with two lines");
+    });
+
+    it("says what is missing and cuts long values to the columns", () => {
+      const text = renderHeader(aStoredTrace({ skill: null, ended_at: null, duration_ms: null, metadata: {}, final_output: "z".repeat(5_000) }), { columns: 80 });
+      assert.match(text, /\n {2}skill {9}—\n/);
+      assert.match(text, /\n {2}ended {9}— \(no end recorded\)\n/);
+      assert.match(text, /\n {2}metadata {6}—\n/);
+      assert.doesNotMatch(text, /\n {2}error /);
+      for (const line of text.split("\n")) assert.ok(line.length <= 80, line);
+      assert.match(text, /z…\n$/);
+    });
+  });
+});
