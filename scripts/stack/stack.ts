@@ -56,9 +56,11 @@ async function startStack(
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, "stack.log");
   const log = createWriteStream(logFile);
-  const output = (prefix: string) => (text: string) => {
+  // firebase-tools' output (function logs included) is echoed by `npm start`; the Firestore JVM's
+  // (stack traces for every expected "already exists") only goes to the log file.
+  const output = (prefix: string, echo: boolean) => (text: string) => {
     log.write(text);
-    if (options.echo) process.stdout.write(text.replace(/^(?=.)/gm, prefix));
+    if (echo) process.stdout.write(text.replace(/^(?=.)/gm, prefix));
   };
 
   const clientEnv: Record<string, string> = {
@@ -87,13 +89,13 @@ async function startStack(
           `--rules=${join(root, "firestore.rules")}`,
           `--project_id=${PROJECT_ID}`,
         ],
-        { cwd: root, onOutput: output("[firestore] ") },
+        { cwd: root, onOutput: output("[firestore] ", false) },
       ));
       await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firestore, READY_TIMEOUT_MS);
     }
 
     let firebaseReady = false;
-    const firebaseOutput = output("[firebase] ");
+    const firebaseOutput = output("[firebase] ", options.echo);
     const firebase = track(startGroup(
       "firebase-tools",
       join(root, "node_modules/.bin/firebase"),
