@@ -1,0 +1,69 @@
+import { strict as assert } from "node:assert";
+import { execFileSync, spawn } from "node:child_process";
+import { createConnection } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readEmulatorPorts } from "../../scripts/stack/emulatorPorts.js";
+
+/**
+ * `npm start` as a new user runs it: the stack comes up, the demo agent's traces flow through the
+ * callable, and Ctrl-C (SIGINT) leaves no emulator or Java process and no port behind.
+ * Runs after the integration tests, on its own: it needs the pinned ports free.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const ports = readEmulatorPorts(join(root, "firebase.json"));
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function emulatorProcesses(): string[] {
+  try {
+    return execFileSync("pgrep", ["-af", "cloud-firestore-emulator|cloud-pubsub-emulator|firebase emulators"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line && !line.includes("pgrep"));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe("npm start (the launcher's start mode)", function () {
+  this.timeout(300_000);
+
+  it("brings the stack up, runs the demo through the callable, and Ctrl-C leaves nothing running", async () => {
+    assert.deepEqual(emulatorProcesses(), [], "no emulator runs before the test");
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "scripts/stack.ts", "start"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (output += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (output += text));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+    const deadline = Date.now() + 240_000;
+    while (!output.includes("press Ctrl-C to stop it") && Date.now() < deadline) {
+      if (child.exitCode !== null) assert.fail(`npm start exited early:\n${output.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.ok(output.includes("press Ctrl-C to stop it"), `the stack did not come up:\n${output.slice(-3000)}`);
+    assert.match(output, /Local Firebase stack is up/);
+    const summary = /sent to recordTrace: (\d+)\s+stored: (\d+) \(errors (\d+), timeouts (\d+), sampled successes (\d+)\)/.exec(output);
+    assert.ok(summary, `the demo summary is printed:\n${output.slice(-2000)}`);
+    const [, sent, stored, errors, timeouts, sampled] = summary.map(Number);
+    assert.ok(stored! > 0 && errors! + timeouts! > 0, "demo traces were stored, failures among them");
+    assert.equal(stored, errors! + timeouts! + sampled!);
+    assert.ok(sent! >= stored!);
+    assert.match(output, /npm run traces -- show [0-9a-f]{32}/);
+    for (const name of ["firestore", "auth", "functions"] as const) assert.ok(await portOpen(ports[name].port), `${name} listens`);
+
+    child.kill("SIGINT");
+    const code = await exited;
+    assert.equal(code, 130, "Ctrl-C ends it with 130");
+    for (const name of ["firestore", "auth", "functions", "pubsub", "hub"] as const) {
+      assert.equal(await portOpen(ports[name].port), false, `${name} port ${ports[name].port} is closed`);
+    }
+    assert.deepEqual(emulatorProcesses(), [], "no emulator or Java process is left");
+  });
+});
