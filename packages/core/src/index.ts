@@ -7,6 +7,7 @@ export type { Sampler } from "./sampler/Sampler.js";
 export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";
 export {
   isoDateTime,
+  isToolInput,
   jsonObjectSchema,
   toolTraceSchema,
   traceIdSchema,

@@ -22,7 +22,23 @@ const HARMLESS_KEY = /tokens|tokencount|tokenlimit|tokenusage|tokenbudget|tokeni
 /** ...unless they also name a kind of credential ("access_tokens", "api_tokens"). */
 const CREDENTIAL_QUALIFIER = /access|refresh|auth|bearer|api|session|csrf|xsrf|secret/;
 
+/** Keys already classified: agents send the same few keys over and over. Bounded, cleared when full. */
+const keyVerdicts = new Map<string, boolean>();
+const MAX_CACHED_KEYS = 1024;
+const MAX_CACHED_KEY_CHARS = 64;
+
 export function isSensitiveKey(key: string): boolean {
+  const cached = keyVerdicts.get(key);
+  if (cached !== undefined) return cached;
+  const verdict = classifyKey(key);
+  if (key.length <= MAX_CACHED_KEY_CHARS) {
+    if (keyVerdicts.size >= MAX_CACHED_KEYS) keyVerdicts.clear();
+    keyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+function classifyKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (SENSITIVE_KEYS_EXACT.has(normalized)) return true;
   if (HARMLESS_KEY.test(normalized) && !CREDENTIAL_QUALIFIER.test(normalized)) return false;
@@ -81,8 +97,44 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g, // Telegram bot tokens
 ];
 
+/**
+ * What every match of a pattern above contains, at least one per pattern, compared case-insensitively:
+ * text with none of these holds no secret and is returned after one scan instead of one per pattern.
+ * Keep it in step with SECRET_PATTERNS when adding a pattern.
+ */
+const SECRET_HINTS = hintPattern([
+  "-----begin", // PEM private keys
+  "eyj", // JWTs
+  "bearer", "basic", "token", "digest", // Authorization schemes
+  ":\\/\\/", // credentials in URLs, Slack webhooks
+  "pass", "pwd", "secret", "key", "auth", "session", "signature", "credential", // key=value pairs ("token" above), AccountKey=, key-
+  "sig=", // SAS signatures
+  "aiza", "gocspx-", "ya29\\.", "1\\/\\/0", // Google
+  "akia", "asia", "abia", "acca", // AWS
+  "sk-", "sk_", "rk_", "pk_", "whsec_", "gh[pousr]_", "github_pat_", "glpat-", "xox", "xapp-", "sg\\.", "sk[0-9a-f]{32}",
+  "hf_", "gsk_", "xai-", "r8_", "npm_", "shp", "dop_v1_", "ac[0-9a-f]{32}:", // API keys by prefix
+  ":aa", // Telegram bot tokens
+]);
+
+/**
+ * One case-insensitive regex matching any of `sources` (regex sources starting with a plain
+ * character), grouped by that character so that the engine tries only the alternatives that can
+ * start where it is: about twice as fast as a flat alternation.
+ */
+function hintPattern(sources: readonly string[]): RegExp {
+  const byFirst = new Map<string, string[]>();
+  for (const source of sources) {
+    const rests = byFirst.get(source[0]!) ?? [];
+    rests.push(source.slice(1));
+    byFirst.set(source[0]!, rests);
+  }
+  const alternatives = [...byFirst].map(([first, rests]) => (rests.length === 1 ? first + rests[0] : `${first}(?:${rests.join("|")})`));
+  return new RegExp(alternatives.join("|"), "i");
+}
+
 /** Replaces every secret-shaped substring of `text` with `[REDACTED]`. */
 export function redactText(text: string): string {
+  if (!SECRET_HINTS.test(text)) return text;
   let result = text;
   for (const pattern of SECRET_PATTERNS) {
     pattern.lastIndex = 0;

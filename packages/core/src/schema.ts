@@ -101,6 +101,16 @@ function checkKey(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a tool call's input passes `toolTraceSchema` as it is (a plain object with storable keys),
+ * with the schema's own checks: lets the tracer skip a full parse of the calls it builds itself.
+ */
+export function isToolInput(value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) if (checkKey(key)) return false;
+  return true;
+}
+
 /** A JSON object Firestore can store as a map. */
 export const jsonObjectSchema = plainObjectSchema("must be a JSON object")
   .superRefine((value, context) => checkStorableJson(value, [], 1, context));

@@ -5,6 +5,8 @@
 export function stringifyValue(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined) return "";
+  // What JSON.stringify would write for them, without its machinery (a tool's input is often a number).
+  if (value === null || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return String(value);
   // What JSON has no text for is written as it is inside objects, without quotes around it.
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "function" || typeof value === "symbol") return `[${typeof value}]`;

@@ -1,11 +1,13 @@
 import {
   cutText,
+  isToolInput,
   LIMITS,
   randomTraceId,
   sanitizeToolTrace,
   stringifyValue,
   toolTraceSchema,
   type JsonObject,
+  type ToolTrace,
   type ToolTraceInput,
   type TraceInput,
   type TraceStatus,
@@ -50,11 +52,11 @@ export class TraceContext {
     const start = performance.now();
     try {
       const output = await run();
-      this.addToolTrace(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp }));
+      this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp }));
       return output;
     } catch (error) {
       const output = errorMessage(error);
-      this.addToolTrace(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp, isError: true }));
+      this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp, isError: true }));
       throw error;
     }
   }
@@ -68,6 +70,20 @@ export class TraceContext {
   addToolTrace(toolTrace: ToolTraceInput): void {
     const parsed = toolTraceSchema.safeParse(toolTrace);
     this.toolTraces.push(parsed.success ? sanitizeToolTrace(parsed.data) : toolTrace);
+  }
+
+  /**
+   * Records a call `tool()` built: its output, duration, error flag and timestamp fit the schema by
+   * construction, so when the caller's name and input fit it too the call is sanitized without a
+   * full parse (the hot path of a run). Anything else goes through `addToolTrace`.
+   */
+  private recordCall(toolTrace: ToolTrace): void {
+    const { name, duration_ms } = toolTrace;
+    if (typeof name === "string" && name.length > 0 && duration_ms <= LIMITS.maxDurationMs && isToolInput(toolTrace.input)) {
+      this.toolTraces.push(sanitizeToolTrace(toolTrace));
+    } else {
+      this.addToolTrace(toolTrace);
+    }
   }
 
   incrementIteration(): void {

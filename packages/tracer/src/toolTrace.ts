@@ -1,4 +1,5 @@
 import { stringifyValue, type ToolTrace } from "@agent-traces/core";
+import { isoString } from "./isoTime.js";
 
 export interface ToolTraceOptions {
   name: string;
@@ -21,6 +22,6 @@ export function createToolTrace(options: ToolTraceOptions): ToolTrace {
     output: stringifyValue(options.output),
     duration_ms: durationMs,
     is_error: options.isError ?? false,
-    timestamp: timestamp instanceof Date ? timestamp.toISOString() : timestamp,
+    timestamp: timestamp instanceof Date ? isoString(timestamp) : timestamp,
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: runs the benchmarks against the local stack (started by scripts/stack.ts exec),
+ * prints the table and writes docs/benchmarks.md. See docs/benchmarks.md for what each row measures.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { benchTracer } from "./b1Tracer.js";
+import { batchingRow } from "./b4Batching.js";
+import type { RealisticSizes } from "./b6Size.js";
+import { machineInfo } from "./lib/machine.js";
+import { benchmarksDocument, resultsTable } from "./lib/markdown.js";
+import type { Row } from "./lib/row.js";
+import { missingStackVariables } from "./lib/stack.js";
+
+const OUTPUT = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
+const log = (line: string) => console.log(line);
+
+function failedRow(id: string, name: string, error: unknown): Row {
+  const full = error instanceof Error ? error.message : String(error);
+  const message = full.length > 300 ? `${full.slice(0, 300)}…` : full;
+  return { id, name, ours: "failed", anchor: "—", ratio: "—", target: "—", met: false, notes: [`The benchmark failed: ${message}`] };
+}
+
+async function attempt<T>(id: string, name: string, body: () => Promise<T>, fallback: (row: Row) => T): Promise<T> {
+  const start = performance.now();
+  log(`${id}: ${name}…`);
+  try {
+    const result = await body();
+    log(`${id} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    return result;
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`${id} failed: ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}`);
+    return fallback(failedRow(id, name, error));
+  }
+}
+
+async function main(): Promise<number> {
+  const missing = missingStackVariables();
+  if (missing.length > 0) {
+    console.error(`The benchmarks need the local stack (${missing.join(", ")} unset): run \`npm run bench\`, which starts it.`);
+    return 2;
+  }
+  // Beside the emulators, never on Google Cloud: skip google-auth's metadata-server probe.
+  process.env.METADATA_SERVER_DETECTION ??= "none";
+  const started = new Date();
+  const rows: Row[] = [];
+  const single = (row: Row) => [row];
+
+  // B1 first: CPU only, while the emulators are idle.
+  rows.push(...(await attempt("B1", "tracer capture vs OpenTelemetry", async () => single(await benchTracer(log)), single)));
+  const { benchHandler } = await import("./b2Handler.js");
+  rows.push(...(await attempt("B2", "handler vs raw write", () => benchHandler(log), single)));
+  const { benchCallable } = await import("./b3Callable.js");
+  rows.push(...(await attempt("B3", "recordTrace vs a no-op callable", async () => single(await benchCallable(log)), single)));
+  rows.push(batchingRow());
+  const { benchReport } = await import("./b5Report.js");
+  rows.push(...(await attempt("B5", "report scaling", async () => single(await benchReport(log)), single)));
+  const { benchDocumentSize } = await import("./b6Size.js");
+  const sizes = await attempt<{ row: Row; realistic?: RealisticSizes }>("B6", "document size", () => benchDocumentSize(log), (row) => ({ row }));
+  rows.push(sizes.row);
+  let costDetail: string[] = ["Not computed: B6 did not measure the document sizes it needs."];
+  if (sizes.realistic) {
+    const { benchCost } = await import("./b7Cost.js");
+    const cost = await attempt<{ row: Row; detail?: string[] }>("B7", "cost model", () => benchCost(sizes.realistic!, log), (row) => ({ row }));
+    rows.push(cost.row);
+    if (cost.detail) costDetail = cost.detail;
+  } else {
+    rows.push(failedRow("B7", "Cost per million runs", new Error("B6 failed")));
+  }
+
+  const durationSeconds = (Date.now() - started.getTime()) / 1000;
+  writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));
+  console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);
+  return rows.some((row) => row.ours === "failed") ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
