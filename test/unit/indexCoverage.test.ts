@@ -14,14 +14,16 @@ interface IndexField {
 }
 interface IndexesFile {
   indexes: { collectionGroup: string; queryScope: string; fields: IndexField[] }[];
-  fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean; indexes: unknown[] }[];
+  fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean; indexes: { order?: string; arrayConfig?: string; queryScope?: string }[] }[];
 }
 
 const indexesFile = JSON.parse(readFileSync(new URL("../../firestore.indexes.json", import.meta.url), "utf8")) as IndexesFile;
 
-function singleFieldIndexExists(collection: string, field: string): boolean {
+/** Automatic single-field indexes exist in both directions unless a field override says otherwise. */
+function singleFieldIndexExists(collection: string, field: string, order?: "ASCENDING" | "DESCENDING"): boolean {
   const override = indexesFile.fieldOverrides.find((entry) => entry.collectionGroup === collection && entry.fieldPath === field);
-  return !override || override.indexes.length > 0;
+  if (!override) return true;
+  return override.indexes.some((index) => (order ? index.order === order : index.order !== undefined) && (index.queryScope ?? "COLLECTION") === "COLLECTION");
 }
 
 function servingIndex(plan: QueryPlan): string | undefined {
@@ -31,7 +33,9 @@ function servingIndex(plan: QueryPlan): string | undefined {
   const fields = new Set([...plan.equalities, ...plan.orderBy.map((order) => order.field)]);
   if (fields.size === 1) {
     const [field] = fields;
-    return singleFieldIndexExists(plan.collection, field!) ? `automatic index on ${field}` : undefined;
+    const direction = plan.orderBy[0]?.direction;
+    const order = direction === undefined ? undefined : direction === "asc" ? "ASCENDING" : "DESCENDING";
+    return singleFieldIndexExists(plan.collection, field!, order) ? `automatic ${order ?? ""} index on ${field}` : undefined;
   }
   if (plan.equalities.length === 0 && plan.orderBy.length === 0) return "collection scan";
   const wantOrder = plan.orderBy.map((order) => `${order.field}:${order.direction === "asc" ? "ASCENDING" : "DESCENDING"}`);
@@ -86,12 +90,14 @@ describe("index coverage (firestore.indexes.json)", () => {
     assert.equal(servingIndex(unserved), undefined);
     const exempted: QueryPlan = { collection: "execution_traces", equalities: [], ranges: [], orderBy: [{ field: "final_output", direction: "asc" }] };
     assert.equal(servingIndex(exempted), undefined);
+    const oldestFirst: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["started_at"], orderBy: [{ field: "started_at", direction: "asc" }] };
+    assert.equal(servingIndex(oldestFirst), undefined, "started_at keeps only its descending index");
   });
 
   it("declares the TTL policy on expire_at and exempts the large fields", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
-    for (const field of ["tool_traces", "final_output", "metadata"]) {
+    for (const field of ["tool_traces", "final_output", "metadata", "trace_id", "user_id", "status", "sample_rate", "skill"]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
   });
