@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   }
 
   console.log("Starting the local Firebase stack (demo-agent-traces)…");
-  const stack = localStack(root, { echo: mode === "start" });
+  const stack = localStack(root, { echo: mode === "start", control: mode === "exec" });
   let stopping: Promise<void> | undefined;
   const shutdown = () => (stopping ??= stack.stop());
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

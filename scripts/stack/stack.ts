@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { restartable, STACK_CONTROL_ENV, startStackControl, type StackControl } from "./control.js";
 import { hostPort, readEmulatorPorts, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
 import { planStack, type StackPlan } from "./plan.js";
 import { isPortOpen, startGroup, stopGroup, waitUntil, type ManagedProcess } from "./processes.js";
@@ -25,11 +26,23 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export function localStack(root: string, options: { echo: boolean }): LocalStack {
+export interface StackOptions {
+  echo: boolean;
+  /**
+   * `exec` only: serve control.ts's endpoint (Firestore stop/start, for fault-injection tests) and
+   * export its URL as AGENT_TRACES_STACK_CONTROL, when the launcher runs Firestore's JVM itself.
+   */
+  control?: boolean;
+}
+
+export function localStack(root: string, options: StackOptions): LocalStack {
   const processes: ManagedProcess[] = [];
+  let control: StackControl | undefined;
   let stopped = false;
   const stop = async () => {
     stopped = true;
+    // No Firestore restart may begin once stopping; one under way finishes (and is tracked) first.
+    await control?.close();
     // firebase-tools first (it may still write to Firestore), then the Firestore JVM.
     for (const managed of [...processes].reverse()) await stopGroup(managed, "SIGINT", 15_000);
   };
@@ -38,14 +51,19 @@ export function localStack(root: string, options: { echo: boolean }): LocalStack
     if (stopped) void stopGroup(managed, "SIGKILL", 0);
     return managed;
   };
-  return { start: () => startStack(root, options, track, stop), stop };
+  const serveControl = (started: StackControl) => {
+    control = started;
+    if (stopped) void started.close();
+  };
+  return { start: () => startStack(root, options, track, stop, serveControl), stop };
 }
 
 async function startStack(
   root: string,
-  options: { echo: boolean },
+  options: StackOptions,
   track: (managed: ManagedProcess) => ManagedProcess,
   stop: () => Promise<void>,
+  serveControl: (control: StackControl) => void,
 ): Promise<RunningStack> {
   const plan = planStack();
   ensureLocalSecrets(root);
@@ -75,13 +93,14 @@ async function startStack(
 
   try {
     if (plan.firestore.kind === "google-jar") {
-      const firestore = track(startGroup(
+      const { jar } = plan.firestore;
+      const startFirestore = () => startGroup(
         "Firestore emulator",
         "java",
         [
           "-Duser.language=en",
           "-cp",
-          plan.firestore.jar,
+          jar,
           "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
           "start",
           `--host=${ports.firestore.host}`,
@@ -90,8 +109,15 @@ async function startStack(
           `--project_id=${PROJECT_ID}`,
         ],
         { cwd: root, onOutput: output("[firestore] ", false) },
-      ));
-      await waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), firestore, READY_TIMEOUT_MS);
+      );
+      const answers = (managed: ManagedProcess) => waitUntil("Firestore answers", () => firestoreAnswers(ports.firestore), managed, READY_TIMEOUT_MS);
+      const firestore = track(startFirestore());
+      await answers(firestore);
+      if (options.control) {
+        const control = await startStackControl(restartable(firestore, startFirestore, answers, (managed) => stopGroup(managed, "SIGINT", 15_000)));
+        serveControl(control);
+        clientEnv[STACK_CONTROL_ENV] = control.url;
+      }
     }
 
     let firebaseReady = false;

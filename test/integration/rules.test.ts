@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
-import { collection, deleteDoc, doc, getDoc, getDocs, setDoc, setLogLevel, updateDoc } from "firebase/firestore";
+import { collection, collectionGroup, deleteDoc, doc, getDoc, getDocs, query, setDoc, setLogLevel, Timestamp, updateDoc, where, writeBatch } from "firebase/firestore";
 import { REPORTS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { clearFirestore, projectId } from "./support/emulators.js";
 
@@ -73,5 +73,46 @@ describe("firestore.rules on the Firestore emulator", () => {
     const db = env.authenticatedContext("ops", { admin: true }).firestore();
     await assertFails(getDoc(doc(db, "other", "x")));
     await assertFails(setDoc(doc(db, "other", "y"), { a: 1 }));
+  });
+
+  it("does not let a user list their own traces by filtering on user_id or recorded_by", async () => {
+    const db = env.authenticatedContext("alice").firestore();
+    await assertFails(getDocs(query(collection(db, TRACES_COLLECTION), where("user_id", "==", "alice"))));
+    await assertFails(getDocs(query(collection(db, TRACES_COLLECTION), where("recorded_by", "==", "alice"))));
+  });
+
+  it("is not readable with a truthy admin claim that is not true", async () => {
+    for (const admin of [1, "yes", ["true"], { value: true }]) {
+      await assertFails(getDoc(doc(env.authenticatedContext("eve", { admin }).firestore(), TRACES_COLLECTION, traceId)));
+    }
+  });
+
+  it("denies collection-group queries and subcollections under a trace, admin included", async () => {
+    for (const context of [env.authenticatedContext("alice"), env.authenticatedContext("ops", { admin: true })]) {
+      const db = context.firestore();
+      await assertFails(getDocs(collectionGroup(db, TRACES_COLLECTION)));
+      await assertFails(getDoc(doc(db, TRACES_COLLECTION, traceId, "notes", "n1")));
+      await assertFails(setDoc(doc(db, TRACES_COLLECTION, traceId, "notes", "n1"), { text: "x" }));
+    }
+  });
+
+  it("takes no write shaped like a stored trace, even from the uid it names as recorded_by, in a batch or not", async () => {
+    const db = env.authenticatedContext("alice").firestore();
+    const forged = {
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+      user_id: "alice",
+      recorded_by: "alice",
+      status: "success",
+      started_at: Timestamp.now(),
+      received_at: Timestamp.now(),
+      expire_at: Timestamp.fromMillis(Date.now() + 86_400_000),
+      sample_rate: 1,
+      schema_version: 1,
+    };
+    await assertFails(setDoc(doc(db, TRACES_COLLECTION, forged.trace_id), forged));
+    const batch = writeBatch(db);
+    batch.set(doc(db, TRACES_COLLECTION, forged.trace_id), forged);
+    batch.set(doc(db, REPORTS_COLLECTION, "2099-01-01T00:00:00.000Z"), { errors: 0 });
+    await assertFails(batch.commit());
   });
 });

@@ -4,7 +4,7 @@ import { decideRecording, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace
 import { createTraceDocument, toTraceDocument } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
 import { logs } from "../logs.js";
-import { toHttpsError } from "./firestoreErrors.js";
+import { toHttpsError, withinDeadline } from "./firestoreErrors.js";
 
 export interface RecordTraceDependencies {
   db: Firestore;
@@ -50,7 +50,7 @@ export async function handleRecordTrace(
   });
   let outcome: "created" | "duplicate";
   try {
-    outcome = await createTraceDocument(db, document);
+    outcome = await withinDeadline(createTraceDocument(db, document));
   } catch (error) {
     logs.traceWriteFailed(trace.trace_id, error);
     throw toHttpsError(error);
