@@ -1,7 +1,11 @@
 /**
  * The local stack's launcher, behind `npm start`, `npm test` and `npm run emulators:exec`:
  *   tsx scripts/stack.ts start            stack up, demo agent, runs until Ctrl-C
- *   tsx scripts/stack.ts exec -- <cmd>    stack up, runs <cmd> with the emulator variables, tears down
+ *   tsx scripts/stack.ts exec [--control] -- <cmd>
+ *                                         stack up, runs <cmd> with the emulator variables, tears down;
+ *                                         --control serves the fault-injection endpoint (control.ts)
+ * Whatever ends it (the command, Ctrl-C, SIGTERM, SIGHUP, an error, a crashed emulator), it stops
+ * every process the stack started.
  */
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -17,32 +21,45 @@ async function main(): Promise<number> {
     console.error("usage: tsx scripts/stack.ts start | exec -- <command...>");
     return 2;
   }
-  const command = rest[0] === "--" ? rest.slice(1) : rest;
+  const control = rest[0] === "--control";
+  const args = control ? rest.slice(1) : rest;
+  const command = args[0] === "--" ? args.slice(1) : args;
   if (mode === "exec" && command.length === 0) {
     console.error('usage: npm run emulators:exec -- "<command>"');
     return 2;
   }
 
   console.log("Starting the local Firebase stack (demo-agent-traces)…");
-  const stack = localStack(root, { echo: mode === "start", control: mode === "exec" });
-  let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= stack.stop());
+  const stack = localStack(root, { echo: mode === "start", control: mode === "exec" && control });
+  const shutdown = () => stack.stop();
+  const stopAndExit = (code: number) => void shutdown().finally(() => process.exit(code));
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
       console.log(`\n${signal}: stopping the emulators…`);
-      void shutdown().then(() => process.exit(130));
+      stopAndExit(130);
     });
   }
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.on(event, (error: unknown) => {
+      console.error(`\nThe launcher failed (${event}): ${error instanceof Error ? error.stack : String(error)}\nStopping the emulators…`);
+      stopAndExit(1);
+    });
+  }
+  const crashed = stack.crashed.then((message) => {
+    console.error(`\n${message}`);
+    return shutdown();
+  });
 
   try {
     const running = await stack.start();
     printEndpoints(running);
+    // exec: a crash stops the stack; the command then fails on its own and its code is returned.
     if (mode === "exec") return await runCommand(command, running.env);
     const { runDemo } = await import("./demo/runDemo.js");
     await runDemo(running.env);
     console.log("\nThe stack keeps running; press Ctrl-C to stop it.");
-    await new Promise<never>(() => undefined);
-    return 0;
+    await crashed;
+    return 1;
   } finally {
     await shutdown();
   }

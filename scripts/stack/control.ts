@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ManagedProcess } from "./processes.js";
@@ -15,7 +16,7 @@ export interface FirestoreSwitch {
 }
 
 export interface StackControl {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>/<secret>`: the secret, new for each run, is part of every path. */
   url: string;
   /** Refuses every request from now on and waits for the operation under way, if any. */
   close(): Promise<void>;
@@ -32,25 +33,28 @@ export function restartable(
   ready: (managed: ManagedProcess) => Promise<void>,
   stopProcess: (managed: ManagedProcess) => Promise<void>,
 ): FirestoreSwitch {
+  // The process running now: stopped through its own object, so its exit is known to be asked for.
+  let current = managed;
   return {
     stop: async () => {
-      await stopProcess(managed);
+      await stopProcess(current);
       // Gone: the stack's stop() must not signal its process group id, now free for reuse, again.
       Object.assign(managed, { child: { pid: undefined } as ChildProcess, exited: Promise.resolve(null) });
     },
     start: async () => {
-      Object.assign(managed, spawnAgain());
-      await ready(managed);
+      current = spawnAgain();
+      Object.assign(managed, current);
+      await ready(current);
     },
   };
 }
 
 /**
- * The launcher's control endpoint for tests that inject faults (`exec` mode only), on 127.0.0.1 and
- * an ephemeral port:
- *   GET  /                  {"firestore":"running"|"stopped"}
- *   POST /firestore/stop    stops the Firestore emulator; answers once it is down
- *   POST /firestore/start   starts it again (same command, same port); answers once it answers
+ * The launcher's control endpoint for tests that inject faults (`exec --control` only), on 127.0.0.1
+ * and an ephemeral port, every path under a per-run secret (anything else answers 404):
+ *   GET  /<secret>                  {"firestore":"running"|"stopped"}
+ *   POST /<secret>/firestore/stop   stops the Firestore emulator; answers once it is down
+ *   POST /<secret>/firestore/start  starts it again (same command, same port); answers once it answers
  * Operations run one at a time, in the order they arrive; stopping a stopped emulator (or starting a
  * running one) does nothing. Firestore keeps its data in memory: a restart starts empty.
  */
@@ -77,16 +81,21 @@ export async function startStackControl(firestore: FirestoreSwitch): Promise<Sta
     return next;
   };
 
+  const secret = randomBytes(16).toString("hex");
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.resume();
     const reply = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
-    const route = /^\/firestore\/(stop|start)$/.exec(request.url ?? "");
+    const url = request.url ?? "";
+    // Without the secret, nothing here exists; the secret is never echoed back.
+    if (url !== `/${secret}` && !url.startsWith(`/${secret}/`)) return reply(404, { error: "no such endpoint" });
+    const path = url.slice(secret.length + 1) || "/";
+    const route = /^\/firestore\/(stop|start)$/.exec(path);
     if (closed) return reply(503, { error: "the stack is stopping" });
-    if (request.url === "/" && request.method === "GET") return reply(200, { firestore: state });
-    if (!route) return reply(404, { error: `no such endpoint: ${request.method} ${request.url}` });
-    if (request.method !== "POST") return reply(405, { error: `use POST ${request.url}` });
+    if (path === "/" && request.method === "GET") return reply(200, { firestore: state });
+    if (!route) return reply(404, { error: `no such endpoint: ${request.method} ${path}` });
+    if (request.method !== "POST") return reply(405, { error: `use POST ${path}` });
     run(route[1] as "stop" | "start").then(
       () => reply(200, { firestore: state }),
       (error: unknown) => reply(500, { error: error instanceof Error ? error.message : String(error), firestore: state }),
@@ -101,7 +110,7 @@ export async function startStackControl(firestore: FirestoreSwitch): Promise<Sta
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/${secret}`,
     close: async () => {
       closed = true;
       server.close();

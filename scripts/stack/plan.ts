@@ -1,12 +1,13 @@
 import { FIREBASE_TOOLS_MIN_JAVA, firebaseToolsHasCached, googleFirestoreEmulatorJar, googlePubSubEmulatorBinary, javaMajorVersion } from "./toolchain.js";
 
+/** Which Firestore emulator the launcher runs, beside firebase-tools, on every path. */
 export type FirestoreSource =
-  | { kind: "firebase-tools" }
+  | { kind: "firebase-tools-jar" }
   | { kind: "google-jar"; jar: string };
 
 export interface StackPlan {
   firestore: FirestoreSource;
-  /** Emulators firebase-tools starts (`--only`). */
+  /** Emulators firebase-tools starts (`--only`); never Firestore, which the launcher runs itself. */
   firebaseEmulators: string[];
   /** Set when firebase-tools should run Google's installed Pub/Sub emulator instead of downloading one. */
   pubsubBinary?: string;
@@ -14,8 +15,9 @@ export interface StackPlan {
 }
 
 /**
- * Chooses how to run the stack on this machine: firebase-tools' own Firestore emulator where Java 21+
- * is there, otherwise Google's installed Firestore emulator started beside firebase-tools.
+ * Chooses how to run the stack on this machine. Firestore is always the launcher's own process (so
+ * it can be stopped and restarted): Google's installed emulator where it is there (any Java 11+),
+ * otherwise firebase-tools' emulator jar, which firebase-tools only runs on Java 21+.
  * Throws with what to install when neither can run.
  */
 export function planStack(): StackPlan {
@@ -26,17 +28,15 @@ export function planStack(): StackPlan {
   if (java === undefined) throw new Error(missingJavaMessage());
 
   let firestore: FirestoreSource;
-  if (java >= FIREBASE_TOOLS_MIN_JAVA) {
-    firestore = { kind: "firebase-tools" };
-  } else if (jar) {
+  if (jar) {
     firestore = { kind: "google-jar", jar };
-    notes.push(`Java ${java} < ${FIREBASE_TOOLS_MIN_JAVA}: Firestore runs on Google's emulator (${jar}) beside firebase-tools.`);
+  } else if (java >= FIREBASE_TOOLS_MIN_JAVA) {
+    firestore = { kind: "firebase-tools-jar" };
   } else {
     throw new Error(oldJavaMessage(java));
   }
 
   const emulators = ["auth", "functions"];
-  if (firestore.kind === "firebase-tools") emulators.push("firestore");
   if (pubsubBinary || java >= FIREBASE_TOOLS_MIN_JAVA || firebaseToolsHasCached("pubsub-emulator")) emulators.push("pubsub");
   else notes.push("No Pub/Sub emulator: scheduled functions can still be fired through the functions emulator's trigger endpoint.");
   return { firestore, firebaseEmulators: emulators, pubsubBinary, notes };

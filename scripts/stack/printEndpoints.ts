@@ -2,7 +2,7 @@ import { hostPort } from "./emulatorPorts.js";
 import type { RunningStack } from "./stack.js";
 
 export function printEndpoints({ plan, ports, env, logFile }: RunningStack): void {
-  const firestoreBy = plan.firestore.kind === "google-jar" ? "Google's emulator" : "firebase-tools";
+  const firestoreBy = plan.firestore.kind === "google-jar" ? "Google's emulator" : "firebase-tools' emulator";
   const lines = [
     "",
     "Local Firebase stack is up (project demo-agent-traces):",

@@ -10,13 +10,21 @@ export interface ManagedProcess {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Set by stopGroup(): an exit from then on was asked for, not a crash. */
+  stopRequested: boolean;
 }
 
 export function startGroup(
   name: string,
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; onOutput: (text: string) => void },
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    onOutput: (text: string) => void;
+    /** Called when the process ends without stopGroup() having asked it to. */
+    onCrash?: (managed: ManagedProcess, code: number | null) => void;
+  },
 ): ManagedProcess {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.setEncoding("utf8").on("data", options.onOutput);
@@ -25,12 +33,17 @@ export function startGroup(
     child.once("exit", (code) => resolve(code));
     child.once("error", () => resolve(-1));
   });
-  return { name, child, exited };
+  const managed: ManagedProcess = { name, child, exited, stopRequested: false };
+  void exited.then((code) => {
+    if (!managed.stopRequested) options.onCrash?.(managed, code);
+  });
+  return managed;
 }
 
 /** Asks the group to stop, then kills it if it has not stopped within `graceMs`. */
 export async function stopGroup(process_: ManagedProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   const pid = process_.child.pid;
+  process_.stopRequested = true;
   if (pid === undefined) return;
   signalGroup(pid, signal);
   const stopped = await Promise.race([process_.exited.then(() => true), sleep(graceMs).then(() => false)]);

@@ -7,7 +7,8 @@ import { readEmulatorPorts } from "../../scripts/stack/emulatorPorts.js";
 
 /**
  * `npm start` as a new user runs it: the stack comes up, the demo agent's traces flow through the
- * callable, and Ctrl-C (SIGINT) leaves no emulator or Java process and no port behind.
+ * callable, and Ctrl-C (SIGINT) leaves no emulator, Java or function worker process and no port
+ * behind; a launcher killed with SIGKILL is cleaned up after by the next start.
  * Runs after the integration tests, on its own: it needs the pinned ports free.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -23,7 +24,7 @@ function portOpen(port: number): Promise<boolean> {
 
 function emulatorProcesses(): string[] {
   try {
-    return execFileSync("pgrep", ["-af", "cloud-firestore-emulator|cloud-pubsub-emulator|firebase emulators"], { encoding: "utf8" })
+    return execFileSync("pgrep", ["-af", "cloud-firestore-emulator|cloud-pubsub-emulator|firebase emulators|functionsEmulatorRuntime"], { encoding: "utf8" })
       .split("\n")
       .filter((line) => line && !line.includes("pgrep"));
   } catch {
@@ -31,22 +32,36 @@ function emulatorProcesses(): string[] {
   }
 }
 
+/** The launcher (`tsx scripts/stack.ts <args>`), its output collected. */
+function launcher(args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "scripts/stack.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const run = { child, output: "", exited: new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))) };
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (run.output += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (run.output += text));
+  return run;
+}
+
+async function assertNothingLeft(): Promise<void> {
+  for (const name of ["firestore", "auth", "functions", "pubsub", "hub"] as const) {
+    assert.equal(await portOpen(ports[name].port), false, `${name} port ${ports[name].port} is closed`);
+  }
+  assert.deepEqual(emulatorProcesses(), [], "no emulator, Java or function worker process is left");
+}
+
 describe("npm start (the launcher's start mode)", function () {
   this.timeout(300_000);
 
   it("brings the stack up, runs the demo through the callable, and Ctrl-C leaves nothing running", async () => {
     assert.deepEqual(emulatorProcesses(), [], "no emulator runs before the test");
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "scripts/stack.ts", "start"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => (output += text));
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (output += text));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const run = launcher(["start"]);
+    const { child, exited } = run;
 
     const deadline = Date.now() + 240_000;
-    while (!output.includes("press Ctrl-C to stop it") && Date.now() < deadline) {
-      if (child.exitCode !== null) assert.fail(`npm start exited early:\n${output.slice(-3000)}`);
+    while (!run.output.includes("press Ctrl-C to stop it") && Date.now() < deadline) {
+      if (child.exitCode !== null) assert.fail(`npm start exited early:\n${run.output.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    const { output } = run;
     assert.ok(output.includes("press Ctrl-C to stop it"), `the stack did not come up:\n${output.slice(-3000)}`);
     assert.match(output, /Local Firebase stack is up/);
     const summary = /sent to recordTrace: (\d+)\s+stored: (\d+) \(errors (\d+), timeouts (\d+), sampled successes (\d+)\)/.exec(output);
@@ -61,9 +76,25 @@ describe("npm start (the launcher's start mode)", function () {
     child.kill("SIGINT");
     const code = await exited;
     assert.equal(code, 130, "Ctrl-C ends it with 130");
-    for (const name of ["firestore", "auth", "functions", "pubsub", "hub"] as const) {
-      assert.equal(await portOpen(ports[name].port), false, `${name} port ${ports[name].port} is closed`);
+    await assertNothingLeft();
+  });
+
+  it("after a SIGKILLed launcher, the next run stops what it left, runs, and leaves nothing", async () => {
+    const killed = launcher(["start"]);
+    const deadline = Date.now() + 240_000;
+    while (!killed.output.includes("Local Firebase stack is up") && Date.now() < deadline) {
+      if (killed.child.exitCode !== null) assert.fail(`npm start exited early:\n${killed.output.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    assert.deepEqual(emulatorProcesses(), [], "no emulator or Java process is left");
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the demo's function workers are starting
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    assert.ok(emulatorProcesses().length > 0, "a SIGKILLed launcher stops nothing itself");
+
+    // Its exit code is the command's; no fault-injection endpoint unless asked for with --control.
+    const next = launcher(["exec", "--", 'test -z "$AGENT_TRACES_STACK_CONTROL" && exit 7']);
+    assert.equal(await next.exited, 7, next.output.slice(-3000));
+    assert.match(next.output, /Stopped \d+ processes an earlier stack left running/);
+    await assertNothingLeft();
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { setTimeout as sleep } from "node:timers/promises";
 import { toHttpsError, withinDeadline, WRITE_DEADLINE_MS } from "../../functions/src/recordTrace/firestoreErrors.js";
+import { DEFAULT_CALL_TIMEOUT_MS } from "../../packages/tracer/src/exporter/CallableTraceExporter.js";
 
 describe("withinDeadline (recordTrace's bound on a Firestore write)", () => {
   it("answers as the write does when it settles in time", async () => {
@@ -34,7 +35,9 @@ describe("withinDeadline (recordTrace's bound on a Firestore write)", () => {
     }
   });
 
-  it("gives up before the tracer's 10 s call timeout, so the tracer hears `unavailable`", () => {
-    assert.ok(WRITE_DEADLINE_MS > 1_000 && WRITE_DEADLINE_MS < 10_000);
+  it("gives up a second or more before the tracer's call timeout, so the tracer hears `unavailable`", () => {
+    // What is left of the call covers validating, sanitizing and the network both ways.
+    assert.ok(DEFAULT_CALL_TIMEOUT_MS - WRITE_DEADLINE_MS >= 1_000, `write deadline ${WRITE_DEADLINE_MS} ms, call timeout ${DEFAULT_CALL_TIMEOUT_MS} ms`);
+    assert.ok(WRITE_DEADLINE_MS >= 1_000, "a healthy Firestore has time to write");
   });
 });

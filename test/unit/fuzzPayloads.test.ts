@@ -1,44 +1,18 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { LIMITS, sanitizeTrace, storedDocumentSize, validateTrace } from "@agent-traces/core";
-import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
-import { checkAnswer, describePayload, fuzzCaseArb, payloadWithId, traceIdSequence, wireRoundTrip, type FuzzCase, type FuzzMode } from "../support/fuzzTraces.js";
+import { checkAnswer, fuzzCaseArb, type FuzzCase, type FuzzMode } from "../support/fuzzTraces.js";
+import { checkProperty, PAYLOADS_IN_PROCESS, PAYLOADS_WIRE, type PropertyDefinition } from "../support/properties.js";
 
 /**
- * The fuzz generator (test/support/fuzzTraces.ts) against the pure code: validateTrace gives every
- * generated case the answer the case expects, and every accepted one becomes a document within
- * LIMITS.storedDocumentBytes. The same cases go through handleRecordTrace and Firestore in
- * test/integration/reliability/fuzz.test.ts.
+ * The fuzz generator (test/support/fuzzTraces.ts) against the pure code; the property itself is in
+ * test/support/properties.ts, shared with `npm run fuzz`.
  */
-const RUNS = Number(process.env.FUZZ_UNIT_RUNS ?? 1_500);
-
-function answerOf(payload: unknown) {
-  const validation = validateTrace(payload);
-  if (validation.ok) return { answer: { ok: true as const }, trace: validation.trace };
-  return { answer: { ok: false as const, rejection: { code: "invalid-argument", message: validation.message, fields: validation.fields } } };
-}
-
-for (const mode of ["in-process", "wire"] as FuzzMode[]) {
+for (const [mode, property] of [["in-process", PAYLOADS_IN_PROCESS], ["wire", PAYLOADS_WIRE]] as [FuzzMode, PropertyDefinition][]) {
   describe(`fuzzed recordTrace payloads (${mode} mode) against validateTrace and sanitizeTrace`, () => {
-    it(`answers ${RUNS} generated cases as each expects, and bounds every accepted document`, function () {
+    it(property.title, function () {
       this.timeout(120_000);
-      const nextId = traceIdSequence();
-      let accepted = 0;
-      fc.assert(
-        fc.property(fuzzCaseArb(mode, 35), (fuzzCase) => {
-          const payload = payloadWithId(fuzzCase, nextId());
-          const { answer, trace } = answerOf(mode === "wire" ? wireRoundTrip(payload) : payload);
-          const problem = checkAnswer(fuzzCase, answer);
-          assert.equal(problem, undefined, `${problem}\npayload: ${describePayload(payload)}`);
-          if (!trace) return;
-          accepted++;
-          const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid", receivedAt: new Date(), ttlDays: 7, sampleRate: 1 });
-          const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
-          assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes: ${describePayload(payload)}`);
-        }),
-        { numRuns: RUNS },
-      );
-      assert.ok(accepted > RUNS / 5, `only ${accepted} of ${RUNS} cases were valid`);
+      const accepted = checkProperty(property).get("accepted") ?? 0;
+      assert.ok(accepted > property.unitRuns / 5, `only ${accepted} of ${property.unitRuns} cases were valid`);
     });
 
     it("covers every kind of bad input the issue lists, and valid edge cases", () => {

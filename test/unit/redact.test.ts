@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { isSensitiveKey, REDACTED, redactText, redactValue } from "@agent-traces/core";
+import { isSensitiveKey, LIMITS, REDACTED, redactAndCut, redactText, redactValue } from "@agent-traces/core";
+import { untilStable } from "../../packages/core/src/redact.js";
 import { leaks, secretCorpus } from "../support/fakeSecrets.js";
 
 describe("isSensitiveKey", () => {
@@ -176,6 +177,36 @@ describe("redactText", () => {
     assert.ok(!output.includes(secret));
   });
 
+  describe("is idempotent, also where it once was not", () => {
+    const refreshToken = `1//0${"q7".repeat(20)}`;
+    const cases: [name: string, text: string, redacted: string][] = [
+      // The issue's example and two like it: the password was too long for the URL pattern's old 256-char
+      // cap, the key=value pattern redacted its value, and a second pass matched the shortened credential.
+      ["a URL password longer than 256 chars", `https://user:password=${"a".repeat(470)}@host`, `https://user:${REDACTED}@host`],
+      ["a URL password longer than 256 chars, then &", `https://user:password=${"a".repeat(470)}&@host`, `https://user:${REDACTED}@host`],
+      ["a URL password longer than 256 chars, quoted", `https://user:password="${"a".repeat(470)}"@host`, `https://user:${REDACTED}@host`],
+      // A later pattern removes what stopped the URL pattern (a space, a "/"): a second pass redacts the credential.
+      ["a quoted passphrase with a space as a URL password", 'https://user:password="a b"@host', `https://user:${REDACTED}@host`],
+      ["a refresh token as a URL's user", `https://${refreshToken}:pw@db.example/app`, `https://${REDACTED}:${REDACTED}@db.example/app`],
+      // A fixed-length key followed by more key characters did not match, until a later pattern redacted those.
+      ["a Google API key that runs on into a Stripe key", `AIza${"b1C2d3E4f5".repeat(4).slice(0, 34)}-rk_test_${"w".repeat(20)}`, REDACTED],
+    ];
+    for (const [name, text, redacted] of cases) {
+      it(name, () => {
+        const once = redactText(text);
+        assert.equal(once, redacted);
+        assert.equal(redactText(once), once);
+      });
+    }
+
+    it("repeats its pass until nothing changes, and gives up on text that never settles with [REDACTED], which stays", () => {
+      assert.equal(untilStable((text) => (text.length > 2 ? text.slice(1) : text), "abcd"), "cd");
+      assert.equal(untilStable((text) => `${text}x`, "a"), REDACTED);
+      assert.equal(redactText(REDACTED), REDACTED);
+      for (const limit of [LIMITS.toolInputValueChars, LIMITS.errorMessageChars, LIMITS.toolOutputChars, LIMITS.finalOutputChars]) assert.equal(redactAndCut(REDACTED, limit), REDACTED);
+    });
+  });
+
   it("stays linear on adversarial near-miss input", function () {
     this.timeout(1500);
     const size = 100_000;
@@ -184,6 +215,8 @@ describe("redactText", () => {
       "eyJa.".repeat(size / 5),
       "SG.".repeat(size / 3),
       "a://b:".repeat(size / 6),
+      `https://u:${"p".repeat(size)}`,
+      `Bearer ${"a".repeat(size)}`,
       "-----BEGIN PRIVATE KEY-----".repeat(size / 27),
       `password${" ".repeat(3)}`.repeat(size / 11),
       "Bearer ".repeat(size / 7),

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { decideRecording, randomTraceId, TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { checkProperty, SAMPLER_MATCHES_OPENTELEMETRY } from "../support/properties.js";
 
 describe("TraceIdRatioBasedSampler", () => {
   const ids = Array.from({ length: 10_000 }, () => randomTraceId());
@@ -32,9 +33,35 @@ describe("TraceIdRatioBasedSampler", () => {
     }
   });
 
-  it("is deterministic: the same id gets the same decision every time", () => {
-    const sampler = new TraceIdRatioBasedSampler(0.1);
-    for (const id of ids.slice(0, 1000)) assert.equal(sampler.shouldSample(id), sampler.shouldSample(id));
+  it("decides known ids as worked out by hand: the XOR of the id's four 32-bit words below ratio x 0xffffffff", () => {
+    // Bounds: 0 -> 0, 0.1 -> 429496729, 0.5 -> 2147483647, 0.6 -> 2576980377, 1 -> every id.
+    const ratios = [0, 0.1, 0.5, 0.6, 1];
+    const known: [id: string, kept: boolean[]][] = [
+      ["00000000000000000000000000000001", [false, true, true, true, true]], // XOR 1
+      ["12345678123456780000000000000001", [false, true, true, true, true]], // the first two words cancel: 1
+      ["19999998000000000000000000000000", [false, true, true, true, true]], // 429496728
+      ["19999999000000000000000000000000", [false, false, true, true, true]], // 429496729, the 0.1 bound itself
+      ["7ffffffe000000000000000000000000", [false, false, true, true, true]], // 2147483646
+      ["7fffffff000000000000000000000000", [false, false, false, true, true]], // 2147483647, the 0.5 bound itself
+      ["4bf92f3577b34da6a3ce929d0e0e4736", [false, false, false, true, true]], // 0x918ab738 = 2441787192
+      ["ffffffff000000000000000000000000", [false, false, false, false, true]], // 4294967295
+      ["7FFFFFFE000000000000000000000000", [false, false, false, false, false]], // not lowercase: not a W3C id here
+      ["00000000000000000000000000000000", [false, false, false, false, false]], // the invalid id
+    ];
+    for (const [id, kept] of known) {
+      ratios.forEach((ratio, index) => {
+        assert.equal(new TraceIdRatioBasedSampler(ratio).shouldSample(id), kept[index], `ours, ratio ${ratio}, id ${id}`);
+        if (id === id.toLowerCase()) {
+          const otel = new OtelSampler(ratio).shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
+          assert.equal(otel, kept[index], `OpenTelemetry, ratio ${ratio}, id ${id}`);
+        }
+      });
+    }
+  });
+
+  it(SAMPLER_MATCHES_OPENTELEMETRY.title, () => {
+    const counts = checkProperty(SAMPLER_MATCHES_OPENTELEMETRY);
+    assert.ok((counts.get("kept") ?? 0) > SAMPLER_MATCHES_OPENTELEMETRY.unitRuns / 20, `${counts.get("kept") ?? 0} ids kept`);
   });
 });
 

@@ -43,10 +43,25 @@ describe("the launcher's control endpoint (scripts/stack/control.ts)", () => {
     control = undefined;
   });
 
-  it("listens on 127.0.0.1 only, on an ephemeral port", async () => {
+  it("listens on 127.0.0.1 only, on an ephemeral port, under a secret path new for each run", async () => {
     control = await startStackControl(fakeSwitch().firestoreSwitch);
-    assert.match(control.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(control.url, /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
     assert.notEqual(new URL(control.url).port, "0");
+    const other = await startStackControl(fakeSwitch().firestoreSwitch);
+    await other.close();
+    assert.notEqual(new URL(other.url).pathname, new URL(control.url).pathname);
+  });
+
+  it("does nothing for a request without the secret", async () => {
+    const fake = fakeSwitch();
+    control = await startStackControl(fake.firestoreSwitch);
+    const origin = new URL(control.url).origin;
+    for (const path of ["/", "/firestore/stop", `/${"0".repeat(32)}/firestore/stop`, `${new URL(control.url).pathname}x/firestore/stop`]) {
+      const response = await fetch(`${origin}${path}`, { method: path === "/" ? "GET" : "POST" });
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(await response.text(), /[0-9a-f]{32}/, "the secret is never echoed");
+    }
+    assert.deepEqual(fake.calls, []);
   });
 
   it("stops and starts Firestore, answering once each is done, and does nothing twice", async () => {

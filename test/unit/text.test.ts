@@ -65,7 +65,6 @@ describe("cutText", () => {
         const cut = cutText(text, limit);
         assert.ok(cut.length <= limit);
         assert.equal(hasLoneSurrogate(cut), false);
-        assert.equal(cutText(cut, limit), cut);
         if (text.length <= limit) assert.equal(cut, text);
         else {
           assert.ok(cut.endsWith(marker(text.length)));

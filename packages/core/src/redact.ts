@@ -49,7 +49,9 @@ function classifyKey(key: string): boolean {
  * Secret-shaped text. Every pattern is linear (no nested quantifiers) so redacting megabytes
  * stays fast. A pattern with a `keep` group leaves that group and redacts the rest of the match.
  * Values stop at "…" so that a cut marker ("password=…[truncated, N chars]") is not taken for a
- * secret when cut text is redacted again.
+ * secret when cut text is redacted again. No pattern caps a secret's length or needs something not to
+ * follow it (a token runs to the end of its characters instead): text shortened by a redaction or a
+ * cut must not start to match where the whole text did not.
  */
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM private keys; a key cut short (no END line) is redacted to the end of the text.
@@ -58,9 +60,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // lets a match start only at the beginning of a run of token characters, so "eyJ-eyJ-..." stays linear.
   /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
   // HTTP Authorization schemes; the credential must hold a digit, so prose ("Token refreshed") is left.
-  /(?<keep>\b(?:Bearer|Basic|Token|Digest)\s+)(?=[A-Za-z\-._~+/]{0,256}[0-9])[A-Za-z0-9\-._~+/]{8,}=*/gi,
+  /(?<keep>\b(?:Bearer|Basic|Token|Digest)\s+)(?=[A-Za-z\-._~+/]*[0-9])[A-Za-z0-9\-._~+/]{8,}=*/gi,
   // Credentials inside URLs: scheme://user:password@host.
-  /(?<keep>\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:)[^\s@/]{1,256}(?=@)/gi,
+  /(?<keep>\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
   // key=value and "key": "value" pairs whose key names a secret ("tokens: 1234" is a count, not a
   // secret). A quoted value is redacted up to its closing quote, so passphrases with spaces go too.
   /(?<keep>(?:(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth|session[_-]?id|signature|credential)s?|token)["']?\s{0,3}[:=]\s{0,3}(?<quote>["']))(?:(?!\k<quote>)[^\n])+(?=\k<quote>)/gi,
@@ -68,11 +70,11 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // Signed-URL signatures (Azure SAS "sig=").
   /(?<keep>[?&]sig=)[^\s&#"'…]{4,}/gi,
   // Cloud, AI and SaaS API keys.
-  /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, // Google API key (may end in "-" or "_", so no \b)
+  /\bAIza[0-9A-Za-z_-]{35,}/g, // Google API key (may end in "-" or "_")
   /\bGOCSPX-[0-9A-Za-z_-]{20,}/g, // Google OAuth client secret
   /\bya29\.[0-9A-Za-z_-]{20,}/g, // Google OAuth access token
   /\b1\/\/0[0-9A-Za-z_-]{30,}/g, // Google OAuth refresh token
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, // AWS access key id
+  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\w*/g, // AWS access key id
   /\bsk-(?:ant-|proj-|svcacct-|admin-|or-)?[A-Za-z0-9_-]{20,}/g, // OpenAI, Anthropic, OpenRouter
   /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, // Stripe
   /\bwhsec_[0-9A-Za-z+/=]{20,}/g, // webhook signing secrets
@@ -81,20 +83,20 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bglpat-[0-9A-Za-z_-]{20,}/g, // GitLab
   /\bxox[abposre]-[0-9A-Za-z-]{10,}/g, // Slack tokens
   /\bxapp-\d-[0-9A-Za-z-]{10,}/g, // Slack app-level tokens
-  /https:\/\/hooks\.slack\.com\/services\/[0-9A-Za-z/_-]+/g, // Slack webhooks
+  /\bhooks\.slack\.com\/services\/[0-9A-Za-z/_-]+/g, // Slack webhooks
   /\bSG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}/g, // SendGrid
-  /\bSK[0-9a-f]{32}\b/g, // Twilio API key
+  /\bSK[0-9a-f]{32}\w*/g, // Twilio API key
   /\bhf_[0-9A-Za-z]{30,}/g, // Hugging Face
   /\bgsk_[0-9A-Za-z]{40,}/g, // Groq
   /\bxai-[0-9A-Za-z]{40,}/g, // xAI
   /\br8_[0-9A-Za-z]{30,}/g, // Replicate
-  /\bnpm_[0-9A-Za-z]{36}\b/g, // npm
-  /\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}\b/g, // Shopify
-  /\bdop_v1_[0-9a-f]{64}\b/g, // DigitalOcean
-  /\bkey-[0-9a-f]{32}\b/g, // Mailgun
+  /\bnpm_[0-9A-Za-z]{36}\w*/g, // npm
+  /\bshp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}\w*/g, // Shopify
+  /\bdop_v1_[0-9a-f]{64}\w*/g, // DigitalOcean
+  /\bkey-[0-9a-f]{32}\w*/g, // Mailgun
   /(?<keep>AccountKey=)[0-9A-Za-z+/=]{40,}/g, // Azure storage connection strings
-  /\bAC[0-9a-f]{32}:[0-9a-f]{32}\b/g, // Twilio sid:secret pairs
-  /\b\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g, // Telegram bot tokens
+  /\bAC[0-9a-f]{32}:[0-9a-f]{32}\w*/g, // Twilio sid:secret pairs
+  /\b\d{8,10}:AA[0-9A-Za-z_-]{33,}/g, // Telegram bot tokens
 ];
 
 /**
@@ -106,7 +108,7 @@ const SECRET_HINTS = hintPattern([
   "-----begin", // PEM private keys
   "eyj", // JWTs
   "bearer", "basic", "token", "digest", // Authorization schemes
-  ":\\/\\/", // credentials in URLs, Slack webhooks
+  ":\\/\\/", "hooks\\.slack\\.com", // credentials in URLs, Slack webhooks
   "pass", "pwd", "secret", "key", "auth", "session", "signature", "credential", // key=value pairs ("token" above), AccountKey=, key-
   "sig=", // SAS signatures
   "aiza", "gocspx-", "ya29\\.", "1\\/\\/0", // Google
@@ -132,8 +134,12 @@ function hintPattern(sources: readonly string[]): RegExp {
   return new RegExp(alternatives.join("|"), "i");
 }
 
-/** Replaces every secret-shaped substring of `text` with `[REDACTED]`. */
+/** Replaces every secret-shaped substring of `text` with `[REDACTED]`; idempotent: redactText(redactText(x)) === redactText(x). */
 export function redactText(text: string): string {
+  return untilStable(redactOnce, text);
+}
+
+function redactOnce(text: string): string {
   if (!SECRET_HINTS.test(text)) return text;
   let result = text;
   for (const pattern of SECRET_PATTERNS) {
@@ -146,6 +152,28 @@ export function redactText(text: string): string {
     });
   }
   return result;
+}
+
+/**
+ * Passes `untilStable` makes before giving up: one redacts; a second redacts what the first exposed
+ * (a URL credential another pattern rid of its "/" or quote), which no fuzzed text has needed more
+ * than once; the last finds nothing to change.
+ */
+const MAX_PASSES = 3;
+
+/**
+ * Applies `pass` until the text stops changing and returns that fixed point, so applying this again
+ * changes nothing. Text still changing after MAX_PASSES passes becomes `[REDACTED]`, which `pass`
+ * must leave unchanged.
+ */
+export function untilStable(pass: (text: string) => string, text: string): string {
+  let current = text;
+  for (let count = 0; count < MAX_PASSES; count++) {
+    const next = pass(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return REDACTED;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { LIMITS } from "./limits.js";
-import { isSensitiveKey, REDACTED, redactText, redactValue } from "./redact.js";
+import { isSensitiveKey, REDACTED, redactText, redactValue, untilStable } from "./redact.js";
 import type { JsonObject, ToolTrace, Trace } from "./schema.js";
 import { storedSize } from "./storedSize.js";
 import { stringifyValue } from "./stringify.js";
@@ -18,8 +18,8 @@ const MAX_TOOL_ATTEMPTS = LIMITS.maxToolTraces * 4;
 const DROPPED_KEYS_FIELD = "_dropped_keys";
 
 /**
- * Redacts secrets and cuts a validated trace down to the stored limits. Pure and idempotent:
- * the tracer runs it before sending and the function runs it again before storing.
+ * Redacts secrets and cuts a validated trace down to the stored limits. Pure.
+ * Idempotent: sanitizeTrace(sanitizeTrace(x)) deep-equals sanitizeTrace(x) (the tracer and the function both run it).
  */
 export function sanitizeTrace(trace: Trace): SanitizedTrace {
   const { kept, dropped } = boundToolTraces(trace.tool_traces);
@@ -41,15 +41,18 @@ export function sanitizeTrace(trace: Trace): SanitizedTrace {
 export function redactAndCut(text: string, maxChars: number): string {
   const scanned = text.length > maxChars + REDACTION_MARGIN ? text.slice(0, maxChars + REDACTION_MARGIN) : text;
   const redacted = wellFormed(redactText(scanned));
-  const isCut = scanned !== text || redacted.length > maxChars;
-  return cutText(redacted, maxChars, isCut ? text.length : redacted.length);
+  if (scanned === text && redacted.length <= maxChars) return redacted;
+  // What the cut left of a secret is redacted (and the text cut) again until nothing changes.
+  return untilStable((cut) => cutText(wellFormed(redactText(cut)), maxChars), cutText(redacted, maxChars, text.length));
 }
 
 export function sanitizeToolTrace(tool: ToolTrace): SanitizedToolTrace {
   const input: Record<string, string> = {};
   for (const [key, value] of Object.entries(tool.input).slice(0, LIMITS.toolInputKeys)) {
-    const text = isSensitiveKey(key) ? REDACTED : stringifyValue(redactValue(value));
-    input[cutText(wellFormed(key), LIMITS.keyChars)] = redactAndCut(text, LIMITS.toolInputValueChars);
+    const { stored, sensitive } = storedKey(key);
+    // A string is redacted by redactAndCut, and only as far as it survives the cut.
+    const text = sensitive ? REDACTED : typeof value === "string" ? value : stringifyValue(redactValue(value));
+    input[stored] = redactAndCut(text, LIMITS.toolInputValueChars);
   }
   return {
     ...tool,
@@ -83,12 +86,20 @@ function boundToolTraces(tools: readonly ToolTrace[]): { kept: SanitizedToolTrac
 }
 
 /**
+ * A key as stored (cut), and whether its value is withheld: when the key names a secret as received
+ * or as stored, so that the second pass, which sees only the stored key, decides the same.
+ */
+function storedKey(key: string): { stored: string; sensitive: boolean } {
+  const stored = cutText(wellFormed(key), LIMITS.keyChars);
+  return { stored, sensitive: isSensitiveKey(key) || isSensitiveKey(stored) };
+}
+
+/**
  * Redacts and cuts metadata, then keeps top-level keys in order (`error` first) while they fit
  * `metadataBytes`; the number of keys left out is recorded under `_dropped_keys`.
  */
 function sanitizeMetadata(metadata: JsonObject): JsonObject {
-  const redacted = cutStrings(redactValue(metadata), LIMITS.metadataStringChars) as JsonObject;
-  if (typeof redacted.error === "string") redacted.error = cutText(redacted.error, LIMITS.errorMessageChars);
+  const redacted = sanitizeJson(metadata, true) as JsonObject;
   const entries = Object.entries(redacted);
   entries.sort(([a], [b]) => Number(b === "error") - Number(a === "error"));
   const budget = LIMITS.metadataBytes - storedSize({ [DROPPED_KEYS_FIELD]: 0 });
@@ -109,13 +120,16 @@ function sanitizeMetadata(metadata: JsonObject): JsonObject {
   return result;
 }
 
-function cutStrings(value: unknown, maxChars: number): unknown {
-  if (typeof value === "string") return cutText(wellFormed(value), maxChars);
-  if (Array.isArray(value)) return value.map((item) => cutStrings(item, maxChars));
-  if (typeof value === "object" && value !== null) {
-    const result: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) result[cutText(wellFormed(key), LIMITS.keyChars)] = cutStrings(item, maxChars);
-    return result;
+/** Redacts and cuts every string and key of a metadata value; a top-level `error` string is cut shorter. */
+function sanitizeJson(value: unknown, topLevel = false): unknown {
+  if (typeof value === "string") return redactAndCut(value, LIMITS.metadataStringChars);
+  if (Array.isArray(value)) return value.map((item) => sanitizeJson(item));
+  if (typeof value !== "object" || value === null) return value;
+  const result: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    const { stored, sensitive } = storedKey(key);
+    const isError = topLevel && key === "error" && typeof item === "string";
+    result[stored] = sensitive ? REDACTED : isError ? redactAndCut(item, LIMITS.errorMessageChars) : sanitizeJson(item);
   }
-  return value;
+  return result;
 }

@@ -3,6 +3,9 @@ import { httpsCallable, type Functions, type HttpsCallable } from "firebase/func
 import { UnexpectedResponseError } from "../errors.js";
 import { isRecordTraceResult, type RecordTraceResult, type TraceExporter } from "./TraceExporter.js";
 
+/** How long one recordTrace call may take by default; recordTrace gives up on its write before this. */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
 export interface CallableTraceExporterOptions {
   /** The callable's name. */
   name?: string;
@@ -16,7 +19,7 @@ export class CallableTraceExporter implements TraceExporter {
 
   constructor(functions: Functions, options: CallableTraceExporterOptions = {}) {
     this.recordTrace = httpsCallable<SanitizedTrace, unknown>(functions, options.name ?? "recordTrace", {
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     });
   }
 

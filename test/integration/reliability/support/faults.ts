@@ -6,7 +6,7 @@ import { CallableTraceExporter, type TraceExporter } from "@agent-traces/tracer"
 import type { RecordTraceResult, SanitizedTrace } from "@agent-traces/core";
 import { projectId } from "../../support/emulators.js";
 
-/** The launcher's control endpoint (scripts/stack/control.ts), set in `exec` mode when it runs Firestore's JVM. */
+/** The launcher's control endpoint (scripts/stack/control.ts), set by `exec --control`. */
 export function stackControlUrl(): string | undefined {
   return process.env.AGENT_TRACES_STACK_CONTROL || undefined;
 }

@@ -1,0 +1,267 @@
+import { strict as assert } from "node:assert";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
+import fc from "fast-check";
+import {
+  cutText,
+  LIMITS,
+  REDACTED,
+  redactAndCut,
+  redactText,
+  sanitizeTrace,
+  storedDocumentSize,
+  TraceIdRatioBasedSampler,
+  traceSchema,
+  validateTrace,
+  type Trace,
+} from "@agent-traces/core";
+import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
+import { secretCorpus } from "./fakeSecrets.js";
+import { checkAnswer, describePayload, fuzzCaseArb, payloadWithId, traceIdSequence, validTraceArb, wireRoundTrip, type FuzzMode } from "./fuzzTraces.js";
+
+/**
+ * The property tests, each defined once. The unit suite runs them with fast-check's fixed seed
+ * (test/support/fixedSeed.ts) and `unitRuns` cases; `npm run fuzz` (test/fuzz/run.ts) runs them
+ * unseeded with `fuzzRuns` cases.
+ */
+export interface PropertyDefinition {
+  /** What FUZZ_PROPERTY selects. */
+  name: string;
+  title: string;
+  unitRuns: number;
+  fuzzRuns: number;
+  /** A fresh property; `count` hears what kind of case each run was, so that runs that check nothing show. */
+  property(count?: (kind: string) => void): fc.IPropertyWithHooks<[unknown]>;
+}
+
+const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+const TIMESTAMP = "2025-01-31T12:00:01Z";
+const corpus = secretCorpus();
+const SECRETS = corpus.flatMap((entry) => entry.secrets);
+
+// ---------------------------------------------------------------------------------------------
+// Secret-shaped text
+
+/** Runs of one character at the lengths the patterns count (4, 8, 16, 20, 32-36, 40, 64), and past them. */
+const run = fc
+  .tuple(fc.constantFrom("a", "Z", "7", "f", "-", "_", ".", "/", "+", "=", " ", "😀"), fc.constantFrom(1, 3, 4, 8, 16, 20, 32, 33, 35, 36, 40, 64, 256, 257, 470))
+  .map(([unit, length]) => unit.repeat(length));
+
+/** Plain words of any length up to the longest limit, so that what follows lands anywhere around a cut. */
+const padding = fc.nat(LIMITS.finalOutputChars + 100).map((length) => "w ".repeat(length).slice(0, length));
+
+const atom = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...SECRETS) },
+  { weight: 2, arbitrary: fc.constantFrom(...SECRETS).chain((secret) => fc.nat(secret.length).map((end) => secret.slice(0, end))) },
+  { weight: 1, arbitrary: fc.constantFrom(...SECRETS).chain((secret) => fc.nat(secret.length).map((start) => secret.slice(start))) },
+  { weight: 1, arbitrary: fc.constantFrom(...corpus.map((entry) => entry.text)) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom("", " ", "a b", '"', "'", "@", ":", "=", "&", ";", ",", "/", "\n", "…", REDACTED, "…[truncated, 40 chars]", "hunter2", "\ud800", "😀"),
+  },
+  { weight: 2, arbitrary: run },
+  { weight: 1, arbitrary: padding },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
+
+/**
+ * Text made of what secrets and their surroundings are made of: the fake secrets of fakeSecrets.ts,
+ * whole and in pieces, and the shapes the patterns look for (URL credentials, key=value pairs,
+ * authorization headers, key prefixes) nested in each other.
+ */
+const secretText: fc.Arbitrary<string> = fc
+  .letrec<{ snippet: string }>((tie) => ({
+    snippet: fc.oneof(
+      { depthSize: "small" },
+      atom,
+      fc.tuple(tie("snippet"), tie("snippet")).map(([a, b]) => a + b),
+      fc
+        .tuple(fc.constantFrom("https", "postgres", "a"), tie("snippet"), tie("snippet"), fc.constantFrom("@host", "@", "@db:5432/app", ""))
+        .map(([scheme, user, password, host]) => `${scheme}://${user}:${password}${host}`),
+      fc
+        .tuple(fc.constantFrom("password", "token", "secret", "api_key", "auth", "tokens", "Passwords"), fc.constantFrom("=", ": ", '": ', "   =   "), fc.constantFrom("", '"', "'"), tie("snippet"))
+        .map(([key, separator, quote, value]) => `${key}${separator}${quote}${value}${quote}`),
+      fc
+        .tuple(fc.constantFrom("Bearer ", "Basic ", "?sig=", "&sig=", "AccountKey=", "-----BEGIN PRIVATE KEY-----\n", "-----END PRIVATE KEY-----", "hooks.slack.com/services/", "eyJ"), tie("snippet"))
+        .map(([prefix, rest]) => prefix + rest),
+    ),
+  }))
+  .snippet.chain((first) => fc.array(atom, { maxLength: 3 }).map((rest) => [first, ...rest].join("")));
+
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+/** Keys as agents send them, sensitive ones and long ones whose name straddles the 128-char cut. */
+const keyArb = fc.oneof(
+  fc.constantFrom("query", "password", "apiKey", "max_tokens", "token", "note", "error", "_dropped_keys", "url", "api key"),
+  fc
+    .tuple(fc.integer({ min: 90, max: 110 }), fc.constantFrom("secret", "my_token", "password", "tokens", "plain"), fc.constantFrom("", "_tokens", "_count", "x".repeat(60)))
+    .map(([length, word, tail]) => `${"k".repeat(length)}${word}${tail}`),
+  fc.string({ minLength: 1, maxLength: 8 }).filter((key) => !/^__.*__$/.test(key) && key !== "__proto__"),
+);
+
+/** Metadata values down to `depth` more levels; arrays never directly inside arrays (Firestore cannot store them). */
+function jsonArb(depth: number, insideArray = false): fc.Arbitrary<unknown> {
+  const leaf = fc.oneof({ weight: 4, arbitrary: secretText }, fc.integer(), fc.boolean(), fc.constant(null));
+  if (depth === 0) return leaf;
+  const containers: fc.Arbitrary<unknown>[] = [fc.dictionary(keyArb, jsonArb(depth - 1), { maxKeys: 3 })];
+  if (!insideArray) containers.push(fc.array(jsonArb(depth - 1, true), { maxLength: 3 }));
+  return fc.oneof({ weight: 3, arbitrary: leaf }, ...containers);
+}
+
+const toolArb = fc.record({
+  name: secretText.filter((name) => name.length > 0),
+  input: fc.dictionary(keyArb, fc.oneof({ weight: 3, arbitrary: secretText }, fc.integer(), jsonArb(2)), { maxKeys: 4 }),
+  output: secretText,
+  duration_ms: fc.nat({ max: 100_000 }),
+  is_error: fc.boolean(),
+  timestamp: fc.constant(TIMESTAMP),
+});
+
+/** More tool calls than are kept (by count or by bytes), failed ones among them. */
+const manyTools = fc
+  .tuple(toolArb, fc.integer({ min: LIMITS.maxToolTraces - 10, max: LIMITS.maxToolTraces + 60 }), fc.integer({ min: 2, max: 9 }), fc.nat(LIMITS.toolOutputChars * 3))
+  .map(([tool, count, everyNth, outputChars]) =>
+    Array.from({ length: count }, (_, index) => ({ ...tool, name: `${tool.name}_${index}`, is_error: index % everyNth === 0, output: tool.output + "o".repeat(outputChars) })),
+  );
+
+/** Valid traces full of secret-shaped text, and the valid traces of the recordTrace fuzzer (fuzzTraces.ts). */
+const traceArb: fc.Arbitrary<Trace> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        skill: fc.oneof(secretText, fc.constant(null)),
+        final_output: secretText,
+        status: fc.constantFrom("success", "error", "timeout"),
+        tool_traces: fc.oneof({ weight: 9, arbitrary: fc.array(toolArb, { maxLength: 4 }) }, { weight: 1, arbitrary: manyTools }),
+        tool_traces_dropped: fc.nat(5),
+        metadata: fc.oneof({ weight: 9, arbitrary: fc.dictionary(keyArb, jsonArb(3), { maxKeys: 6 }) }, { weight: 1, arbitrary: fc.dictionary(keyArb, secretText, { minKeys: 20, maxKeys: 60 }) }),
+      })
+      .map((fields) => traceSchema.parse({ trace_id: TRACE_ID, started_at: "2025-01-31T12:00:00Z", ...fields })),
+  },
+  { weight: 1, arbitrary: validTraceArb("in-process").map((trace) => traceSchema.parse({ ...trace, trace_id: TRACE_ID })) },
+);
+
+// ---------------------------------------------------------------------------------------------
+// The properties
+
+/** The limits strings are cut to, and others. */
+const limitArb = fc.oneof(fc.constantFrom(LIMITS.toolInputValueChars, LIMITS.errorMessageChars, LIMITS.toolOutputChars, LIMITS.finalOutputChars), fc.integer({ min: 40, max: 1_000 }));
+
+/** The one statement of idempotence: the tracer and the function both sanitize, and both must store the same text. */
+export const SANITIZING_IS_IDEMPOTENT: PropertyDefinition = {
+  name: "sanitize-idempotent",
+  title: "sanitizeTrace, redactText, redactAndCut and cutText change nothing the second time, also on the wire copy (property)",
+  unitRuns: 300,
+  fuzzRuns: 40_000,
+  property: (count) =>
+    fc.property(fc.tuple(traceArb, secretText, limitArb), ([trace, text, limit]) => {
+      const once = sanitizeTrace(trace);
+      assert.deepStrictEqual(sanitizeTrace(once), once, "sanitizeTrace twice");
+      const sent = JSON.parse(JSON.stringify(once)) as unknown;
+      const received = validateTrace(sent);
+      if (!received.ok) assert.fail(received.message);
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(sanitizeTrace(received.trace))), sent, "the function stores what the tracer sent");
+      const redacted = redactText(text);
+      assert.equal(redactText(redacted), redacted, "redactText twice");
+      const cut = redactAndCut(text, limit);
+      assert.equal(redactAndCut(cut, limit), cut, "redactAndCut twice");
+      assert.equal(cutText(cutText(text, limit), limit), cutText(text, limit), "cutText twice");
+      if (redacted !== text) count?.("redacted");
+      if (text.length > limit) count?.("cut");
+      if (once.tool_traces_dropped > trace.tool_traces_dropped) count?.("with tool calls dropped");
+      if (once.metadata._dropped_keys !== trace.metadata._dropped_keys) count?.("with metadata keys dropped");
+    }),
+};
+
+export const SANITIZED_TRACES_ARE_BOUNDED: PropertyDefinition = {
+  name: "sanitize-bounded",
+  title: "a sanitized trace is within every limit and passes the wire schema unchanged (property)",
+  unitRuns: 200,
+  fuzzRuns: 20_000,
+  property: () =>
+    fc.property(fc.tuple(traceArb), ([trace]) => {
+      const sanitized = sanitizeTrace(trace);
+      const result = validateTrace(sanitized);
+      if (!result.ok) assert.fail(result.message);
+      assert.deepStrictEqual(result.trace, sanitized);
+      assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars && sanitized.final_output.isWellFormed());
+      for (const tool of sanitized.tool_traces) {
+        assert.ok(tool.output.length <= LIMITS.toolOutputChars && tool.output.isWellFormed());
+        for (const [key, value] of Object.entries(tool.input)) assert.ok(key.length <= LIMITS.keyChars && value.length <= LIMITS.toolInputValueChars && value.isWellFormed());
+      }
+      if (typeof sanitized.metadata.error === "string") assert.ok(sanitized.metadata.error.length <= LIMITS.errorMessageChars);
+    }),
+};
+
+/**
+ * The recordTrace fuzzer's cases (fuzzTraces.ts) against the pure code: validateTrace gives every
+ * case the answer it expects, and every accepted one becomes a document within storedDocumentBytes.
+ * The same cases go through handleRecordTrace and Firestore in test/integration/reliability/fuzz.test.ts.
+ */
+function payloadsAnswered(mode: FuzzMode, fuzzRuns: number): PropertyDefinition {
+  return {
+    name: `payloads-${mode}`,
+    title: `validateTrace answers every generated ${mode} payload as its case expects, and bounds every accepted document (property)`,
+    unitRuns: 1_500,
+    fuzzRuns,
+    property: (count) => {
+      const nextId = traceIdSequence();
+      return fc.property(fc.tuple(fuzzCaseArb(mode, 35)), ([fuzzCase]) => {
+        const payload = payloadWithId(fuzzCase, nextId());
+        const validation = validateTrace(mode === "wire" ? wireRoundTrip(payload) : payload);
+        const answer = validation.ok
+          ? { ok: true as const }
+          : { ok: false as const, rejection: { code: "invalid-argument", message: validation.message, fields: validation.fields } };
+        const problem = checkAnswer(fuzzCase, answer);
+        assert.equal(problem, undefined, `${problem}\npayload: ${describePayload(payload)}`);
+        if (!validation.ok) return;
+        count?.("accepted");
+        const document = toTraceDocument(sanitizeTrace(validation.trace), { recordedBy: "uid", receivedAt: new Date(), ttlDays: 7, sampleRate: 1 });
+        const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
+        assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes: ${describePayload(payload)}`);
+      });
+    },
+  };
+}
+
+export const PAYLOADS_IN_PROCESS = payloadsAnswered("in-process", 30_000);
+export const PAYLOADS_WIRE = payloadsAnswered("wire", 20_000);
+
+const hexDigits = (alphabet: string) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: 32, maxLength: 32 });
+const traceIdArb = fc.oneof(
+  { weight: 8, arbitrary: hexDigits("0123456789abcdef") },
+  { weight: 1, arbitrary: hexDigits("0123456789abcdefABCDEF") },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(..."0123456789abcdefgxABCDEF- "), minLength: 30, maxLength: 34 }) },
+  { weight: 1, arbitrary: fc.constantFrom("0".repeat(32), "f".repeat(32), `${"0".repeat(31)}1`, "8".padEnd(32, "0"), "7fffffff".padEnd(32, "0"), "") },
+);
+const ratioArb = fc.oneof(
+  { weight: 6, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, 1, 0.5, 0.1, 1e-9, 1 - 1e-9, -1, 2, Number.NaN, Number.POSITIVE_INFINITY) },
+);
+
+export const SAMPLER_MATCHES_OPENTELEMETRY: PropertyDefinition = {
+  name: "sampler-otel",
+  title: "TraceIdRatioBasedSampler keeps exactly the W3C (lowercase) trace ids OpenTelemetry's keeps, at any ratio (property)",
+  unitRuns: 2_000,
+  fuzzRuns: 100_000,
+  property: (count) =>
+    fc.property(fc.tuple(traceIdArb, ratioArb), ([id, ratio]) => {
+      // The schema lowercases ids before anything samples them; OpenTelemetry also takes uppercase ones.
+      const otel = id === id.toLowerCase() && new OtelSampler(ratio).shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      assert.equal(new TraceIdRatioBasedSampler(ratio).shouldSample(id), otel, `ratio ${ratio}, id ${JSON.stringify(id)}`);
+      count?.(otel ? "kept" : "dropped");
+    }),
+};
+
+/** Every property, in the order `npm run fuzz` runs them. */
+export const PROPERTIES: readonly PropertyDefinition[] = [SANITIZING_IS_IDEMPOTENT, SANITIZED_TRACES_ARE_BOUNDED, PAYLOADS_IN_PROCESS, PAYLOADS_WIRE, SAMPLER_MATCHES_OPENTELEMETRY];
+
+/** Runs a property in the unit suite and returns how many runs were of each kind. */
+export function checkProperty(definition: PropertyDefinition): Map<string, number> {
+  const counts = new Map<string, number>();
+  fc.assert(definition.property((kind) => counts.set(kind, (counts.get(kind) ?? 0) + 1)), { numRuns: definition.unitRuns });
+  return counts;
+}
