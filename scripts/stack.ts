@@ -18,7 +18,7 @@ const [mode, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<number> {
   if (mode !== "start" && mode !== "exec") {
-    console.error("usage: tsx scripts/stack.ts start | exec -- <command...>");
+    console.error("usage: tsx scripts/stack.ts start | exec [--control] -- <command...>");
     return 2;
   }
   const control = rest[0] === "--control";
