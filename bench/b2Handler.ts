@@ -4,7 +4,7 @@
  * document. Sequential calls, so each side's rate is 1 / its latency: the handler's validation,
  * sampling, sanitizing and atomic create() against one plain write.
  */
-import { randomTraceId, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type SanitizedTrace } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
 import { toTraceDocument, TRACES_COLLECTION, type TraceDocument } from "@agent-traces/admin";
 import { handleRecordTrace } from "../functions/src/recordTrace/recordTraceHandler.js";
 import { recordTraceConfig } from "./lib/config.js";
@@ -51,13 +51,13 @@ export async function benchHandler(log: (line: string) => void): Promise<Row[]> 
     return withQuietStdout(async () => {
       const writes = await alternatingRates(WRITES_PER_ROUND, {
         stored: async (index) => {
-          if (!(await handleRecordTrace({ auth: AUTH, data: stored[index] }, { db, config })).stored) unexpected++;
+          if (!((await handleRecordTrace({ auth: AUTH, data: stored[index] }, { db, config })) as RecordTraceResult).stored) unexpected++;
         },
         raw: (index) => collection.doc(documents[index]!.trace_id).set(documents[index]!),
         rawCreate: (index) => collection.doc(forCreate[index]!.trace_id).create(forCreate[index]!),
       });
       const sampledOutRate = await callsPerSecond(SAMPLED_OUT_PER_ROUND, async (index) => {
-        if ((await handleRecordTrace({ auth: AUTH, data: sampledOut[index] }, { db, config })).stored) unexpected++;
+        if (((await handleRecordTrace({ auth: AUTH, data: sampledOut[index] }, { db, config })) as RecordTraceResult).stored) unexpected++;
       });
       return { ...writes, sampledOut: sampledOutRate };
     });

@@ -4,7 +4,7 @@
  * (`storedDocumentSize`) against the 64 KiB budget. Realistic runs go through the same path to give
  * the cost model (B7) its average document size.
  */
-import { LIMITS, randomTraceId, storedDocumentSize, TraceIdRatioBasedSampler, validateTrace } from "@agent-traces/core";
+import { LIMITS, randomTraceId, storedDocumentSize, TraceIdRatioBasedSampler, validateTrace, type RecordTraceResult } from "@agent-traces/core";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { handleRecordTrace } from "../functions/src/recordTrace/recordTraceHandler.js";
 import { recordTraceConfig } from "./lib/config.js";
@@ -28,7 +28,7 @@ export async function benchDocumentSize(log: (line: string) => void): Promise<{ 
   await clearDatabase();
   const config = recordTraceConfig();
   const storeAndMeasure = async (data: unknown, traceId: string): Promise<{ size: number; payloadBytes: number; document: Record<string, unknown> }> => {
-    const result = await withQuietStdout(() => handleRecordTrace({ auth: AUTH, data }, { db, config }));
+    const result = (await withQuietStdout(() => handleRecordTrace({ auth: AUTH, data }, { db, config }))) as RecordTraceResult;
     if (!result.stored) throw new Error(`B6: trace ${traceId} was not stored (${result.reason})`);
     const path = `${TRACES_COLLECTION}/${result.trace_id}`;
     const snapshot = await db.doc(path).get();

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decideRecording, storedSize, TraceIdRatioBasedSampler, utf8Length, type SanitizedTrace } from "@agent-traces/core";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
-import { DEFAULT_SAMPLE_RATE, flush, withTrace, type RecordTraceResult, type TraceExporter } from "@agent-traces/tracer";
+import { createTracer, DEFAULT_SAMPLE_RATE, type TraceExporter } from "@agent-traces/tracer";
 import { ERROR_TRACE_TTL_DAYS, parseSampleRate, TRACE_SAMPLE_RATE, TRACE_TTL_DAYS } from "../functions/src/config.js";
 import type { RealisticSizes } from "./b6Size.js";
 import { functionsEnv, FUNCTIONS_ENV_FILE } from "./lib/config.js";
@@ -78,30 +78,39 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 interface Counts {
+  /** recordTrace calls (batches). */
+  calls: number;
   sent: number;
   stored: { success: number; error: number };
 }
 
-/** Runs the real tracer over simulated runs (5% failing) and the real server decision on what it sends. */
-async function simulate(clientRate: number | undefined, serverRate: number): Promise<Counts> {
+/**
+ * Runs the real tracer (`createTracer`, default batching, or one call per run with `maxBatchSize: 1`)
+ * over simulated runs (5% failing) and the real server decision on what it sends.
+ */
+async function simulate(clientRate: number | undefined, serverRate: number, maxBatchSize?: number): Promise<Counts> {
   const serverSampler = new TraceIdRatioBasedSampler(serverRate);
-  const counts: Counts = { sent: 0, stored: { success: 0, error: 0 } };
+  const counts: Counts = { calls: 0, sent: 0, stored: { success: 0, error: 0 } };
   const failures: Error[] = [];
   const exporter: TraceExporter = {
-    export: async (trace: SanitizedTrace): Promise<RecordTraceResult> => {
-      counts.sent++;
-      const decision = decideRecording(trace.status, trace.trace_id, serverSampler);
-      if (decision.store) counts.stored[trace.status === "success" ? "success" : "error"]++;
-      return { trace_id: trace.trace_id, stored: decision.store, reason: decision.reason };
+    export: async (traces: readonly SanitizedTrace[]) => {
+      counts.calls++;
+      counts.sent += traces.length;
+      return traces.map((trace) => {
+        const decision = decideRecording(trace.status, trace.trace_id, serverSampler);
+        if (decision.store) counts.stored[trace.status === "success" ? "success" : "error"]++;
+        return { trace_id: trace.trace_id, stored: decision.store, reason: decision.reason };
+      });
     },
   };
+  const tracer = createTracer({ exporter, sampleRate: clientRate, maxBatchSize, onError: (error) => failures.push(error) });
   for (let run = 0; run < RUNS_SIMULATED; run++) {
-    await withTrace({ exporter, sampleRate: clientRate, onError: (error) => failures.push(error) }, async (trace) => {
+    await tracer.withTrace({}, async (trace) => {
       await trace.tool("web_search", { query: "firestore ttl" }, () => "3 results");
       if (run % ERROR_EVERY === 0) throw new Error("the model call failed");
     }).catch(() => undefined);
   }
-  await flush();
+  await tracer.shutdown();
   if (failures.length > 0) throw new Error(`B7: the tracer could not send ${failures.length} simulated runs: ${failures[0]!.message}`);
   return counts;
 }
@@ -127,10 +136,10 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
   const indexFile = JSON.parse(readFileSync(fileURLToPath(new URL("../firestore.indexes.json", import.meta.url)), "utf8")) as IndexFile;
   const index = { success: indexModel(sizes.sample.success, indexFile), error: indexModel(sizes.sample.error, indexFile) };
 
-  const scenario = async (name: string, clientRate: number | undefined, serverRate: number): Promise<Scenario> => {
-    const counts = await simulate(clientRate, serverRate);
+  const scenario = async (name: string, clientRate: number | undefined, serverRate: number, maxBatchSize?: number): Promise<Scenario> => {
+    const counts = await simulate(clientRate, serverRate, maxBatchSize);
     const scale = PER / RUNS_SIMULATED;
-    const invocations = counts.sent * scale;
+    const invocations = counts.calls * scale;
     const stored = { success: counts.stored.success * scale, error: counts.stored.error * scale };
     const docs = stored.success + stored.error;
     const gibDays =
@@ -149,15 +158,16 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
     log(`  B7 ${name}: ${formatNumber(invocations)} invocations, ${formatNumber(docs)} documents stored, $${cost.total.toFixed(2)} per million runs`);
     return { name, invocations, stored, indexEntries: stored.success * index.success.entries + stored.error * index.error.entries, gibDays, cost };
   };
-  const onDefault = await scenario("client pre-sampling on (default)", undefined, defaults.sampleRate);
+  const onDefault = await scenario("defaults (batches, client pre-sampling)", undefined, defaults.sampleRate);
+  const unbatched = await scenario("one call per run", undefined, defaults.sampleRate, 1);
   const preSamplingOff = await scenario("client pre-sampling off", 1, defaults.sampleRate);
   const storeAll = await scenario("store every trace", 1, 1);
-  const scenarios = [onDefault, preSamplingOff, storeAll];
+  const scenarios = [onDefault, unbatched, preSamplingOff, storeAll];
 
   const money = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
   const line = (label: string, pick: (s: Scenario) => string) => `| ${label} | ${scenarios.map(pick).join(" | ")} |`;
   const detail = [
-    `Per million agent runs, 5% of them failing, sample rate ${defaults.sampleRate} (\`TRACE_SAMPLE_RATE\` default in functions/src/config.ts${envMatches ? `, same in ${FUNCTIONS_ENV_FILE}` : `; ${FUNCTIONS_ENV_FILE} differs`}), successes kept ${defaults.ttlDays} days and failures ${defaults.errorTtlDays} (+${TTL_SWEEP_DAYS} day for the TTL sweep). Counts come from ${RUNS_SIMULATED.toLocaleString("en-US")} simulated runs through the real \`withTrace\` (tracer default sample rate ${DEFAULT_SAMPLE_RATE}) and the server's \`decideRecording\`, scaled to a million.`,
+    `Per million agent runs, 5% of them failing, sample rate ${defaults.sampleRate} (\`TRACE_SAMPLE_RATE\` default in functions/src/config.ts${envMatches ? `, same in ${FUNCTIONS_ENV_FILE}` : `; ${FUNCTIONS_ENV_FILE} differs`}), successes kept ${defaults.ttlDays} days and failures ${defaults.errorTtlDays} (+${TTL_SWEEP_DAYS} day for the TTL sweep). Counts come from ${RUNS_SIMULATED.toLocaleString("en-US")} simulated runs through the real tracer (\`createTracer\`, default sample rate ${DEFAULT_SAMPLE_RATE}, batches of up to 50) and the server's \`decideRecording\`, scaled to a million. Compute bills each call the same, batch or not (the writes of a batch go out in one commit).`,
     "",
     `| per million runs | ${scenarios.map((s) => s.name).join(" | ")} |`,
     `| --- | ${scenarios.map(() => "---:").join(" | ")} |`,
@@ -189,7 +199,7 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
       target: "computed (no target)",
       met: null,
       notes: [
-        `With client pre-sampling off (every success sent, sampled out by the function): ${money(preSamplingOff.cost.total)} per million runs (${formatNumber(preSamplingOff.invocations)} invocations), so pre-sampling saves ${money(preSamplingOff.cost.total - onDefault.cost.total)}; sampling itself saves ${money(storeAll.cost.total - preSamplingOff.cost.total)} more. Breakdown below.`,
+        `Batching: ${formatNumber(onDefault.invocations)} invocations instead of ${formatNumber(unbatched.invocations)} with one call per run (${money(unbatched.cost.total)}). With client pre-sampling off (every success sent, sampled out by the function): ${money(preSamplingOff.cost.total)} per million runs, so pre-sampling saves ${money(preSamplingOff.cost.total - onDefault.cost.total)}; sampling itself saves ${money(storeAll.cost.total - preSamplingOff.cost.total)} more. Breakdown below.`,
       ],
     },
   };

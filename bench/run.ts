@@ -5,7 +5,6 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { benchTracer } from "./b1Tracer.js";
-import { batchingRow } from "./b4Batching.js";
 import type { RealisticSizes } from "./b6Size.js";
 import { machineInfo } from "./lib/machine.js";
 import { benchmarksDocument, resultsTable } from "./lib/markdown.js";
@@ -53,7 +52,8 @@ async function main(): Promise<number> {
   rows.push(...(await attempt("B2", "handler vs raw write", () => benchHandler(log), single)));
   const { benchCallable } = await import("./b3Callable.js");
   rows.push(...(await attempt("B3", "recordTrace vs a no-op callable", async () => single(await benchCallable(log)), single)));
-  rows.push(batchingRow());
+  const { benchBatching } = await import("./b4Batching.js");
+  rows.push(...(await attempt("B4", "one batch call vs single calls", async () => single(await benchBatching(log)), single)));
   const { benchReport } = await import("./b5Report.js");
   rows.push(...(await attempt("B5", "report scaling", async () => single(await benchReport(log)), single)));
   const { benchDocumentSize } = await import("./b6Size.js");
@@ -68,6 +68,9 @@ async function main(): Promise<number> {
   } else {
     rows.push(failedRow("B7", "Cost per million runs", new Error("B6 failed")));
   }
+  // Last: the one-call-per-run side of the burst leaves the functions emulator with many workers.
+  const { benchBurst } = await import("./b8Burst.js");
+  rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
 
   const durationSeconds = (Date.now() - started.getTime()) / 1000;
   writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));

@@ -73,7 +73,7 @@ export function realisticTrace(random: () => number, options: { traceId: string;
   };
 }
 
-/** What the tracer sends for a run: validated and sanitized on the client, as `sendTrace` does. */
+/** What the tracer sends for a run: validated and sanitized on the client, as its batch sender does. */
 export function asSent(trace: TraceInput): SanitizedTrace {
   return sanitizeTrace(traceSchema.parse(trace));
 }

@@ -1,6 +1,9 @@
 import { logger } from "firebase-functions";
 import type { TraceErrorReport } from "@agent-traces/admin";
 
+/** Whether this instance has logged a sample-rate mismatch (it logs the first one only). */
+let rateMismatchLogged = false;
+
 /** Every log event the functions write, named in one place so they can be found in Cloud Logging. */
 export const logs = {
   traceStored(traceId: string, reason: string, toolTracesDropped: number): void {
@@ -15,8 +18,15 @@ export const logs = {
   traceRejected(fields: string[], uid: string | undefined): void {
     logger.warn("trace_rejected", { fields, uid });
   },
-  traceWriteFailed(traceId: string, error: unknown): void {
-    logger.error("trace_write_failed", { trace_id: traceId, error: String(error) });
+  /** Once per instance: a sender samples successes at another rate than the server. */
+  sampleRateMismatch(senderRate: number, serverRate: number): void {
+    if (rateMismatchLogged) return;
+    rateMismatchLogged = true;
+    logger.warn("trace_sample_rate_mismatch", { sender_sample_rate: senderRate, server_sample_rate: serverRate, stored_sample_rate: Math.min(senderRate, serverRate) });
+  },
+  /** Writes that failed (past the deadline: every write of the call; some may have landed, and a retry answers duplicate). */
+  traceWritesFailed(traceIds: string[], error: unknown): void {
+    logger.error("trace_write_failed", { trace_ids: traceIds, error: String(error) });
   },
   /** One structured entry per report: WARNING at or above the threshold, so alerts can key on it. */
   errorReport(report: TraceErrorReport, overThreshold: boolean): void {

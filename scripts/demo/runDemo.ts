@@ -34,9 +34,8 @@ export async function runDemo(env: Record<string, string>): Promise<void> {
     } catch {
       outcomes.crashed++; // the agent's own error, rethrown by withTrace after it was recorded
     }
-    // One send at a time: the functions emulator starts a worker per concurrent call.
-    await flush();
   }
+  await flush();
   await deleteApp(app);
 
   const byReason = (reason: string) => answers.filter((answer) => answer.reason === reason).length;

@@ -22,22 +22,31 @@ import {
   type TraceExporter,
   type WithTraceOptions,
 } from "@agent-traces/tracer";
-import { backoffDelay } from "../../packages/tracer/src/send/retry.js";
+import { backoffDelay } from "../../packages/tracer/src/export/retry.js";
 
-/** Keeps what it is sent; `behave` may delay or fail an attempt (numbered from 1 for each trace). */
+/**
+ * Keeps what it is sent; `behave` may delay or fail an attempt (numbered from 1 for each trace):
+ * a batch fails as a whole when it fails for any of its traces.
+ */
 class InMemoryExporter implements TraceExporter {
   readonly sent: SanitizedTrace[] = [];
   readonly attemptTimes: number[] = [];
+  readonly batches: number[] = [];
   private readonly attemptsByTrace = new Map<string, number>();
   constructor(private readonly behave?: (attempt: number, trace: SanitizedTrace) => Promise<void> | void) {}
 
-  async export(trace: SanitizedTrace): Promise<RecordTraceResult> {
+  async export(traces: readonly SanitizedTrace[]): Promise<RecordTraceResult[]> {
     this.attemptTimes.push(performance.now());
-    const attempt = (this.attemptsByTrace.get(trace.trace_id) ?? 0) + 1;
-    this.attemptsByTrace.set(trace.trace_id, attempt);
-    await this.behave?.(attempt, trace);
-    this.sent.push(trace);
-    return { trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status };
+    this.batches.push(traces.length);
+    await Promise.all(
+      traces.map((trace) => {
+        const attempt = (this.attemptsByTrace.get(trace.trace_id) ?? 0) + 1;
+        this.attemptsByTrace.set(trace.trace_id, attempt);
+        return this.behave?.(attempt, trace);
+      }),
+    );
+    this.sent.push(...traces);
+    return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status }));
   }
 
   only(): SanitizedTrace {
@@ -515,17 +524,21 @@ describe("tracer: flush", () => {
     assert.equal(exporter.sent.length, 1);
   });
 
-  it("waits for retries and for sends that start while it waits", async () => {
+  it("waits for the retries of runs that ended before it, not for runs that end while it waits", async () => {
     const exporter = new InMemoryExporter(async (attempt) => {
       await sleep(10);
       if (attempt <= 2) throw unavailable();
     });
     const options = keepAll(exporter, { retry: { attempts: 3, initialDelayMs: 30, maxDelayMs: 30 } });
     await withTrace(options, () => {});
-    // Starts while flush() waits for the first send's retries.
-    void sleep(20).then(() => withTrace(options, () => {}));
+    // Ends while flush() waits for the first send's retries.
+    const second = sleep(20).then(() => withTrace(options, () => {}));
     await flush();
-    assert.equal(exporter.sent.length, 2, "both traces were sent, each on its third attempt");
+    assert.equal(exporter.sent.length, 1, "the first trace was sent, on its third attempt");
+    assert.equal(exporter.attemptTimes.length, 3);
+    await second;
+    await flush();
+    assert.equal(exporter.sent.length, 2, "the next flush() sends the second");
     assert.equal(exporter.attemptTimes.length, 6);
   });
 });

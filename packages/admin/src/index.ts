@@ -11,7 +11,7 @@ export {
   type ToolTraceDocument,
   type TraceDocument,
 } from "./traceDocument.js";
-export { createTraceDocument } from "./writeTrace.js";
+export { createTraceDocument, createTraceDocuments } from "./writeTrace.js";
 export { buildErrorReport, type ReportOptions, type TraceErrorReport, type WindowTotals } from "./report/buildReport.js";
 export { countRuns, type RunCounts } from "./report/countRuns.js";
 export { normalizeErrorMessage } from "./report/normalizeErrorMessage.js";

@@ -7,25 +7,36 @@ export type TraceValidation =
 
 const MAX_REPORTED_ISSUES = 5;
 
-/** Validates a trace and, when it is invalid, says which fields are wrong and why. */
-export function validateTrace(input: unknown): TraceValidation {
+/**
+ * Validates a trace and, when it is invalid, says which fields are wrong and why. `at` is where the
+ * trace sits in a larger payload (`["traces", 3]`): every field path named starts with it.
+ */
+export function validateTrace(input: unknown, at: readonly PropertyKey[] = []): TraceValidation {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, message: "Invalid trace: the payload must be a trace object", fields: [] };
+    const where = at.length > 0 ? `${formatPath(at)}: ` : "the payload ";
+    return { ok: false, message: `Invalid trace: ${where}must be a trace object`, fields: at.length > 0 ? [formatPath(at)] : [] };
   }
   const result = traceSchema.safeParse(input);
   if (result.success) return { ok: true, trace: result.data };
-  const described = result.error.issues.map(describeIssue);
+  return { ok: false, ...describeInvalid("trace", result.error.issues, at) };
+}
+
+/**
+ * "Invalid <what>: field: why; …" for a failed zod parse (the first few issues), and every bad
+ * field's path, each starting with `at`.
+ */
+export function describeInvalid(what: string, issues: readonly z.core.$ZodIssue[], at: readonly PropertyKey[] = []): { message: string; fields: string[] } {
+  const described = issues.map((issue) => describeIssue({ ...issue, path: [...at, ...issue.path] } as z.core.$ZodIssue, what));
   const fields = described.map((issue) => issue.field);
   const shown = described.slice(0, MAX_REPORTED_ISSUES).map((issue) => `${issue.field}: ${issue.message}`);
   const more = described.length - shown.length;
-  const message = `Invalid trace: ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
-  return { ok: false, message, fields };
+  return { message: `Invalid ${what}: ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`, fields };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
+function describeIssue(issue: z.core.$ZodIssue, what: string): { field: string; message: string } {
   if (issue.code === "unrecognized_keys") {
     const names = issue.keys.map((key) => formatPath([...issue.path, key]));
-    return { field: names.join(", "), message: `unknown field${names.length > 1 ? "s" : ""}, not part of a trace` };
+    return { field: names.join(", "), message: `unknown field${names.length > 1 ? "s" : ""}, not part of a ${what}` };
   }
   return { field: formatPath(issue.path), message: issue.message };
 }

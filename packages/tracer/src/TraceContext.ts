@@ -13,6 +13,7 @@ import {
   type TraceStatus,
 } from "@agent-traces/core";
 import { toJsonValue } from "./jsonValue.js";
+import { ToolCallBuffer } from "./toolCallBuffer.js";
 import { createToolTrace } from "./toolTrace.js";
 
 export interface TraceContextOptions {
@@ -32,7 +33,9 @@ export class TraceContext {
   readonly startedAt = new Date();
   private endedAt: Date | undefined;
   private iterations = 0;
-  private readonly toolTraces: ToolTraceInput[] = [];
+  private readonly toolTraces = new ToolCallBuffer();
+  /** `tool()` calls under way, recorded as unfinished if the run ends first. */
+  private readonly running = new Set<{ name: string; input: Record<string, unknown>; timestamp: Date; start: number }>();
   private finalOutput = "";
   private status: TraceStatus | undefined;
   private readonly metadata: JsonObject = {};
@@ -48,15 +51,15 @@ export class TraceContext {
    * and when it started. Returns what `run` returns; an error `run` throws is recorded and rethrown as is.
    */
   async tool<T>(name: string, input: Record<string, unknown>, run: () => Promise<T> | T): Promise<T> {
-    const timestamp = new Date();
-    const start = performance.now();
+    const call = { name, input, timestamp: new Date(), start: performance.now() };
+    this.running.add(call);
     try {
       const output = await run();
-      this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp }));
+      if (this.running.delete(call)) this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - call.start, timestamp: call.timestamp }));
       return output;
     } catch (error) {
       const output = errorMessage(error);
-      this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - start, timestamp, isError: true }));
+      if (this.running.delete(call)) this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - call.start, timestamp: call.timestamp, isError: true }));
       throw error;
     }
   }
@@ -65,11 +68,14 @@ export class TraceContext {
    * Records a tool call timed elsewhere (see `createToolTrace`). Its input is stringified now, through
    * the same sanitizing the trace gets when it is sent, so later changes to the input object are not
    * recorded and long runs hold bounded text. A call that does not fit the schema is kept as given
-   * so that the run's validation names the problem.
+   * (if it is among the calls kept) so that the run's validation names the problem. Calls beyond the
+   * 100 the server stores are counted in `tool_traces_dropped` (failed calls are kept first), and
+   * calls after the run ended are ignored.
    */
   addToolTrace(toolTrace: ToolTraceInput): void {
+    if (this.endedAt) return;
     const parsed = toolTraceSchema.safeParse(toolTrace);
-    this.toolTraces.push(parsed.success ? sanitizeToolTrace(parsed.data) : toolTrace);
+    this.toolTraces.add(parsed.success ? sanitizeToolTrace(parsed.data) : toolTrace);
   }
 
   /**
@@ -79,8 +85,9 @@ export class TraceContext {
    */
   private recordCall(toolTrace: ToolTrace): void {
     const { name, duration_ms } = toolTrace;
+    if (this.endedAt) return;
     if (typeof name === "string" && name.length > 0 && duration_ms <= LIMITS.maxDurationMs && isToolInput(toolTrace.input)) {
-      this.toolTraces.push(sanitizeToolTrace(toolTrace));
+      this.toolTraces.add(sanitizeToolTrace(toolTrace));
     } else {
       this.addToolTrace(toolTrace);
     }
@@ -108,10 +115,18 @@ export class TraceContext {
 
   /**
    * Ends the run. A thrown error makes it `error` (or keeps an explicit `timeout`, which is the more
-   * specific cause) and puts the error's message in `metadata.error`. Later calls do nothing.
+   * specific cause) and puts the error's message in `metadata.error`. A `tool()` call still running
+   * is recorded as failed, its output saying it had not finished. Later calls do nothing.
    */
   end(outcome: { threw: false } | { threw: true; error: unknown }): void {
     if (this.endedAt) return;
+    const now = performance.now();
+    for (const call of this.running) {
+      const durationMs = now - call.start;
+      const output = `unfinished: still running when the run ended, after ${Math.round(durationMs)} ms`;
+      this.recordCall(createToolTrace({ name: call.name, input: call.input, output, durationMs, timestamp: call.timestamp, isError: true }));
+    }
+    this.running.clear();
     this.endedAt = new Date();
     if (outcome.threw) {
       this.status = this.status === "timeout" ? "timeout" : "error";
@@ -130,7 +145,8 @@ export class TraceContext {
       started_at: this.startedAt.toISOString(),
       ended_at: this.endedAt?.toISOString() ?? null,
       iterations: this.iterations,
-      tool_traces: [...this.toolTraces],
+      tool_traces: this.toolTraces.toArray(),
+      tool_traces_dropped: this.toolTraces.dropped,
       final_output: this.finalOutput,
       status: this.status ?? "success",
       metadata: structuredClone(this.metadata),

@@ -27,6 +27,17 @@ export class InvalidTraceError extends Error {
   }
 }
 
+/** The cause of a `TraceSendError` for a finished run the tracer had no room for, or that ended after shutdown(). */
+export class TraceDroppedError extends Error {
+  override readonly name = "TraceDroppedError";
+  readonly reason: "queue_full" | "shut_down";
+
+  constructor(reason: "queue_full" | "shut_down", queueSize: number) {
+    super(reason === "queue_full" ? `dropped: the tracer's queue was full (${queueSize} traces waiting)` : "dropped: the tracer was shut down");
+    this.reason = reason;
+  }
+}
+
 /** The cause of a `TraceSendError` when the exporter's answer did not have the expected shape. */
 export class UnexpectedResponseError extends Error {
   override readonly name = "UnexpectedResponseError";

@@ -1,9 +1,10 @@
 export { getCurrentTrace } from "./context.js";
-export { InvalidTraceError, isRetryableError, TraceSendError, UnexpectedResponseError } from "./errors.js";
-export { CallableTraceExporter, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";
-export type { RecordTraceReason, RecordTraceResult, TraceExporter } from "./exporter/TraceExporter.js";
-export { flush } from "./send/inFlight.js";
-export { DEFAULT_RETRY, type RetryOptions } from "./send/retry.js";
+export { InvalidTraceError, isRetryableError, TraceDroppedError, TraceSendError, UnexpectedResponseError } from "./errors.js";
+export { DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
+export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";
+export type { ExportContext, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceExporter, TraceRejection } from "./exporter/TraceExporter.js";
 export { createToolTrace, type ToolTraceOptions } from "./toolTrace.js";
 export { TraceContext, type TraceContextOptions } from "./TraceContext.js";
-export { DEFAULT_SAMPLE_RATE, withTrace, type WithTraceOptions } from "./withTrace.js";
+export { createTracer, DEFAULT_SAMPLE_RATE, Tracer, type RunOptions, type TracerOptions } from "./Tracer.js";
+export { flush, withTrace, type WithTraceOptions } from "./withTrace.js";

@@ -1,14 +1,13 @@
 import { strict as assert } from "node:assert";
 import { setTimeout as sleep } from "node:timers/promises";
-import { deleteApp, FirebaseError, initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth, signInAnonymously } from "firebase/auth";
-import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from "firebase/functions";
+import { FirebaseError } from "firebase/app";
+import { httpsCallable } from "firebase/functions";
 import { HttpsError } from "firebase-functions/v2/https";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { flush, isRetryableError, withTrace, type RecordTraceResult, type RetryOptions, type TraceSendError } from "@agent-traces/tracer";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
 import { handleRecordTrace } from "../../../functions/src/recordTrace/recordTraceHandler.js";
-import { adminFirestore, clearFirestore, clientSession, functionsOrigin, projectId, type ClientSession } from "../support/emulators.js";
+import { adminFirestore, clearFirestore, clientSession, functionsOrigin, type ClientSession } from "../support/emulators.js";
 import { aTrace } from "../support/traces.js";
 import {
   abortStalledFetches,
@@ -37,17 +36,6 @@ const caller = { uid: "faults", token: {} as never, rawToken: "" };
 
 async function storedExists(traceId: string): Promise<boolean> {
   return (await adminFirestore().collection(TRACES_COLLECTION).doc(traceId).get()).exists;
-}
-
-/** A Firebase JS SDK app signed in anonymously, its Functions pointed at `port` on 127.0.0.1. */
-async function clientWithFunctionsAt(port: number): Promise<{ functions: Functions; close: () => Promise<void> }> {
-  const app = initializeApp({ projectId, apiKey: "fake-api-key" }, `faults-${port}-${Math.random()}`);
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
-  await signInAnonymously(auth);
-  const functions = getFunctions(app);
-  connectFunctionsEmulator(functions, "127.0.0.1", port);
-  return { functions, close: () => deleteApp(app) };
 }
 
 describe("faults around recordTrace", () => {
@@ -84,7 +72,7 @@ describe("faults around recordTrace", () => {
           assert.ok(median(slowed) > median(direct) + DELAY_MS, `direct ${median(direct)} ms, through the proxy ${median(slowed)} ms`);
           // Concurrent calls through the slow path all succeed too.
           const traces = Array.from({ length: 20 }, () => aTrace({ status: "timeout" }));
-          const results = await Promise.all(traces.map((trace) => handleRecordTrace({ auth: caller, data: trace }, { db: slow.db, config })));
+          const results = (await Promise.all(traces.map((trace) => handleRecordTrace({ auth: caller, data: trace }, { db: slow.db, config })))) as RecordTraceResult[];
           assert.ok(results.every((result) => result.stored && result.reason === "timeout"));
         });
         assert.ok(proxy.connections >= 1 && proxy.bytes > 0, "the writes went through the proxy");
@@ -135,7 +123,7 @@ describe("faults around recordTrace", () => {
 
     it("down from the start: the agent's results are unchanged and every trace is reported through onError after the retries", async function () {
       this.timeout(60_000);
-      const client = await clientWithFunctionsAt(await unusedPort());
+      const client = await clientSession({ functionsPort: await unusedPort() });
       try {
         const reported: TraceSendError[] = [];
         const sent: RecordTraceResult[] = [];
@@ -170,7 +158,7 @@ describe("faults around recordTrace", () => {
       this.timeout(60_000);
       const origin = functionsOrigin();
       const proxy = await tcpProxy({ host: origin.hostname, port: Number(origin.port) }, { mode: "reset" });
-      const client = await clientWithFunctionsAt(proxy.port);
+      const client = await clientSession({ functionsPort: proxy.port });
       try {
         const attempts: Attempt[] = [];
         const sent: RecordTraceResult[] = [];

@@ -77,7 +77,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
           const config: RecordTraceConfig = { sampleRate: keepsSuccess ? 1 : 0, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false };
           let answer: Answer;
           try {
-            answer = { ok: true, result: await handleRecordTrace({ auth: caller, data: payload }, { db, config }) };
+            answer = { ok: true, result: (await handleRecordTrace({ auth: caller, data: payload }, { db, config })) as RecordTraceResult };
           } catch (error) {
             assert.ok(error instanceof HttpsError, failure(`threw ${String(error)}, not an HttpsError`, fuzzCase, payload));
             answer = { ok: false, rejection: { code: error.code, message: error.message, fields: (error.details as { fields?: unknown } | undefined)?.fields } };

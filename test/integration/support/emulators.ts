@@ -38,14 +38,18 @@ export interface ClientSession {
 
 let clientCount = 0;
 
-/** A real Firebase JS SDK client on the emulators, signed in anonymously unless told otherwise. */
-export async function clientSession(options: { signedIn?: boolean } = {}): Promise<ClientSession> {
+/**
+ * A real Firebase JS SDK client on the emulators, signed in anonymously unless told otherwise; its
+ * Functions calls go to `functionsPort` on 127.0.0.1 (a proxy, a closed port) when one is given.
+ */
+export async function clientSession(options: { signedIn?: boolean; functionsPort?: number } = {}): Promise<ClientSession> {
   const app = initializeApp({ projectId, apiKey: "fake-api-key" }, `client-${++clientCount}`);
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
   const functions = getFunctions(app);
   const origin = functionsOrigin();
-  connectFunctionsEmulator(functions, origin.hostname, Number(origin.port));
+  if (options.functionsPort === undefined) connectFunctionsEmulator(functions, origin.hostname, Number(origin.port));
+  else connectFunctionsEmulator(functions, "127.0.0.1", options.functionsPort);
   let uid: string | undefined;
   if (options.signedIn !== false) uid = (await signInAnonymously(auth)).user.uid;
   const callable = httpsCallable(functions, "recordTrace");

@@ -1,7 +1,7 @@
-import type { SanitizedTrace } from "@agent-traces/core";
+import { recordTraceBatchResultSchema, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
 import { httpsCallable, type Functions, type HttpsCallable } from "firebase/functions";
 import { UnexpectedResponseError } from "../errors.js";
-import { isRecordTraceResult, type RecordTraceResult, type TraceExporter } from "./TraceExporter.js";
+import type { ExportContext, TraceExporter } from "./TraceExporter.js";
 
 /** How long one recordTrace call may take by default; recordTrace gives up on its write before this. */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
@@ -13,19 +13,18 @@ export interface CallableTraceExporterOptions {
   timeoutMs?: number;
 }
 
-/** Sends traces to the `recordTrace` callable function through the Firebase JS SDK. */
+/** Sends batches of traces to the `recordTrace` callable function (its batch form) through the Firebase JS SDK. */
 export class CallableTraceExporter implements TraceExporter {
-  private readonly recordTrace: HttpsCallable<SanitizedTrace, unknown>;
+  private readonly recordTrace: HttpsCallable<{ traces: readonly SanitizedTrace[]; sample_rate: number }, unknown>;
 
   constructor(functions: Functions, options: CallableTraceExporterOptions = {}) {
-    this.recordTrace = httpsCallable<SanitizedTrace, unknown>(functions, options.name ?? "recordTrace", {
-      timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-    });
+    this.recordTrace = httpsCallable(functions, options.name ?? "recordTrace", { timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
   }
 
-  async export(trace: SanitizedTrace): Promise<RecordTraceResult> {
-    const { data } = await this.recordTrace(trace);
-    if (!isRecordTraceResult(data)) throw new UnexpectedResponseError(data);
-    return data;
+  async export(traces: readonly SanitizedTrace[], { sampleRate }: ExportContext): Promise<RecordTraceBatchItemResult[]> {
+    const { data } = await this.recordTrace({ traces, sample_rate: sampleRate });
+    const parsed = recordTraceBatchResultSchema.safeParse(data);
+    if (!parsed.success || parsed.data.results.length !== traces.length) throw new UnexpectedResponseError(data);
+    return parsed.data.results;
   }
 }

@@ -1,12 +1,17 @@
-import { recordTraceResultSchema, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
+import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
 
-export type { RecordTraceReason, RecordTraceResult } from "@agent-traces/core";
+export type { RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceRejection } from "@agent-traces/core";
 
-/** Sends a finished, sanitized trace to where traces are stored. Rejects when the send failed. */
-export interface TraceExporter {
-  export(trace: SanitizedTrace): Promise<RecordTraceResult>;
+/** What an exporter is told about a batch besides its traces. */
+export interface ExportContext {
+  /** The rate the tracer sampled successes at; the server stores the lower of it and its own. */
+  sampleRate: number;
 }
 
-export function isRecordTraceResult(value: unknown): value is RecordTraceResult {
-  return recordTraceResultSchema.safeParse(value).success;
+/**
+ * Sends a batch of finished, sanitized traces (1 to 100) to where traces are stored. Resolves with
+ * one answer per trace, in the batch's order; rejects when the batch as a whole was not delivered.
+ */
+export interface TraceExporter {
+  export(traces: readonly SanitizedTrace[], context: ExportContext): Promise<RecordTraceBatchItemResult[]>;
 }

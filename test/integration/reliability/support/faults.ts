@@ -3,7 +3,7 @@ import { deleteApp, getApps, initializeApp, type App } from "firebase-admin/app"
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import type { Functions } from "firebase/functions";
 import { CallableTraceExporter, type TraceExporter } from "@agent-traces/tracer";
-import type { RecordTraceResult, SanitizedTrace } from "@agent-traces/core";
+import type { SanitizedTrace } from "@agent-traces/core";
 import { projectId } from "../../support/emulators.js";
 
 /** The launcher's control endpoint (scripts/stack/control.ts), set by `exec --control`. */
@@ -128,18 +128,21 @@ export interface Attempt {
 
 /**
  * The exporter `withTrace({ functions })` uses (CallableTraceExporter), recording the outcome of
- * every attempt, retries included, so a test sees what callers were answered.
+ * every attempt for each trace of the batch, retries included, so a test sees what callers were answered.
  */
 export function recordingExporter(functions: Functions, attempts: Attempt[]): TraceExporter {
   const inner = new CallableTraceExporter(functions);
+  const record = (traces: readonly SanitizedTrace[], outcome: string) => {
+    for (const trace of traces) attempts.push({ traceId: trace.trace_id, at: performance.now(), outcome });
+  };
   return {
-    async export(trace: SanitizedTrace): Promise<RecordTraceResult> {
+    async export(traces, context) {
       try {
-        const result = await inner.export(trace);
-        attempts.push({ traceId: trace.trace_id, at: performance.now(), outcome: "ok" });
-        return result;
+        const results = await inner.export(traces, context);
+        record(traces, "ok");
+        return results;
       } catch (error) {
-        attempts.push({ traceId: trace.trace_id, at: performance.now(), outcome: String((error as { code?: unknown }).code ?? (error as Error).name) });
+        record(traces, String((error as { code?: unknown }).code ?? (error as Error).name));
         throw error;
       }
     },

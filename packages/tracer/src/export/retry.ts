@@ -6,7 +6,8 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { attempts: 4, initialDelayMs: 500, maxDelayMs: 5_000 };
+/** Waits of at least 31.75 s in all (each wait is at least half its step), so a 30 s outage loses nothing. */
+export const DEFAULT_RETRY: RetryOptions = { attempts: 12, initialDelayMs: 500, maxDelayMs: 8_000 };
 
 export type RetryOutcome<T> = { ok: true; value: T; attempts: number } | { ok: false; error: unknown; attempts: number };
 

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { recordTraceResultSchema } from "./recordTraceResult.js";
+
+/** Traces one `recordTrace` call may carry in its batch form. */
+export const MAX_BATCH_TRACES = 100;
+
+/**
+ * The batch form of a `recordTrace` call: `{ traces: [...], sample_rate? }`. Each trace is validated
+ * on its own (one bad trace never rejects the others); `sample_rate` is the rate the sender sampled
+ * successes at, so the server stores the rate a trace was really kept at.
+ */
+export const recordTraceBatchSchema = z.strictObject({
+  traces: z.array(z.unknown()).min(1, `must hold 1 to ${MAX_BATCH_TRACES} traces`).max(MAX_BATCH_TRACES, `must hold 1 to ${MAX_BATCH_TRACES} traces`),
+  sample_rate: z.number().min(0).max(1).optional(),
+});
+
+/** The answer for one trace of a batch that failed validation; nothing of it was written. */
+export const traceRejectionSchema = z.object({
+  trace_id: z.string().optional(),
+  error: z.object({
+    code: z.literal("invalid-argument"),
+    message: z.string(),
+    fields: z.array(z.string()),
+  }),
+});
+
+/** One answer per trace of the batch, in the batch's order. */
+export const recordTraceBatchResultSchema = z.object({
+  results: z.array(z.union([recordTraceResultSchema, traceRejectionSchema])),
+});
+
+export type RecordTraceBatch = z.output<typeof recordTraceBatchSchema>;
+export type TraceRejection = z.output<typeof traceRejectionSchema>;
+export type RecordTraceBatchItemResult = z.output<typeof recordTraceBatchResultSchema>["results"][number];
+export type RecordTraceBatchResult = z.output<typeof recordTraceBatchResultSchema>;
+
+/** Whether a callable payload is the batch form (a single trace has no `traces` field). */
+export function isBatchPayload(data: unknown): boolean {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && "traces" in data;
+}

@@ -1,0 +1,117 @@
+import { TraceIdRatioBasedSampler } from "@agent-traces/core";
+import type { Functions } from "firebase/functions";
+import { runWithTrace } from "./context.js";
+import type { TraceSendError } from "./errors.js";
+import { BatchTraceProcessor, checkBatchOptions, DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
+import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
+import { CallableTraceExporter } from "./exporter/CallableTraceExporter.js";
+import type { RecordTraceResult, TraceExporter } from "./exporter/TraceExporter.js";
+import { TraceContext } from "./TraceContext.js";
+
+export const DEFAULT_SAMPLE_RATE = 0.1;
+
+/** What one run is: who it ran for, which skill, its first metadata, and where its answer goes. */
+export interface RunOptions {
+  userId?: string | number;
+  skill?: string;
+  metadata?: Record<string, unknown>;
+  /** Told why this run's trace was not recorded. Default: the tracer's `onError`. */
+  onError?: (error: TraceSendError) => void;
+  /** Told the server's answer for this run's trace. Default: the tracer's `onSent`. */
+  onSent?: (result: RecordTraceResult) => void;
+}
+
+/** Where traces go (the `recordTrace` callable of a Firebase project, or any exporter) and how. */
+export type TracerOptions = Partial<BatchOptions> & {
+  /** The share of successful runs kept, from 0 to 1; the server stores the lower of it and its own. Default 0.1. */
+  sampleRate?: number;
+  retry?: Partial<RetryOptions>;
+  /** Told why a trace was not recorded. Default: one `console.warn` line. */
+  onError?: (error: TraceSendError) => void;
+  /** Told the server's answer for each trace sent. */
+  onSent?: (result: RecordTraceResult) => void;
+} & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
+
+/**
+ * Records agent runs and sends them in batches. It owns the exporter, the sampler, a bounded queue
+ * and the sender (see BatchTraceProcessor); `flush()` and `shutdown()` are its lifecycle.
+ */
+export class Tracer {
+  private readonly processor: BatchTraceProcessor;
+  private readonly onError: (error: TraceSendError) => void;
+  private readonly onSent: ((result: RecordTraceResult) => void) | undefined;
+
+  /** `onBusy` is told when the tracer starts holding runs not yet answered (`true`) and when it holds none. */
+  constructor(options: TracerOptions, onBusy?: (busy: boolean) => void) {
+    const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
+    if (!(sampleRate >= 0 && sampleRate <= 1)) throw new RangeError(`sampleRate must be between 0 and 1, got ${sampleRate}`);
+    const batch = checkBatchOptions({
+      maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCH_OPTIONS.maxBatchSize,
+      scheduledDelayMs: options.scheduledDelayMs ?? DEFAULT_BATCH_OPTIONS.scheduledDelayMs,
+      maxQueueSize: options.maxQueueSize ?? DEFAULT_BATCH_OPTIONS.maxQueueSize,
+      maxConcurrentExports: options.maxConcurrentExports ?? DEFAULT_BATCH_OPTIONS.maxConcurrentExports,
+    });
+    const retry = resolveRetryOptions(options.retry);
+    this.processor = new BatchTraceProcessor(resolveExporter(options), new TraceIdRatioBasedSampler(sampleRate), sampleRate, retry, batch, onBusy);
+    this.onError = options.onError ?? warn;
+    this.onSent = options.onSent;
+  }
+
+  /**
+   * Runs one agent run inside a trace and returns what `run` returns; an error it throws is rethrown
+   * as is. The trace is the current trace (`getCurrentTrace()`) throughout `run`'s async call tree.
+   * When the run ends its trace is queued (errors and timeouts always, successes at `sampleRate`)
+   * and sent in the background; sending never throws here, failures go to `onError`.
+   */
+  async withTrace<T>(options: RunOptions, run: (trace: TraceContext) => Promise<T> | T): Promise<T> {
+    const trace = new TraceContext({ userId: options.userId, skill: options.skill, metadata: options.metadata });
+    const callbacks = { onError: options.onError ?? this.onError, onSent: options.onSent ?? this.onSent };
+    // Queued outside the run's context, so that nothing the sender does is attributed to the run.
+    const end = () => runWithTrace(undefined, () => this.processor.onEnd(trace.toTraceInput(), callbacks));
+    let result: T;
+    try {
+      result = await runWithTrace(trace, () => run(trace));
+    } catch (error) {
+      trace.end({ threw: true, error });
+      end();
+      throw error;
+    }
+    trace.end({ threw: false });
+    end();
+    return result;
+  }
+
+  /**
+   * Resolves `true` once every run that ended before the call has been answered or reported through
+   * `onError`, retries included, or `false` when `timeoutMs` pass first (what is left is still sent
+   * later). A serverless function awaits it before it returns, since its instance may then freeze.
+   */
+  flush(timeoutMs?: number): Promise<boolean> {
+    return this.processor.flush(timeoutMs);
+  }
+
+  /** Flushes (see flush), then drops and reports any run that ends later. */
+  shutdown(timeoutMs?: number): Promise<boolean> {
+    return this.processor.shutdown(timeoutMs);
+  }
+
+  /** Counters of what happened to the runs so far: queued, sampled out, dropped, calls, stored, failed. */
+  get stats(): TracerStats {
+    return this.processor.stats;
+  }
+}
+
+export function createTracer(options: TracerOptions): Tracer {
+  return new Tracer(options);
+}
+
+function resolveExporter(options: TracerOptions): TraceExporter {
+  if (options.functions && options.exporter) throw new TypeError("pass either functions or exporter, not both");
+  if (options.exporter) return options.exporter;
+  if (options.functions) return new CallableTraceExporter(options.functions);
+  throw new TypeError("pass functions (a Firebase Functions instance) or an exporter");
+}
+
+function warn(error: TraceSendError): void {
+  console.warn(`[agent-traces] ${error.message}`);
+}

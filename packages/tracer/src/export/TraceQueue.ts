@@ -1,0 +1,43 @@
+/** Something queued for sending: whether it is a failed run (an `error` or `timeout`), and its place in line. */
+export interface Queued {
+  failure: boolean;
+  seq: number;
+}
+
+/**
+ * The finished runs waiting to be sent, at most `capacity`. Failures go out first and are the last
+ * thing dropped: when the queue is full a new success is refused, and a new failure takes the place
+ * of the latest queued success (refused only when every queued run is a failure).
+ */
+export class TraceQueue<T extends Queued> {
+  private failures: T[] = [];
+  private successes: T[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.failures.length + this.successes.length;
+  }
+
+  /** The `seq` of the run that has waited longest, or Infinity when the queue is empty. */
+  get oldestSeq(): number {
+    return Math.min(this.failures[0]?.seq ?? Infinity, this.successes[0]?.seq ?? Infinity);
+  }
+
+  /** Queues `item` in O(1); returns what had to be dropped for it (the item itself, a success, or nothing). */
+  push(item: T): T | undefined {
+    if (this.size < this.capacity) {
+      (item.failure ? this.failures : this.successes).push(item);
+      return undefined;
+    }
+    if (!item.failure || this.successes.length === 0) return item;
+    this.failures.push(item);
+    return this.successes.pop();
+  }
+
+  /** Takes up to `count` items, failures first, each kind in the order it was queued. */
+  take(count: number): T[] {
+    const failures = this.failures.splice(0, count);
+    return failures.length === count ? failures : [...failures, ...this.successes.splice(0, count - failures.length)];
+  }
+}
