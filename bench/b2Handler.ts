@@ -2,10 +2,12 @@
  * B2: the recordTrace handler in-process (`handleRecordTrace`, the code the function runs, with
  * firebase-admin on the Firestore emulator) against firebase-admin `set()` of the identical stored
  * document. Sequential calls, so each side's rate is 1 / its latency: the handler's validation,
- * sampling, sanitizing and atomic create() against one plain write.
+ * sampling, sanitizing and one atomic commit of the trace and its caller's rate-limit counter, against
+ * one plain write.
  */
-import { randomTraceId, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
-import { toTraceDocument, TRACES_COLLECTION, type TraceDocument } from "@agent-traces/admin";
+import { randomTraceId, TraceIdRatioBasedSampler, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
+import { KnownCounters, TRACES_COLLECTION, type TraceDocument } from "@agent-traces/admin";
+import { prepareTrace } from "../functions/src/recordTrace/prepareTrace.js";
 import { handleRecordTrace } from "../functions/src/recordTrace/recordTraceHandler.js";
 import { recordTraceConfig } from "./lib/config.js";
 import { alternatingRates, callsPerSecond, median, medianRatio, rounds } from "./lib/measure.js";
@@ -21,7 +23,15 @@ const WARMUP_ROUNDS = 3;
 const STORED_TARGET = 0.9;
 const SAMPLED_OUT_TARGET = 20;
 const TEMPLATES = 40;
-const AUTH = { uid: "bench-caller", token: {} as never, rawToken: "" };
+/**
+ * The per-uid rate limit is on, as deployed, with the instance's known counters (index.ts): a caller's
+ * counter is committed with its trace without being read first. The caller changes every
+ * CALLS_PER_CALLER calls, below the limit, so that it never refuses the benchmark.
+ */
+const CALLS_PER_CALLER = 500;
+let calls = 0;
+const auth = () => ({ uid: `bench-caller-${Math.floor(calls++ / CALLS_PER_CALLER)}`, token: {} as never, rawToken: "" });
+const knownCounters = new KnownCounters();
 
 export async function benchHandler(log: (line: string) => void): Promise<Row[]> {
   const db = adminDb();
@@ -33,11 +43,11 @@ export async function benchHandler(log: (line: string) => void): Promise<Row[]> 
   const templates = Array.from({ length: TEMPLATES }, () => asSent(realisticTrace(random, { traceId: randomTraceId(), status: "success", startedAt })));
   const payload = (index: number, traceId: string): SanitizedTrace => ({ ...templates[index % TEMPLATES]!, trace_id: traceId });
 
-  /** What the handler stores for a payload, built by the same code, outside the timed loop. */
+  /** What the handler stores for a payload, built by the handler's own prepareTrace, outside the timed loop. */
   const storedDocument = (data: SanitizedTrace): TraceDocument => {
-    const validation = validateTrace(data);
-    if (!validation.ok) throw new Error(validation.message);
-    return toTraceDocument(sanitizeTrace(validation.trace), { recordedBy: AUTH.uid, receivedAt: new Date(), ttlDays: config.ttlDays, sampleRate: config.sampleRate });
+    const prepared = prepareTrace(data, { uid: "bench-caller", config, receivedAt: new Date() });
+    if (prepared.kind !== "write") throw new Error(`B2: the payload would not be stored (${prepared.kind})`);
+    return prepared.document;
   };
 
   let unexpected = 0;
@@ -46,18 +56,18 @@ export async function benchHandler(log: (line: string) => void): Promise<Row[]> 
   const round = async () => {
     const stored = Array.from({ length: WRITES_PER_ROUND }, (_, index) => payload(index, sampledTraceId(sampler, true)));
     const sampledOut = Array.from({ length: SAMPLED_OUT_PER_ROUND }, (_, index) => payload(index, sampledTraceId(sampler, false)));
-    const documents = Array.from({ length: WRITES_PER_ROUND }, (_, index) => storedDocument(payload(index, randomTraceId())));
-    const forCreate = Array.from({ length: WRITES_PER_ROUND }, (_, index) => storedDocument(payload(index, randomTraceId())));
+    const documents = Array.from({ length: WRITES_PER_ROUND }, (_, index) => storedDocument(payload(index, sampledTraceId(sampler, true))));
+    const forCreate = Array.from({ length: WRITES_PER_ROUND }, (_, index) => storedDocument(payload(index, sampledTraceId(sampler, true))));
     return withQuietStdout(async () => {
       const writes = await alternatingRates(WRITES_PER_ROUND, {
         stored: async (index) => {
-          if (!((await handleRecordTrace({ auth: AUTH, data: stored[index] }, { db, config })) as RecordTraceResult).stored) unexpected++;
+          if (!((await handleRecordTrace({ auth: auth(), data: stored[index] }, { db, config, knownCounters })) as RecordTraceResult).stored) unexpected++;
         },
         raw: (index) => collection.doc(documents[index]!.trace_id).set(documents[index]!),
         rawCreate: (index) => collection.doc(forCreate[index]!.trace_id).create(forCreate[index]!),
       });
       const sampledOutRate = await callsPerSecond(SAMPLED_OUT_PER_ROUND, async (index) => {
-        if (((await handleRecordTrace({ auth: AUTH, data: sampledOut[index] }, { db, config })) as RecordTraceResult).stored) unexpected++;
+        if (((await handleRecordTrace({ auth: auth(), data: sampledOut[index] }, { db, config, knownCounters })) as RecordTraceResult).stored) unexpected++;
       });
       return { ...writes, sampledOut: sampledOutRate };
     });
@@ -80,7 +90,7 @@ export async function benchHandler(log: (line: string) => void): Promise<Row[]> 
   const sampledOutRatio = medianRatio(results.sampledOut, results.raw);
   const raw = `${formatNumber(median(results.raw))} writes/s (raw \`set()\`)`;
   const notes = [
-    `\`handleRecordTrace\` in-process with firebase-admin on the Firestore emulator and the demo project's configuration (sample rate ${config.sampleRate}); the anchor is \`set()\` of the document the handler would store for the same payload, built outside the timed loop.`,
+    `\`handleRecordTrace\` in-process with firebase-admin on the Firestore emulator and the demo project's configuration (sample rate ${config.sampleRate}); the anchor is \`set()\` of the document the handler would store for the same payload, built outside the timed loop. The rate limit is on: each stored trace's commit also writes its caller's counter, on the condition that it is as this instance last wrote it (a caller changes every ${CALLS_PER_CALLER} calls, so the first call of each also reads its counter).`,
     `Payloads: ${TEMPLATES} realistic runs as the tracer sends them (3-8 tool calls, ~${formatNumber(JSON.stringify(templates[0]).length / 1024, 1)} KiB of JSON), each call with a fresh trace id picked to be sampled in (stored) or out.`,
     `Sequential calls, the write sides taking turns call by call: ${WRITES_PER_ROUND} calls per write side per round, then ${SAMPLED_OUT_PER_ROUND.toLocaleString("en-US")} sampled-out calls; ${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up rounds. The functions' log line per call is built but not written to the terminal.`,
     `Interleaved with them, a raw \`create()\` of the same document (what the handler does, so that a retried call cannot overwrite) runs at ${formatNumber(median(results.rawCreate))}/s, ${formatRatio(medianRatio(results.rawCreate, results.raw))} of \`set()\`; the handler is ${formatRatio(medianRatio(results.stored, results.rawCreate))} of a raw \`create()\`.`,

@@ -1,6 +1,7 @@
 /**
  * B3: recordTrace through the functions emulator with the real Firebase JS SDK, against `benchNoop`,
- * a callable that does nothing, deployed beside it (only in the emulator: see functions/src/index.ts).
+ * a callable that does nothing, in a codebase of its own that only the benchmark's stack loads
+ * (bench/noopCallable, `stack.ts exec --bench`).
  * Sequential calls with the same payloads, so the ratio is what recordTrace's work adds to a call.
  */
 import { httpsCallable } from "firebase/functions";
@@ -9,7 +10,7 @@ import { clientSession } from "../test/integration/support/emulators.js";
 import { recordTraceConfig } from "./lib/config.js";
 import { alternatingRates, median, medianRatio, rounds } from "./lib/measure.js";
 import { formatNumber, formatRatio, type Row } from "./lib/row.js";
-import { clearDatabase } from "./lib/stack.js";
+import { clearDatabase, newAnonymousCaller } from "./lib/stack.js";
 import { asSent, realisticTrace, sampledTraceId, seededRandom } from "./lib/traces.js";
 
 const CALLS_PER_ROUND = 100;
@@ -31,14 +32,15 @@ export async function benchCallable(log: (line: string) => void): Promise<Row> {
     try {
       await benchNoop({});
     } catch (error) {
-      throw new Error(`B3: the benchNoop callable is not reachable (${(error as Error).message}); is functions/lib built from functions/src/index.ts?`, { cause: error });
+      throw new Error(`B3: the benchNoop callable is not reachable (${(error as Error).message}); was the stack started with --bench (npm run bench)?`, { cause: error });
     }
     let unexpected = 0;
     const answer = async (call: Promise<{ data: unknown }>, expectStored: boolean) => {
       if (((await call).data as { stored?: boolean } | null)?.stored !== expectStored) unexpected++;
     };
     /** One round: the three sides take turns call by call with the same payloads. */
-    const round = () => {
+    const round = async () => {
+      await newAnonymousCaller(session.auth);
       const kept = Array.from({ length: CALLS_PER_ROUND }, (_, index) => ({ ...templates[index % TEMPLATES]!, trace_id: sampledTraceId(sampler, true) }));
       const dropped = Array.from({ length: CALLS_PER_ROUND }, (_, index) => ({ ...templates[index % TEMPLATES]!, trace_id: sampledTraceId(sampler, false) }));
       return alternatingRates(CALLS_PER_ROUND, {
@@ -69,7 +71,7 @@ export async function benchCallable(log: (line: string) => void): Promise<Row> {
       target: `>= ${TARGET}x`,
       met: ratio >= TARGET,
       notes: [
-        "`httpsCallable(functions, 'recordTrace')` from the Firebase JS SDK, signed in anonymously on the Auth emulator, against `httpsCallable(functions, 'benchNoop')` (`onCall(() => null)`, defined only when FUNCTIONS_EMULATOR is \"true\").",
+        "`httpsCallable(functions, 'recordTrace')` from the Firebase JS SDK, signed in anonymously on the Auth emulator, against `httpsCallable(functions, 'benchNoop')` (`onCall(() => null)`, a functions codebase of its own in bench/noopCallable that only the benchmark's stack loads, never deployed).",
         `Both sides send the same realistic payloads, each with a fresh trace id that is sampled in, so every recordTrace call validates, sanitizes and stores a document. Sequential calls, the sides taking turns call by call: ${CALLS_PER_ROUND} calls per side per round, ${ROUNDS} rounds after 2 warm-up rounds.`,
         `A recordTrace call takes ${formatNumber(extraMs, 2)} ms more than a no-op call. Interleaved with them, recordTrace with sampled-out ids (validated, answered, nothing written) runs at ${formatNumber(median(results.sampledOut), 1)} calls/s, ${formatRatio(sampledOutRatio)} of the no-op: what a stored trace adds over a sampled-out one is its Firestore write (a round trip from the function worker to the Java emulator, on the same 2 cores as everything else).`,
       ],

@@ -9,7 +9,7 @@ import { createTraceDocument, createTraceDocuments, toTraceDocument } from "@age
 import { clientSession } from "../test/integration/support/emulators.js";
 import { interleaved, median, medianRatio } from "./lib/measure.js";
 import { formatNumber, formatRatio, type Row } from "./lib/row.js";
-import { adminDb, clearDatabase } from "./lib/stack.js";
+import { adminDb, clearDatabase, newAnonymousCaller } from "./lib/stack.js";
 import { asSent, realisticTrace, seededRandom } from "./lib/traces.js";
 
 const TRACES = 50;
@@ -28,6 +28,7 @@ export async function benchBatching(log: (line: string) => void): Promise<Row> {
     const recordTrace = httpsCallable(session.functions, "recordTrace");
     let unexpected = 0;
     const tracesPerSecond = async (send: (batch: ReturnType<typeof traces>) => Promise<number>) => {
+      await newAnonymousCaller(session.auth);
       const batch = traces();
       const start = performance.now();
       const stored = await send(batch);

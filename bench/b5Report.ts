@@ -3,7 +3,8 @@
  * the failures identical. Each side lives in its own named database of the same Firestore emulator,
  * seeded once; the reports (buildErrorReport, the code the scheduled function runs) are interleaved.
  */
-import { randomTraceId, sanitizeTrace, traceSchema } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace } from "@agent-traces/core";
+import { traceSchema } from "../packages/core/src/schema.js";
 import { buildErrorReport, buildReportQuery, toTraceDocument, TRACES_COLLECTION, type TraceErrorReport } from "@agent-traces/admin";
 import type { Firestore } from "firebase-admin/firestore";
 import { functionsEnv, recordTraceConfig } from "./lib/config.js";

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decideRecording, storedSize, TraceIdRatioBasedSampler, utf8Length, type SanitizedTrace } from "@agent-traces/core";
+import { decideRecording, storedSize, TraceIdRatioBasedSampler, type SanitizedTrace } from "@agent-traces/core";
+import { utf8Length } from "../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { createTracer, DEFAULT_SAMPLE_RATE, type TraceExporter } from "@agent-traces/tracer";
 import { ERROR_TRACE_TTL_DAYS, parseSampleRate, TRACE_SAMPLE_RATE, TRACE_TTL_DAYS } from "../functions/src/config.js";
@@ -80,6 +81,8 @@ function isMap(value: unknown): value is Record<string, unknown> {
 interface Counts {
   /** recordTrace calls (batches). */
   calls: number;
+  /** Calls that store at least one trace: each reads and writes its caller's rate-limit counter once. */
+  callsStoring: number;
   sent: number;
   stored: { success: number; error: number };
 }
@@ -90,17 +93,19 @@ interface Counts {
  */
 async function simulate(clientRate: number | undefined, serverRate: number, maxBatchSize?: number): Promise<Counts> {
   const serverSampler = new TraceIdRatioBasedSampler(serverRate);
-  const counts: Counts = { calls: 0, sent: 0, stored: { success: 0, error: 0 } };
+  const counts: Counts = { calls: 0, callsStoring: 0, sent: 0, stored: { success: 0, error: 0 } };
   const failures: Error[] = [];
   const exporter: TraceExporter = {
     export: async (traces: readonly SanitizedTrace[]) => {
       counts.calls++;
       counts.sent += traces.length;
-      return traces.map((trace) => {
+      const answers = traces.map((trace) => {
         const decision = decideRecording(trace.status, trace.trace_id, serverSampler);
         if (decision.store) counts.stored[trace.status === "success" ? "success" : "error"]++;
         return { trace_id: trace.trace_id, stored: decision.store, reason: decision.reason };
       });
+      if (answers.some((answer) => answer.stored)) counts.callsStoring++;
+      return answers;
     },
   };
   const tracer = createTracer({ exporter, sampleRate: clientRate, maxBatchSize, onError: (error) => failures.push(error) });
@@ -121,7 +126,7 @@ interface Scenario {
   stored: { success: number; error: number };
   indexEntries: number;
   gibDays: number;
-  cost: { invocations: number; compute: number; writes: number; deletes: number; storage: number; total: number };
+  cost: { invocations: number; compute: number; writes: number; rateLimit: number; deletes: number; storage: number; total: number };
 }
 
 export async function benchCost(sizes: RealisticSizes, log: (line: string) => void): Promise<{ row: Row; detail: string[] }> {
@@ -150,11 +155,12 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
       invocations: (invocations / 1e6) * price.INVOCATIONS_PER_MILLION,
       compute: invocations * price.BILLED_SECONDS_PER_INVOCATION * (price.FUNCTION_VCPU * price.VCPU_SECOND + price.FUNCTION_MEMORY_GIB * price.GIB_SECOND),
       writes: (docs / 1e5) * price.FIRESTORE_WRITES_PER_100K,
+      rateLimit: ((counts.callsStoring * scale) / 1e5) * (price.FIRESTORE_READS_PER_100K + price.FIRESTORE_WRITES_PER_100K),
       deletes: (docs / 1e5) * price.FIRESTORE_DELETES_PER_100K,
       storage: (gibDays / price.DAYS_PER_MONTH) * price.FIRESTORE_STORAGE_PER_GIB_MONTH,
       total: 0,
     };
-    cost.total = cost.invocations + cost.compute + cost.writes + cost.deletes + cost.storage;
+    cost.total = cost.invocations + cost.compute + cost.writes + cost.rateLimit + cost.deletes + cost.storage;
     log(`  B7 ${name}: ${formatNumber(invocations)} invocations, ${formatNumber(docs)} documents stored, $${cost.total.toFixed(2)} per million runs`);
     return { name, invocations, stored, indexEntries: stored.success * index.success.entries + stored.error * index.error.entries, gibDays, cost };
   };
@@ -178,6 +184,7 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
     line("invocations", (s) => money(s.cost.invocations)),
     line(`compute (${price.BILLED_SECONDS_PER_INVOCATION * 1000} ms x ${price.FUNCTION_VCPU} vCPU, ${price.FUNCTION_MEMORY_GIB * 1024} MiB per call)`, (s) => money(s.cost.compute)),
     line("Firestore writes", (s) => money(s.cost.writes)),
+    line("rate-limit counter (1 read + 1 write per call that stores)", (s) => money(s.cost.rateLimit)),
     line("TTL deletes", (s) => money(s.cost.deletes)),
     line("Firestore storage", (s) => money(s.cost.storage)),
     line("**total**", (s) => `**${money(s.cost.total)}**`),

@@ -1,9 +1,10 @@
 /**
  * The local stack's launcher, behind `npm start`, `npm test` and `npm run emulators:exec`:
  *   tsx scripts/stack.ts start            stack up, demo agent, runs until Ctrl-C
- *   tsx scripts/stack.ts exec [--control] -- <cmd>
+ *   tsx scripts/stack.ts exec [--control] [--bench] -- <cmd>
  *                                         stack up, runs <cmd> with the emulator variables, tears down;
- *                                         --control serves the fault-injection endpoint (control.ts)
+ *                                         --control serves the fault-injection endpoint (control.ts),
+ *                                         --bench loads the benchmark's no-op callable (bench/noopCallable)
  * Whatever ends it (the command, Ctrl-C, SIGTERM, SIGHUP, an error, a crashed emulator), it stops
  * every process the stack started.
  */
@@ -18,11 +19,15 @@ const [mode, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<number> {
   if (mode !== "start" && mode !== "exec") {
-    console.error("usage: tsx scripts/stack.ts start | exec [--control] -- <command...>");
+    console.error("usage: tsx scripts/stack.ts start | exec [--control] [--bench] -- <command...>");
     return 2;
   }
-  const control = rest[0] === "--control";
-  const args = control ? rest.slice(1) : rest;
+  const flags = new Set<string>();
+  let args = rest;
+  while (args[0] === "--control" || args[0] === "--bench") {
+    flags.add(args[0]);
+    args = args.slice(1);
+  }
   const command = args[0] === "--" ? args.slice(1) : args;
   if (mode === "exec" && command.length === 0) {
     console.error('usage: npm run emulators:exec -- "<command>"');
@@ -30,7 +35,7 @@ async function main(): Promise<number> {
   }
 
   console.log("Starting the local Firebase stack (demo-agent-traces)…");
-  const stack = localStack(root, { echo: mode === "start", control: mode === "exec" && control });
+  const stack = localStack(root, { echo: mode === "start", control: mode === "exec" && flags.has("--control"), bench: mode === "exec" && flags.has("--bench") });
   const shutdown = () => stack.stop();
   const stopAndExit = (code: number) => void shutdown().finally(() => process.exit(code));
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

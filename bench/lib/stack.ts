@@ -1,6 +1,7 @@
 /** What the emulator benchmarks share: the stack's variables, firebase-admin clients, quiet logs. */
 import { getApps, initializeApp, type App } from "firebase-admin/app";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import { signInAnonymously, signOut, type Auth } from "firebase/auth";
 
 export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-agent-traces";
 
@@ -44,4 +45,13 @@ export async function withQuietStdout<T>(body: () => Promise<T>): Promise<T> {
   } finally {
     process.stdout.write = write;
   }
+}
+
+/**
+ * Signs `auth` in as a new anonymous user: a benchmark that stores more than TRACE_RATE_LIMIT_PER_MINUTE
+ * traces in a minute changes caller between rounds, so the per-uid limit never refuses it.
+ */
+export async function newAnonymousCaller(auth: Auth): Promise<void> {
+  await signOut(auth);
+  await signInAnonymously(auth);
 }

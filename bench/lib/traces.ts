@@ -2,7 +2,8 @@
  * Traces for the benchmarks: realistic agent runs (what the tracer records and sends) and adversarial
  * ones (the largest a caller can send). Seeded, so that every run of the benchmarks sends the same.
  */
-import { randomTraceId, sanitizeTrace, traceSchema, TraceIdRatioBasedSampler, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace, TraceIdRatioBasedSampler, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { traceSchema } from "../../packages/core/src/schema.js";
 import { seededRandom } from "../../scripts/demo/demoAgent.js";
 
 export { seededRandom };
@@ -113,11 +114,35 @@ function toolAtLimits(index: number, unit: string, keys: number, isError: boolea
   };
 }
 
+/** A long run of tool calls with large inputs and outputs: 300 calls of ~2 KB in and ~2 KB out, 20 failing. */
+function largeRun(startedAt: Date): TraceInput["tool_traces"] {
+  const random = seededRandom(300);
+  const tools = ["search_docs", "read_file", "run_sql", "http_get", "write_file"];
+  return Array.from({ length: 300 }, (_, index) => {
+    const failed = index % 15 === 7;
+    return {
+      name: tools[index % tools.length]!,
+      input: { query: words(random, 170), context: words(random, 170) },
+      output: failed ? `Error: ${words(random, 330)}` : words(random, 330),
+      duration_ms: Math.floor(random() * 5_000),
+      is_error: failed,
+      timestamp: new Date(startedAt.getTime() + index * 150).toISOString(),
+    };
+  });
+}
+
+/** An adversarial trace; `keepsShape`: it must be stored with as many tool calls as the count limit keeps, every failed one among them. */
+export interface AdversarialTrace {
+  name: string;
+  trace: TraceInput;
+  keepsShape?: boolean;
+}
+
 /**
  * Adversarial traces: each one valid, each under a few MB as sent (a callable request is capped at
  * 32 MB), and each as large as the schema lets some part of it be once stored.
  */
-export function adversarialTraces(startedAt: Date): { name: string; trace: TraceInput }[] {
+export function adversarialTraces(startedAt: Date): AdversarialTrace[] {
   const at = startedAt.toISOString();
   const base = {
     user_id: wide(128),
@@ -133,6 +158,7 @@ export function adversarialTraces(startedAt: Date): { name: string; trace: Trace
   // Tool calls of every size from the largest (33 input keys) down, so the byte budget packs tight.
   const packing = Array.from({ length: 300 }, (_, i) => toolAtLimits(i, WIDE, [33, 20, 12, 7, 4, 2, 1, 0][i % 8]!, i % 2 === 0, at));
   return [
+    { name: "300 large tool calls (~2 KB in and out each), 20 failed", trace: { ...base, trace_id: randomTraceId(), tool_traces: largeRun(startedAt), metadata: wideMetadata }, keepsShape: true },
     { name: "300 tool calls at every limit, 3-byte characters, half failed", trace: { ...base, trace_id: randomTraceId(), tool_traces: Array.from({ length: 300 }, (_, i) => toolAtLimits(i, WIDE, 33, i % 2 === 0, at)), metadata: wideMetadata } },
     { name: "300 tool calls of mixed sizes packing the byte budget", trace: { ...base, trace_id: randomTraceId(), tool_traces: packing, metadata: wideMetadata } },
     { name: "200 tool calls at every limit, 4-byte emoji", trace: { ...base, trace_id: randomTraceId(), tool_traces: Array.from({ length: 200 }, (_, i) => toolAtLimits(i, EMOJI, 33, i % 3 === 0, at)), metadata: wideMetadata } },

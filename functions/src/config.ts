@@ -1,11 +1,15 @@
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { HttpsError } from "firebase-functions/v2/https";
+import { DEFAULT_SAMPLE_RATE } from "@agent-traces/core";
+import { logs } from "./logs.js";
 
 /**
  * Every setting the functions read, declared as params so that `firebase deploy` asks for them
- * and `functions/.env*` files set them. Values are read at call time, never at deploy time.
+ * and `functions/.env*` files set them. Values are checked once per instance: recordTraceConfig(),
+ * errorReportConfig().
  */
 export const TRACE_SAMPLE_RATE = defineString("TRACE_SAMPLE_RATE", {
-  default: "0.1",
+  default: String(DEFAULT_SAMPLE_RATE),
   description: "Fraction of successful runs stored (0 to 1), decided by trace id like OpenTelemetry's TraceIdRatioBasedSampler.",
   input: { text: { validationRegex: "^(0(\\.\\d+)?|1(\\.0+)?)$", validationErrorMessage: "a number from 0 to 1" } },
 });
@@ -21,22 +25,69 @@ export const ENFORCE_APP_CHECK = defineBoolean("ENFORCE_APP_CHECK", {
   default: false,
   description: "Reject recordTrace calls without a valid App Check token.",
 });
+export const TRACE_RATE_LIMIT_PER_MINUTE = defineInt("TRACE_RATE_LIMIT_PER_MINUTE", {
+  default: 600,
+  description: "Traces one signed-in user (uid) may store in any 60 s, across all instances; beyond it recordTrace answers resource-exhausted with retry_after_ms. 0 turns the limit off.",
+});
+/** Deploy-time: the most instances recordTrace scales to; with the concurrency, a ceiling on its compute spend. */
+export const RECORD_TRACE_MAX_INSTANCES = defineInt("RECORD_TRACE_MAX_INSTANCES", {
+  default: 10,
+  description: "The most instances recordTrace scales out to (a ceiling on its compute spend).",
+});
+/** Deploy-time: the requests one recordTrace instance serves at once. */
+export const RECORD_TRACE_CONCURRENCY = defineInt("RECORD_TRACE_CONCURRENCY", {
+  default: 80,
+  description: "Requests one recordTrace instance serves at once (1 to 1000; above 1 needs at least 1 vCPU, the 2nd gen default).",
+});
 
 export interface RecordTraceConfig {
   sampleRate: number;
   ttlDays: number;
   errorTtlDays: number;
   enforceAppCheck: boolean;
+  /** Traces one uid may store in any 60 s; 0 for no limit. */
+  rateLimitPerMinute: number;
 }
 
-/** Reads and checks the recordTrace settings; a bad value fails loudly instead of sampling wrongly. */
-export function readRecordTraceConfig(): RecordTraceConfig {
-  return {
-    sampleRate: parseSampleRate(TRACE_SAMPLE_RATE.value()),
-    ttlDays: checkDays("TRACE_TTL_DAYS", TRACE_TTL_DAYS.value()),
-    errorTtlDays: checkDays("ERROR_TRACE_TTL_DAYS", ERROR_TRACE_TTL_DAYS.value()),
-    enforceAppCheck: ENFORCE_APP_CHECK.value(),
-  };
+/** A param whose value cannot be used, and why. */
+export interface ParamProblem {
+  param: string;
+  problem: string;
+}
+
+/** A function's settings, or every param that is wrong with them. */
+export type ConfigCheck<T> = { ok: true; config: T } | { ok: false; problems: ParamProblem[] };
+
+/** Reads and checks the recordTrace settings; a bad value is reported instead of sampling wrongly. */
+export function checkRecordTraceConfig(): ConfigCheck<RecordTraceConfig> {
+  const { read, result } = paramReader();
+  return result({
+    sampleRate: read("TRACE_SAMPLE_RATE", () => parseSampleRate(TRACE_SAMPLE_RATE.value())),
+    ttlDays: read("TRACE_TTL_DAYS", () => checkDays("TRACE_TTL_DAYS", TRACE_TTL_DAYS.value())),
+    errorTtlDays: read("ERROR_TRACE_TTL_DAYS", () => checkDays("ERROR_TRACE_TTL_DAYS", ERROR_TRACE_TTL_DAYS.value())),
+    enforceAppCheck: read("ENFORCE_APP_CHECK", () => ENFORCE_APP_CHECK.value()),
+    rateLimitPerMinute: read("TRACE_RATE_LIMIT_PER_MINUTE", () => checkWhole("TRACE_RATE_LIMIT_PER_MINUTE", TRACE_RATE_LIMIT_PER_MINUTE.value(), 0, 1_000_000)),
+  });
+}
+
+let recordTraceCheck: ConfigCheck<RecordTraceConfig> | undefined;
+
+/**
+ * The recordTrace settings, checked once per instance (at cold start: see index.ts) with any bad param
+ * logged once; while one is bad, every call answers `failed-precondition` naming it.
+ */
+export function recordTraceConfig(): RecordTraceConfig {
+  recordTraceCheck ??= logged("recordTrace", checkRecordTraceConfig());
+  if (!recordTraceCheck.ok) throw misconfigured("recordTrace", recordTraceCheck.problems);
+  return recordTraceCheck.config;
+}
+
+/**
+ * Checks recordTrace's params now, once per instance, logging any that is bad (index.ts runs it at cold
+ * start). The report's are checked when it first runs: they include a secret bound to it alone.
+ */
+export function checkConfigOnce(): void {
+  recordTraceCheck ??= logged("recordTrace", checkRecordTraceConfig());
 }
 
 export function parseSampleRate(text: string): number {
@@ -51,11 +102,38 @@ function checkDays(name: string, days: number): number {
   return checkWhole(name, days, 1, 3650);
 }
 
+/** Reads params one by one, collecting what is wrong with each instead of stopping at the first. */
+function paramReader(): { read: <T>(param: string, parse: () => T) => T; result: <C>(config: C) => ConfigCheck<C> } {
+  const problems: ParamProblem[] = [];
+  return {
+    read<T>(param: string, parse: () => T): T {
+      try {
+        return parse();
+      } catch (error) {
+        problems.push({ param, problem: error instanceof Error ? error.message : String(error) });
+        return undefined as T;
+      }
+    },
+    result: <C>(config: C): ConfigCheck<C> => (problems.length === 0 ? { ok: true, config } : { ok: false, problems }),
+  };
+}
+
+function logged<T>(functionName: string, check: ConfigCheck<T>): ConfigCheck<T> {
+  if (!check.ok) logs.configInvalid(functionName, check.problems);
+  return check;
+}
+
+function misconfigured(functionName: string, problems: readonly ParamProblem[]): HttpsError {
+  const params = problems.map((problem) => problem.param);
+  return new HttpsError("failed-precondition", `${functionName} is misconfigured: ${problems.map((problem) => problem.problem).join("; ")}`, { params });
+}
+
 // Error report (reportTraceErrors).
 
 /**
  * The schedule must be a literal when functions are discovered, so it comes from the environment
- * (functions/.env files are loaded then) rather than from a param.
+ * (functions/.env files are loaded then) rather than from a param. Its offset past the hour only has
+ * to exceed recordTrace's 8 s write deadline: windows are of received_at, set when a call arrives.
  */
 export const REPORT_SCHEDULE = process.env.REPORT_SCHEDULE ?? "5 * * * *";
 export const REPORT_TIME_ZONE = defineString("REPORT_TIME_ZONE", {
@@ -64,7 +142,8 @@ export const REPORT_TIME_ZONE = defineString("REPORT_TIME_ZONE", {
 });
 export const REPORT_WINDOW_HOURS = defineInt("REPORT_WINDOW_HOURS", {
   default: 1,
-  description: "Hours of started_at each report covers: the full hours before the run.",
+  description:
+    "Hours each report covers: the full hours before the run, of arrival time (received_at), so every stored trace is counted once, in the window it arrived in, however long it ran.",
 });
 export const REPORT_ERROR_THRESHOLD = defineInt("REPORT_ERROR_THRESHOLD", {
   default: 10,
@@ -90,15 +169,26 @@ export interface ErrorReportConfig {
   webhookUrl: string | undefined;
 }
 
-export function readErrorReportConfig(): ErrorReportConfig {
-  return {
-    windowHours: checkWhole("REPORT_WINDOW_HOURS", REPORT_WINDOW_HOURS.value(), 1, 24 * 31),
-    errorThreshold: checkWhole("REPORT_ERROR_THRESHOLD", REPORT_ERROR_THRESHOLD.value(), 0, Number.MAX_SAFE_INTEGER),
-    ttlDays: checkDays("REPORT_TTL_DAYS", REPORT_TTL_DAYS.value()),
-    maxFailuresRead: checkWhole("REPORT_MAX_FAILURES_READ", REPORT_MAX_FAILURES_READ.value(), 1, 20_000),
-    currentSampleRate: parseSampleRate(TRACE_SAMPLE_RATE.value()),
-    webhookUrl: parseWebhookUrl(REPORT_WEBHOOK_URL.value()),
-  };
+/** Reads and checks the report's settings. */
+export function checkErrorReportConfig(): ConfigCheck<ErrorReportConfig> {
+  const { read, result } = paramReader();
+  return result({
+    windowHours: read("REPORT_WINDOW_HOURS", () => checkWhole("REPORT_WINDOW_HOURS", REPORT_WINDOW_HOURS.value(), 1, 24 * 31)),
+    errorThreshold: read("REPORT_ERROR_THRESHOLD", () => checkWhole("REPORT_ERROR_THRESHOLD", REPORT_ERROR_THRESHOLD.value(), 0, Number.MAX_SAFE_INTEGER)),
+    ttlDays: read("REPORT_TTL_DAYS", () => checkDays("REPORT_TTL_DAYS", REPORT_TTL_DAYS.value())),
+    maxFailuresRead: read("REPORT_MAX_FAILURES_READ", () => checkWhole("REPORT_MAX_FAILURES_READ", REPORT_MAX_FAILURES_READ.value(), 1, 20_000)),
+    currentSampleRate: read("TRACE_SAMPLE_RATE", () => parseSampleRate(TRACE_SAMPLE_RATE.value())),
+    webhookUrl: read("REPORT_WEBHOOK_URL", () => parseWebhookUrl(REPORT_WEBHOOK_URL.value())),
+  });
+}
+
+let errorReportCheck: ConfigCheck<ErrorReportConfig> | undefined;
+
+/** The report's settings, checked once per instance with any bad param logged once; while one is bad, a run fails naming it. */
+export function errorReportConfig(): ErrorReportConfig {
+  errorReportCheck ??= logged("reportTraceErrors", checkErrorReportConfig());
+  if (!errorReportCheck.ok) throw misconfigured("reportTraceErrors", errorReportCheck.problems);
+  return errorReportCheck.config;
 }
 
 export function parseWebhookUrl(value: string | undefined): string | undefined {

@@ -1,7 +1,9 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import { KnownCounters } from "@agent-traces/admin";
 
 let db: Firestore | undefined;
+let counters: KnownCounters | undefined;
 
 /** The default app's Firestore, created on first use so that cold starts stay short. */
 export function traceStore(): Firestore {
@@ -10,4 +12,9 @@ export function traceStore(): Firestore {
     db = getFirestore();
   }
   return db;
+}
+
+/** The rate-limit counters this instance last wrote, so that most calls commit without reading theirs first. */
+export function knownCounters(): KnownCounters {
+  return (counters ??= new KnownCounters());
 }

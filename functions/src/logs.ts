@@ -15,8 +15,21 @@ export const logs = {
   traceDuplicate(traceId: string): void {
     logger.info("trace_duplicate", { trace_id: traceId });
   },
+  /** `fields` is already capped (core's MAX_REPORTED_FIELDS). */
   traceRejected(fields: string[], uid: string | undefined): void {
     logger.warn("trace_rejected", { fields, uid });
+  },
+  /** Checking, sanitizing or building a valid trace threw: a bug of ours (answered `internal`). */
+  tracePrepareFailed(traceId: string | undefined, error: unknown): void {
+    logger.error("trace_prepare_failed", { trace_id: traceId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+  },
+  /** A caller over its per-minute limit: `refused` traces answered `resource-exhausted`. */
+  traceRateLimited(uid: string, refused: number, retryAfterMs: number): void {
+    logger.warn("trace_rate_limited", { uid, refused, retry_after_ms: retryAfterMs });
+  },
+  /** Once per instance and function: params that cannot be used; the function refuses to run until they are fixed. */
+  configInvalid(functionName: string, problems: readonly { param: string; problem: string }[]): void {
+    logger.error("config_invalid", { function: functionName, params: problems.map((problem) => problem.param), problems: problems.map((problem) => problem.problem) });
   },
   /** Once per instance: a sender samples successes at another rate than the server. */
   sampleRateMismatch(senderRate: number, serverRate: number): void {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { restartable, STACK_CONTROL_ENV, startStackControl, type StackControl } from "./control.js";
 import { hostPort, readEmulatorPorts, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
@@ -37,7 +37,12 @@ export interface StackOptions {
    * as AGENT_TRACES_STACK_CONTROL. Off unless asked.
    */
   control?: boolean;
+  /** Load the benchmark's no-op callable (bench/noopCallable) as a second functions codebase. Off unless asked. */
+  bench?: boolean;
 }
+
+/** The firebase.json the benchmark's stack runs with: the project's, plus the no-op codebase. Removed when the stack stops. */
+const BENCH_CONFIG = "firebase.bench.json";
 
 /**
  * The stack of one launcher run. Everything it starts carries the run's marker (ownership.ts), so
@@ -63,6 +68,7 @@ export function localStack(root: string, options: StackOptions): LocalStack {
     // firebase-tools first (it may still write to Firestore), then the Firestore JVM.
     for (const managed of [...processes].reverse()) await stopGroup(managed, "SIGINT", 15_000);
     if (claimed) await releaseStack(recordPath, run);
+    if (options.bench) rmSync(join(root, BENCH_CONFIG), { force: true });
   };
 
   const spawnTracked = (name: string, command: string, args: string[], spawnOptions: { env?: NodeJS.ProcessEnv; onOutput: (text: string) => void }) =>
@@ -131,7 +137,7 @@ export function localStack(root: string, options: StackOptions): LocalStack {
       const firebase = track(spawnTracked(
         "firebase-tools",
         join(root, "node_modules/.bin/firebase"),
-        ["emulators:start", "--only", plan.firebaseEmulators.join(","), "--project", PROJECT_ID],
+        ["emulators:start", "--only", plan.firebaseEmulators.join(","), "--project", PROJECT_ID, ...(options.bench ? ["--config", writeBenchConfig(root)] : [])],
         {
           env: {
             FIRESTORE_EMULATOR_HOST: hostPort(ports.firestore),
@@ -152,6 +158,14 @@ export function localStack(root: string, options: StackOptions): LocalStack {
   };
 
   return { start, stop, crashed };
+}
+
+/** Writes BENCH_CONFIG beside firebase.json (so every path in it means the same) and returns its name. */
+function writeBenchConfig(root: string): string {
+  const config = JSON.parse(readFileSync(join(root, "firebase.json"), "utf8")) as { functions: object[] };
+  config.functions.push({ source: "bench/noopCallable", codebase: "bench" });
+  writeFileSync(join(root, BENCH_CONFIG), `${JSON.stringify(config, null, 2)}\n`);
+  return BENCH_CONFIG;
 }
 
 /**

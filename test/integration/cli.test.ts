@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sanitizeTrace, traceSchema, type TraceInput } from "@agent-traces/core";
+import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
+import { traceSchema } from "../../packages/core/src/schema.js";
 import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "./support/emulators.js";
 import { aTrace } from "./support/traces.js";
@@ -17,14 +18,16 @@ interface Run {
 
 /**
  * The CLI as a child process, from source (what `npm run traces` runs; node --import tsx rather
- * than npx, so that npm's own warnings cannot reach stderr). Times in UTC, no colours.
+ * than npx, so that npm's own warnings cannot reach stderr). Times in UTC, no colours; a variable
+ * set to `undefined` is left out.
  */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, TZ: "UTC", NO_COLOR: "1", ...env }).filter(([, value]) => value !== undefined));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ["--import", "tsx", "--conditions=source", "packages/cli/src/main.ts", ...args],
-      { cwd: root, env: { ...process.env, TZ: "UTC", NO_COLOR: "1", ...env }, timeout: 45_000 },
+      { cwd: root, env: merged, timeout: 45_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -189,4 +192,50 @@ describe("agent-traces CLI against the Firestore emulator", () => {
   it("no emulator at the address: exit 1, one line on stderr", async () => {
     assertOneLineError(await cli(["list"], { FIRESTORE_EMULATOR_HOST: "127.0.0.1:1" }), /cannot reach the Firestore emulator at 127\.0\.0\.1:1/);
   });
+});
+
+describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
+  const traceId = "0e000000000000000000000000000005";
+  const esc = "\u001b";
+  const hostile = (label: string) => `${label}${esc}[31mred${esc}]0;title\u0007${esc}[2J\u009b2J\u202eevil\u2066\r\b`;
+  // Anything a terminal could act on: C0 controls but newline, DEL, C1 controls, bidi overrides and isolates.
+  // eslint-disable-next-line no-control-regex
+  const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  before(async () => {
+    await clearFirestore();
+    const trace = traceSchema.parse(
+      aTrace({
+        trace_id: traceId,
+        user_id: hostile("user"),
+        skill: hostile("skill"),
+        status: "error",
+        started_at: "2025-04-01T12:00:00Z",
+        ended_at: "2025-04-01T12:00:01Z",
+        tool_traces: [{ name: hostile("tool"), input: { [hostile("key")]: hostile("value") }, output: hostile("output"), duration_ms: 5, is_error: true, timestamp: "2025-04-01T12:00:00Z" }],
+        final_output: hostile("final"),
+        metadata: { error: hostile("error"), [hostile("meta")]: hostile("meta value") },
+      }),
+    );
+    const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date("2025-04-01T12:00:02Z"), ttlDays: 7, sampleRate: 0.1 });
+    assert.equal(await createTraceDocument(adminFirestore(), document), "created");
+  });
+
+  const commands: [string, string[]][] = [
+    ["list", ["list"]],
+    ["list --json", ["list", "--json"]],
+    ["show", ["show", traceId]],
+    ["show --json", ["show", traceId, "--json"]],
+    ["report", ["report", "--window-start", "2025-04-01T12:00:00Z"]],
+    ["report --json", ["report", "--window-start", "2025-04-01T12:00:00Z", "--json"]],
+  ];
+  for (const [name, args] of commands) {
+    it(`${name} prints no control character and no colour code (stdout is not a terminal, NO_COLOR unset)`, async () => {
+      const run = await cli(args, { NO_COLOR: undefined });
+      assert.equal(run.code, 0, run.stderr);
+      const found = ACTIVE.exec(run.stdout);
+      assert.equal(found, null, `U+${found?.[0].charCodeAt(0).toString(16).padStart(4, "0")} printed: ${JSON.stringify(run.stdout.slice(Math.max(0, (found?.index ?? 0) - 40), (found?.index ?? 0) + 40))}`);
+      assert.match(run.stdout, /skill|tool|error/, "the hostile text is shown, made harmless");
+    });
+  }
 });

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
-import { previousFullHours, REPORTS_COLLECTION, windowStartingAt, type TraceErrorReport } from "@agent-traces/admin";
+import { buildReportQuery, FAILURE_FIELDS, previousFullHours, REPORTS_COLLECTION, TRACES_COLLECTION, windowStartingAt, type TraceErrorReport } from "@agent-traces/admin";
 import type { ErrorReportConfig } from "../../functions/src/config.js";
 import { reportTraceErrors } from "../../functions/src/reportTraceErrors/reportTraceErrorsHandler.js";
 import { adminFirestore, clearFirestore, functionsOrigin, projectId } from "./support/emulators.js";
@@ -16,6 +16,8 @@ const at = (minutes: number) => new Date(window.start.getTime() + minutes * MINU
 /**
  * The known workload: in the window, 5 errors and 2 timeouts across two skills and two failing tools,
  * and successes stored at two rates; in the hour before, 3 failures; and traces just outside both.
+ * Each arrived (`received_at`, what the report windows by) as it started; the arrival-time cases
+ * are in "windows by arrival" below.
  */
 const workload: SeedTrace[] = [
   { startedAt: at(0), status: "error", skill: "planning", userId: "ann", sampleRate: 0.1, error: "Timeout after 3000 ms calling tool 4f3a9c1e2b", failedTools: ["web_search", "web_search"] },
@@ -73,9 +75,10 @@ describe("reportTraceErrors", () => {
   });
   after(() => hook.server.close());
 
-  it("covers the half-open window and counts errors and timeouts exactly", () => {
+  it("covers the half-open window of arrival and counts errors and timeouts exactly", () => {
     assert.equal(report.window_start, "2025-06-01T10:00:00.000Z");
     assert.equal(report.window_end, "2025-06-01T11:00:00.000Z");
+    assert.equal(report.window_field, "received_at");
     assert.equal(report.errors, 5);
     assert.equal(report.timeouts, 2);
     assert.equal(report.failures, 7);
@@ -131,10 +134,29 @@ describe("reportTraceErrors", () => {
     assert.equal(report.truncated, false);
   });
 
+  it("reads the failures through a projection that holds no tool_traces", async () => {
+    const allowed = new Set<string>(FAILURE_FIELDS.map((field) => field.split(".")[0]!));
+    const projected = await buildReportQuery(adminFirestore(), window, { kind: "failures" }).select(...FAILURE_FIELDS).get();
+    assert.equal(projected.size, 7);
+    for (const doc of projected.docs) {
+      const data = doc.data();
+      assert.equal(data.tool_traces, undefined, `${doc.id} came with its tool_traces`);
+      for (const field of Object.keys(data)) assert.ok(allowed.has(field), `${doc.id} came with ${field}`);
+      for (const field of Object.keys((data.metadata as object | undefined) ?? {})) assert.equal(field, "error");
+    }
+    // The run that failed web_search twice: its failed_tools came through, its tool calls did not.
+    const failedTools = (doc: (typeof projected.docs)[number]) => (doc.get("failed_tools") as { name: string; calls: number }[]).map(({ name, calls }) => `${name} x${calls}`);
+    const twice = projected.docs.filter((doc) => failedTools(doc).join() === "web_search x2");
+    assert.equal(twice.length, 1);
+    const stored = await adminFirestore().collection(TRACES_COLLECTION).doc(twice[0]!.id).get();
+    assert.equal((stored.get("tool_traces") as unknown[]).length, 2, "the stored document holds the tool calls the projection left out");
+  });
+
   it("stores the report under its window start with Timestamps and a 90-day TTL", async () => {
     const doc = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
     assert.ok(doc.exists);
     assert.equal(doc.get("failures"), 7);
+    assert.equal(doc.get("window_field"), "received_at");
     assert.ok(doc.get("window_start_at") instanceof Timestamp);
     const expireAt = (doc.get("expire_at") as Timestamp).toMillis();
     assert.equal(expireAt - Date.parse(report.generated_at), 90 * 86_400_000);
@@ -178,6 +200,78 @@ describe("reportTraceErrors", () => {
     }
     const unreachable = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: "http://127.0.0.1:9/unreachable" }) });
     assert.equal(unreachable.failures, 7);
+  });
+});
+
+describe("reportTraceErrors windows by arrival (received_at)", () => {
+  const hour = windowStartingAt(new Date("2025-06-02T10:00:00Z"), 1);
+  const next = windowStartingAt(hour.end, 1);
+  const plus = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE);
+  const arrivedInHour: SeedTrace[] = [
+    { startedAt: plus(hour.start, 10), receivedAt: plus(hour.start, 11), status: "error", skill: "planning", userId: "ann", error: "on time" },
+    // a three-hour run: it started long before the window and arrived in it
+    { startedAt: plus(hour.start, -180), receivedAt: plus(hour.start, 20), status: "timeout", skill: "research", userId: "bob" },
+    { startedAt: plus(hour.start, 30), receivedAt: plus(hour.start, 30), status: "success" },
+  ];
+  // started in the hour, arrived at 11:07, after the hour's report ran at 11:05 (a retried send)
+  const late: SeedTrace = { startedAt: plus(hour.start, 50), receivedAt: plus(hour.end, 7), status: "error", skill: "planning", userId: "cy", error: "arrived late", failedTools: ["slow_tool"] };
+  // arrived on the hour's end: the next window's (half-open)
+  const onTheHour: SeedTrace = { startedAt: plus(hour.start, 59), receivedAt: hour.end, status: "error", skill: "planning", userId: "dee", error: "on the hour" };
+
+  let first: TraceErrorReport;
+  before(async () => {
+    await clearFirestore();
+    await seedTraces([...arrivedInHour, onTheHour]);
+    first = await reportTraceErrors(hour, { db: adminFirestore(), config: config() });
+  });
+
+  it("counts a run in the window it arrived in, however long before it started", () => {
+    assert.equal(first.errors, 1);
+    assert.equal(first.timeouts, 1);
+    assert.deepEqual(first.by_skill.map((entry) => entry.skill).sort(), ["planning", "research"]);
+    assert.equal(first.estimate.stored_successes, 1);
+  });
+
+  it("counts a run that started in a window but arrived after its report ran in the next window, once", async () => {
+    await seedTraces([late]);
+    const again = await reportTraceErrors(hour, { db: adminFirestore(), config: config() });
+    const { generated_at: _a, ...before } = first;
+    const { generated_at: _b, ...after } = again;
+    assert.deepEqual(after, before, "the hour's report, run again, is unchanged: the late run is not counted twice");
+
+    const following = await reportTraceErrors(next, { db: adminFirestore(), config: config() });
+    assert.equal(following.errors, 2, "the late run and the one that arrived on the hour");
+    assert.equal(following.timeouts, 0);
+    assert.deepEqual(following.top_errors.map((entry) => entry.message).sort(), ["arrived late", "on the hour"]);
+    assert.deepEqual(following.by_tool, [{ tool: "slow_tool", failed_calls: 1, runs: 1 }]);
+    const { window_start, window_end, errors, timeouts, failures, estimated_runs, estimated_error_rate } = first;
+    assert.deepEqual(following.previous, { window_start, window_end, errors, timeouts, failures, estimated_runs, estimated_error_rate }, "the comparison windows by arrival too");
+
+    const stored = await adminFirestore().collection(TRACES_COLLECTION).where("status", "in", ["error", "timeout"]).count().get();
+    assert.equal(first.failures + following.failures, stored.data().count, "the two windows split every stored failure");
+  });
+});
+
+describe("reportTraceErrors posts text from traces as text", () => {
+  let hook: Awaited<ReturnType<typeof webhookServer>>;
+  const hostileWindow = windowStartingAt(new Date("2025-06-03T10:00:00Z"), 1);
+
+  before(async () => {
+    await clearFirestore();
+    await seedTraces([{ startedAt: new Date(hostileWindow.start.getTime() + MINUTE), status: "error", skill: "<!channel>", failedTools: ["<@U123>"], error: "<http://x|y> & more" }]);
+    hook = await webhookServer(200);
+  });
+  after(() => hook.server.close());
+
+  it("escapes skill, tool and error for Slack mrkdwn: no mention, no link", async () => {
+    await reportTraceErrors(hostileWindow, { db: adminFirestore(), config: config({ webhookUrl: hook.url }) });
+    assert.equal(hook.received.length, 1);
+    const { text } = hook.received[0]!.body as { text: string };
+    assert.ok(text.includes("&lt;!channel&gt;"), text);
+    assert.ok(!text.includes("<!channel>"), text);
+    assert.ok(text.includes("&lt;@U123&gt;") && !text.includes("<@U123>"), text);
+    assert.ok(text.includes("&amp; more"), text);
+    assert.doesNotMatch(text, /[<>]/, "no angle bracket reaches Slack unescaped");
   });
 });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { randomTraceId, sanitizeTrace, traceSchema, type TraceStatus } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace, type TraceStatus } from "@agent-traces/core";
+import { traceSchema } from "../../packages/core/src/schema.js";
 import { createTraceDocument, getTrace, listTraces, toTraceDocument } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "./support/emulators.js";
 import { aTrace } from "./support/traces.js";

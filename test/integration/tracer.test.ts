@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { randomTraceId, REDACTED, TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { randomTraceId, TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { REDACTED } from "../../packages/core/src/redact.js";
 import { getTrace } from "@agent-traces/admin";
 import { flush, getCurrentTrace, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
 import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "./support/emulators.js";

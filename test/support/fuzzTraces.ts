@@ -41,7 +41,7 @@ export interface FuzzCase {
 export const INT64_TYPE = "type.googleapis.com/google.protobuf.Int64Value";
 const int64 = (value: string) => ({ "@type": INT64_TYPE, value });
 
-const SHAPE_KEYS = new Set(["trace_id", "user_id", "skill", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped", "final_output", "status", "metadata"]);
+const SHAPE_KEYS = new Set(["trace_id", "user_id", "skill", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped", "tool_traces_shortened", "final_output", "status", "metadata"]);
 const RESERVED = /^__.*__$/;
 const MIN_INSTANT = Date.parse("0001-01-01T00:00:00Z");
 const MAX_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");

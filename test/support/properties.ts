@@ -2,19 +2,12 @@ import { strict as assert } from "node:assert";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
-import {
-  cutText,
-  LIMITS,
-  REDACTED,
-  redactAndCut,
-  redactText,
-  sanitizeTrace,
-  storedDocumentSize,
-  TraceIdRatioBasedSampler,
-  traceSchema,
-  validateTrace,
-  type Trace,
-} from "@agent-traces/core";
+import { cutText, LIMITS, sanitizeTrace, storedSize, TraceIdRatioBasedSampler, validateTrace } from "@agent-traces/core";
+import { REDACTED, redactText } from "../../packages/core/src/redact.js";
+import { redactAndCut } from "../../packages/core/src/sanitizeText.js";
+import { storedDocumentSize, utf8Length } from "../../packages/core/src/storedSize.js";
+import { traceSchema, type Trace } from "../../packages/core/src/schema.js";
+import { shortenText } from "../../packages/core/src/shortenText.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
 import { secretCorpus } from "./fakeSecrets.js";
 import { checkAnswer, describePayload, fuzzCaseArb, payloadWithId, traceIdSequence, validTraceArb, wireRoundTrip, type FuzzMode } from "./fuzzTraces.js";
@@ -118,11 +111,26 @@ const toolArb = fc.record({
   timestamp: fc.constant(TIMESTAMP),
 });
 
-/** More tool calls than are kept (by count or by bytes), failed ones among them. */
+/**
+ * More tool calls than are kept by count, or than fit the byte budget uncut (then shortened,
+ * failed ones too when they are many, or dropped when their keys alone are too long), failed ones among them.
+ */
 const manyTools = fc
-  .tuple(toolArb, fc.integer({ min: LIMITS.maxToolTraces - 10, max: LIMITS.maxToolTraces + 60 }), fc.integer({ min: 2, max: 9 }), fc.nat(LIMITS.toolOutputChars * 3))
-  .map(([tool, count, everyNth, outputChars]) =>
-    Array.from({ length: count }, (_, index) => ({ ...tool, name: `${tool.name}_${index}`, is_error: index % everyNth === 0, output: tool.output + "o".repeat(outputChars) })),
+  .tuple(
+    toolArb,
+    fc.integer({ min: LIMITS.maxToolTraces - 10, max: LIMITS.maxToolTraces + 60 }),
+    fc.integer({ min: 1, max: 9 }),
+    fc.nat(LIMITS.toolOutputChars * 3),
+    fc.nat(LIMITS.toolInputValueChars * 3),
+  )
+  .map(([tool, count, everyNth, outputChars, inputChars]) =>
+    Array.from({ length: count }, (_, index) => ({
+      ...tool,
+      name: `${tool.name}_${index}`,
+      input: inputChars > 0 ? { ...tool.input, [`data_${index % 3}`]: "i".repeat(inputChars) } : tool.input,
+      is_error: index % everyNth === 0,
+      output: tool.output + "o".repeat(outputChars),
+    })),
   );
 
 /** Valid traces full of secret-shaped text, and the valid traces of the recordTrace fuzzer (fuzzTraces.ts). */
@@ -136,6 +144,7 @@ const traceArb: fc.Arbitrary<Trace> = fc.oneof(
         status: fc.constantFrom("success", "error", "timeout"),
         tool_traces: fc.oneof({ weight: 9, arbitrary: fc.array(toolArb, { maxLength: 4 }) }, { weight: 1, arbitrary: manyTools }),
         tool_traces_dropped: fc.nat(5),
+        tool_traces_shortened: fc.nat(5),
         metadata: fc.oneof({ weight: 9, arbitrary: fc.dictionary(keyArb, jsonArb(3), { maxKeys: 6 }) }, { weight: 1, arbitrary: fc.dictionary(keyArb, secretText, { minKeys: 20, maxKeys: 60 }) }),
       })
       .map((fields) => traceSchema.parse({ trace_id: TRACE_ID, started_at: "2025-01-31T12:00:00Z", ...fields })),
@@ -167,10 +176,15 @@ export const SANITIZING_IS_IDEMPOTENT: PropertyDefinition = {
       assert.equal(redactText(redacted), redacted, "redactText twice");
       const cut = redactAndCut(text, limit);
       assert.equal(redactAndCut(cut, limit), cut, "redactAndCut twice");
+      // How the byte budget shortens a sanitized field: cut again, shorter; the per-field cut then leaves it.
+      const shorter = shortenText(cut, Math.floor(limit / 3), limit, text.length);
+      assert.equal(redactAndCut(shorter, limit), shorter, "redactAndCut after shortenText");
+      assert.ok(shorter === cut || utf8Length(shorter) < utf8Length(cut), "shortenText only makes text smaller");
       assert.equal(cutText(cutText(text, limit), limit), cutText(text, limit), "cutText twice");
       if (redacted !== text) count?.("redacted");
       if (text.length > limit) count?.("cut");
       if (once.tool_traces_dropped > trace.tool_traces_dropped) count?.("with tool calls dropped");
+      if (once.tool_traces_shortened > trace.tool_traces_shortened) count?.("with tool calls shortened");
       if (once.metadata._dropped_keys !== trace.metadata._dropped_keys) count?.("with metadata keys dropped");
     }),
 };
@@ -187,6 +201,9 @@ export const SANITIZED_TRACES_ARE_BOUNDED: PropertyDefinition = {
       if (!result.ok) assert.fail(result.message);
       assert.deepStrictEqual(result.trace, sanitized);
       assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars && sanitized.final_output.isWellFormed());
+      assert.ok(sanitized.tool_traces.length <= LIMITS.maxToolTraces && storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes);
+      assert.equal(sanitized.tool_traces_dropped - trace.tool_traces_dropped, trace.tool_traces.length - sanitized.tool_traces.length, "every left-out call counted");
+      assert.ok(sanitized.tool_traces_shortened - trace.tool_traces_shortened <= sanitized.tool_traces.length, "only kept calls counted as shortened");
       for (const tool of sanitized.tool_traces) {
         assert.ok(tool.output.length <= LIMITS.toolOutputChars && tool.output.isWellFormed());
         for (const [key, value] of Object.entries(tool.input)) assert.ok(key.length <= LIMITS.keyChars && value.length <= LIMITS.toolInputValueChars && value.isWellFormed());

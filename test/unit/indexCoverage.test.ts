@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { planListTraces, planReportQuery, type QueryPlan, type ReportQuery } from "@agent-traces/admin";
+import { DOCUMENT_ID, planListTraces, planReportQuery, type QueryPlan, type ReportQuery } from "@agent-traces/admin";
 
 /**
  * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that
@@ -26,7 +26,13 @@ function singleFieldIndexExists(collection: string, field: string, order?: "ASCE
   return override.indexes.some((index) => (order ? index.order === order : index.order !== undefined) && (index.queryScope ?? "COLLECTION") === "COLLECTION");
 }
 
-function servingIndex(plan: QueryPlan): string | undefined {
+function servingIndex(withTieBreak: QueryPlan): string | undefined {
+  // Every index ends with the document id, ordered like its last field: a trailing tie-break on it
+  // in that direction needs nothing more, in the other direction it needs an index of its own.
+  const last = withTieBreak.orderBy.at(-1);
+  const before = withTieBreak.orderBy.at(-2);
+  if (last?.field === DOCUMENT_ID && before && last.direction !== before.direction) return undefined;
+  const plan = last?.field === DOCUMENT_ID ? { ...withTieBreak, orderBy: withTieBreak.orderBy.slice(0, -1) } : withTieBreak;
   for (const range of plan.ranges) {
     if (plan.orderBy[0]?.field !== range) return undefined; // Firestore orders by the range field first
   }
@@ -51,6 +57,14 @@ function servingIndex(plan: QueryPlan): string | undefined {
   return undefined;
 }
 
+const reportQueries: ReportQuery[] = [
+  { kind: "failures" },
+  { kind: "count", status: "success" },
+  { kind: "count", status: "error" },
+  { kind: "count", status: "timeout" },
+  { kind: "countAtRate", sampleRate: 0.1 },
+];
+
 function everyListPlan(): QueryPlan[] {
   const plans: QueryPlan[] = [];
   for (const userId of [undefined, "u1", 42]) {
@@ -64,6 +78,12 @@ function everyListPlan(): QueryPlan[] {
 }
 
 describe("index coverage (firestore.indexes.json)", () => {
+  it("listTraces' plans carry the document-id tie-break it orders by, newest first like started_at", () => {
+    for (const plan of everyListPlan()) assert.deepEqual(plan.orderBy.at(-1), { field: DOCUMENT_ID, direction: "desc" });
+    const ascendingTieBreak: QueryPlan = { ...planListTraces({ status: "error" }), orderBy: [{ field: "started_at", direction: "desc" }, { field: DOCUMENT_ID, direction: "asc" }] };
+    assert.equal(servingIndex(ascendingTieBreak), undefined, "a tie-break against the index's direction needs an index of its own");
+  });
+
   for (const plan of everyListPlan()) {
     const name = `listTraces: ${plan.equalities.map((field) => `${field} ==`).join(", ") || "no filter"}${plan.ranges.length ? ", started_at range" : ""}, newest first`;
     it(`${name} is served by an index`, () => {
@@ -71,19 +91,23 @@ describe("index coverage (firestore.indexes.json)", () => {
     });
   }
 
-  const reportQueries: ReportQuery[] = [
-    { kind: "failures" },
-    { kind: "count", status: "success" },
-    { kind: "count", status: "error" },
-    { kind: "count", status: "timeout" },
-    { kind: "countAtRate", sampleRate: 0.1 },
-  ];
   for (const query of reportQueries) {
-    it(`error report: ${JSON.stringify(query)} is served by an index`, () => {
+    it(`error report: ${JSON.stringify(query)}, received_at range, is served by a composite index`, () => {
       const plan = planReportQuery(query);
-      assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
+      assert.deepEqual(plan.ranges, ["received_at"], "the report windows by arrival");
+      assert.deepEqual(plan.orderBy, [{ field: "received_at", direction: "desc" }]);
+      assert.match(servingIndex(plan) ?? "", /^composite \(.*received_at\)$/, `no index serves ${JSON.stringify(plan)}`);
     });
   }
+
+  it("declares no composite index that no query uses", () => {
+    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery)];
+    const used = new Set(plans.map(servingIndex));
+    for (const index of indexesFile.indexes) {
+      const name = `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
+      assert.ok(used.has(name), `${name} serves no query`);
+    }
+  });
 
   it("would catch a query no index serves", () => {
     const unserved: QueryPlan = { collection: "execution_traces", equalities: ["skill", "status"], ranges: [], orderBy: [{ field: "started_at", direction: "desc" }] };
@@ -92,12 +116,15 @@ describe("index coverage (firestore.indexes.json)", () => {
     assert.equal(servingIndex(exempted), undefined);
     const oldestFirst: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["started_at"], orderBy: [{ field: "started_at", direction: "asc" }] };
     assert.equal(servingIndex(oldestFirst), undefined, "started_at keeps only its descending index");
+    const arrivalOnly: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["received_at"], orderBy: [{ field: "received_at", direction: "desc" }] };
+    assert.equal(servingIndex(arrivalOnly), undefined, "received_at has no single-field index, only the report's composites");
   });
 
-  it("declares the TTL policy on expire_at and exempts the large fields", () => {
+  it("declares the TTL policy on expire_at and exempts the large, unqueried and monotonic fields", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
-    for (const field of ["tool_traces", "final_output", "metadata", "trace_id", "user_id", "status", "sample_rate", "skill"]) {
+    // An exemption switches off single-field indexes only: the composites on status, sample_rate and received_at still exist.
+    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "trace_id", "user_id", "status", "sample_rate", "skill", "received_at"]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
   });

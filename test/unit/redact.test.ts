@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { isSensitiveKey, LIMITS, REDACTED, redactAndCut, redactText, redactValue } from "@agent-traces/core";
+import { LIMITS } from "@agent-traces/core";
+import { isSensitiveKey, REDACTED, redactText, redactValue } from "../../packages/core/src/redact.js";
+import { redactAndCut } from "../../packages/core/src/sanitizeText.js";
 import { untilStable } from "../../packages/core/src/redact.js";
 import { leaks, secretCorpus } from "../support/fakeSecrets.js";
 

@@ -1,19 +1,10 @@
 import { strict as assert } from "node:assert";
-import {
-  isSensitiveKey,
-  LIMITS,
-  REDACTED,
-  redactAndCut,
-  sanitizeToolTrace,
-  sanitizeTrace,
-  storedSize,
-  stringifyValue,
-  traceSchema,
-  validateTrace,
-  type SanitizedTrace,
-  type Trace,
-  type TraceInput,
-} from "@agent-traces/core";
+import { LIMITS, sanitizeToolTrace, sanitizeTrace, storedSize, stringifyValue, validateTrace, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { isSensitiveKey, REDACTED } from "../../packages/core/src/redact.js";
+import { redactAndCut } from "../../packages/core/src/sanitizeText.js";
+import { storedDocumentSize } from "../../packages/core/src/storedSize.js";
+import { traceSchema, type Trace } from "../../packages/core/src/schema.js";
+import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
 import { checkProperty, SANITIZED_TRACES_ARE_BOUNDED, SANITIZING_IS_IDEMPOTENT } from "../support/properties.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -243,6 +234,115 @@ describe("sanitizeTrace", () => {
     });
   });
 
+  describe("keeping the shape of runs over the byte budget", () => {
+    const KEPT_FIELDS = ["name", "duration_ms", "is_error", "timestamp"] as const;
+    /** 300 calls with ~2 KB of input and ~2 KB of output each, 20 of them failing. */
+    const isFailingAt = (index: number) => index % 15 === 7;
+    const large = Array.from({ length: 300 }, (_, index) =>
+      tool({
+        name: `tool_${index}`,
+        input: { query: `${index} ${"q".repeat(1000)}`, path: `/files/${index}/${"p".repeat(1000)}` },
+        output: `${index}: ${"o".repeat(2000)}`,
+        duration_ms: index * 3,
+        is_error: isFailingAt(index),
+        timestamp: new Date(Date.parse(TIMESTAMP) + index * 1000).toISOString(),
+      }),
+    );
+    const indexOf = (item: { name: string }) => Number(item.name.slice(5));
+
+    it(`keeps ${LIMITS.maxToolTraces} calls, every failed one, their timings and flags, shortening successful calls first`, () => {
+      const input = trace({ tool_traces: large, tool_traces_dropped: 3, tool_traces_shortened: 2, status: "error" });
+      const sanitized = sanitizeTrace(input);
+      const failing = large.map((_, index) => index).filter(isFailingAt);
+      assert.equal(failing.length, 20);
+      const expected = [...failing, ...large.map((_, index) => index).filter((index) => !isFailingAt(index)).slice(0, LIMITS.maxToolTraces - 20)].sort((a, b) => a - b);
+      assert.deepEqual(sanitized.tool_traces.map(indexOf), expected);
+      for (const item of sanitized.tool_traces) {
+        const original = input.tool_traces[indexOf(item)]!;
+        for (const field of KEPT_FIELDS) assert.equal(item[field], original[field], `${item.name}.${field}`);
+        assert.deepEqual(Object.keys(item.input), ["query", "path"]);
+        if (item.is_error) {
+          // Failed calls keep their per-field limits: the successful ones' cuts were enough.
+          assert.equal(item.output, sanitizeToolTrace(original).output);
+          assert.deepEqual(item.input, sanitizeToolTrace(original).input);
+        } else {
+          assert.ok(item.output.length < LIMITS.toolOutputChars, item.output);
+          assert.ok(item.output.startsWith(`${indexOf(item)}: o`) && item.output.endsWith(marker(original.output.length)), item.output);
+        }
+      }
+      assert.equal(sanitized.tool_traces_shortened, 2 + LIMITS.maxToolTraces - 20);
+      assert.equal(sanitized.tool_traces_dropped, 3 + 300 - LIMITS.maxToolTraces);
+      assert.ok(storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes, `${storedSize(sanitized.tool_traces)} bytes`);
+      const document = toTraceDocument(sanitized, { recordedBy: "uid", receivedAt: new Date(), ttlDays: 7, sampleRate: 1 });
+      const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
+      assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
+      assert.equal(document.tool_traces_shortened, 2 + LIMITS.maxToolTraces - 20);
+    });
+
+    it("is idempotent when it shortens calls, and the counts add up over both passes", () => {
+      const once = assertIdempotent(trace({ tool_traces: large, tool_traces_shortened: 5 }));
+      assert.equal(once.tool_traces_shortened, 5 + LIMITS.maxToolTraces - 20);
+      assertSendable(once);
+    });
+
+    it("shortens failed calls too, last, once successful calls are cut to their markers", () => {
+      const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => tool({ name: `tool_${index}`, output: "o".repeat(2000), input: { q: "q".repeat(300) }, is_error: index >= 10 }));
+      const sanitized = assertIdempotent(trace({ tool_traces: tools }));
+      assert.equal(sanitized.tool_traces.length, LIMITS.maxToolTraces);
+      for (const item of sanitized.tool_traces.slice(0, 10)) assert.deepEqual([item.output, item.input.q], [marker(2000), marker(300)]);
+      const failedOutputs = new Set(sanitized.tool_traces.slice(10).map((item) => item.output.length));
+      assert.equal(failedOutputs.size, 1, "failed calls are cut to one length");
+      const [length] = failedOutputs;
+      assert.ok(length! > marker(2000).length && length! < LIMITS.toolOutputChars, `${length}`);
+      assert.equal(sanitized.tool_traces_shortened, LIMITS.maxToolTraces);
+      assert.equal(sanitized.tool_traces_dropped, 0);
+      assert.ok(storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes);
+    });
+
+    it("drops whole calls, failed ones kept first, only when their names and keys alone do not fit", () => {
+      const keys = (index: number) => Object.fromEntries(Array.from({ length: LIMITS.toolInputKeys }, (_, key) => [`${key}_${"€".repeat(120)}`, `${index}`.repeat(300)]));
+      const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => tool({ name: `tool_${index}`, input: keys(index), output: "o".repeat(2000), is_error: index === 50 || index === 60 }));
+      const skeleton = storedSize(sanitizeToolTrace(traceSchema.parse({ trace_id: TRACE_ID, started_at: TIMESTAMP, status: "error", tool_traces: [tool({ name: "tool_00", input: Object.fromEntries(Object.keys(keys(0)).map((key) => [key, marker(300)])), output: marker(2000) })] }).tool_traces[0]!));
+      const fitting = Math.floor(LIMITS.toolTracesBytes / skeleton);
+      assert.ok(fitting >= 2 && fitting < 10, `${fitting} skeletons fit`);
+      const sanitized = assertIdempotent(trace({ tool_traces: tools, tool_traces_dropped: 1 }));
+      const kept = sanitized.tool_traces.map(indexOf);
+      assert.deepEqual(kept, [...Array.from({ length: fitting - 2 }, (_, index) => index), 50, 60]);
+      assert.equal(sanitized.tool_traces_dropped, 1 + LIMITS.maxToolTraces - fitting);
+      assert.ok(storedSize(sanitized.tool_traces) <= LIMITS.toolTracesBytes);
+      for (const item of sanitized.tool_traces) assert.equal(Object.keys(item.input).length, LIMITS.toolInputKeys);
+    });
+
+    it("leaves a trace within the budget as it is, counting nothing shortened", () => {
+      const tools = [tool({ name: "a", input: { q: "x".repeat(250) }, output: "o".repeat(600) }), tool({ name: "b", is_error: true, output: "failed" })];
+      const sanitized = sanitizeTrace(trace({ tool_traces: tools }));
+      assert.deepEqual(sanitized.tool_traces, trace({ tool_traces: tools }).tool_traces.map(sanitizeToolTrace));
+      assert.equal(sanitized.tool_traces_shortened, 0);
+      assert.equal(sanitizeTrace(trace({ tool_traces: tools, tool_traces_shortened: 4 })).tool_traces_shortened, 4);
+    });
+
+    it("shows no more of a secret when it shortens than the per-field cut does, and stays idempotent", () => {
+      const key = fakeOpenAiKey("Vb4Nm7");
+      const texts = [`&sig=${"s1".repeat(20)} done ${"o".repeat(600)}`, `password=Corr3ctHorseBatteryStaple ${"o".repeat(600)}`, `ok ${key} ${"o".repeat(600)}`];
+      const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => tool({ name: `tool_${index}`, output: texts[index % 3]!, input: { q: texts[(index + 1) % 3]! } }));
+      const sanitized = assertIdempotent(trace({ tool_traces: tools }));
+      assert.ok(sanitized.tool_traces_shortened > 0);
+      const stored = JSON.stringify(sanitized.tool_traces);
+      for (const piece of ["s1s1", "Corr3ct", "Horse", key.slice(3, 12)]) assert.ok(!stored.includes(piece), piece);
+    });
+
+    it("bounds its work on 100,000 large calls", function () {
+      this.timeout(2_000);
+      const [query, output] = ["q".repeat(500), "o".repeat(5000)];
+      // Valid as built: parsing 100,000 calls would take longer than sanitizing them.
+      const tools = Array.from({ length: 100_000 }, (_, index) => ({ ...tool({ name: `tool_${index}`, input: { q: query }, output }), is_error: index % 2 === 0 }));
+      const sanitized = sanitizeTrace({ ...trace(), tool_traces: tools });
+      assert.equal(sanitized.tool_traces.length, LIMITS.maxToolTraces);
+      assert.ok(sanitized.tool_traces.every((item) => item.is_error));
+      assert.equal(sanitized.tool_traces_dropped, 100_000 - LIMITS.maxToolTraces);
+    });
+  });
+
   describe("bounding metadata", () => {
     it(`keeps top-level keys while they fit ${LIMITS.metadataBytes} bytes, error first, counting the dropped ones`, () => {
       const metadata: Record<string, unknown> = {};
@@ -382,6 +482,7 @@ describe("sanitizeTrace", () => {
       this.timeout(15_000);
       const counts = checkProperty(SANITIZING_IS_IDEMPOTENT);
       for (const kind of ["redacted", "cut"]) assert.ok((counts.get(kind) ?? 0) > SANITIZING_IS_IDEMPOTENT.unitRuns / 10, `${counts.get(kind) ?? 0} runs ${kind}`);
+      for (const kind of ["with tool calls shortened", "with tool calls dropped"]) assert.ok((counts.get(kind) ?? 0) > 0, `no run ${kind}`);
     });
 
     it(SANITIZED_TRACES_ARE_BOUNDED.title, function () {

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { formatPath, LIMITS, traceSchema, validateTrace, type Trace } from "@agent-traces/core";
+import { LIMITS, validateTrace } from "@agent-traces/core";
+import { formatPath } from "../../packages/core/src/validation.js";
+import { traceSchema, type Trace } from "../../packages/core/src/schema.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -66,7 +68,7 @@ describe("validateTrace", () => {
   describe("a valid trace", () => {
     it("passes as sent, with the trace id kept", () => {
       const trace = accepted(validTrace());
-      assert.deepEqual(trace, { ...validTrace(), tool_traces_dropped: 0 });
+      assert.deepEqual(trace, { ...validTrace(), tool_traces_dropped: 0, tool_traces_shortened: 0 });
     });
 
     it("passes with only the required fields, and defaults apply", () => {
@@ -78,6 +80,7 @@ describe("validateTrace", () => {
         iterations: 0,
         tool_traces: [],
         tool_traces_dropped: 0,
+        tool_traces_shortened: 0,
         final_output: "",
         metadata: {},
       });

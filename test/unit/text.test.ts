@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { cutText, storedDocumentSize, storedSize, utf8Length, wellFormed } from "@agent-traces/core";
+import { cutText, storedSize } from "@agent-traces/core";
+import { storedDocumentSize, utf8Length } from "../../packages/core/src/storedSize.js";
+import { wellFormed } from "../../packages/core/src/text.js";
 
 const marker = (length: number) => `…[truncated, ${length} chars]`;
 const hasLoneSurrogate = (text: string) => !text.isWellFormed();

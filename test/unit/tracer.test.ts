@@ -5,6 +5,7 @@ import {
   cutText,
   decideRecording,
   LIMITS,
+  RETRYABLE_CODES,
   sanitizeTrace,
   TraceIdRatioBasedSampler,
   validateTrace,
@@ -454,13 +455,14 @@ describe("tracer: sending", () => {
     });
   }
 
-  it("classifies transient Firebase and network errors as retryable and the rest as final", () => {
-    for (const code of ["unavailable", "deadline-exceeded", "internal", "unknown", "resource-exhausted"] as const) {
-      assert.equal(isRetryableError(new FunctionsError(code, code)), true, code);
+  it("classifies core's RETRYABLE_CODES and network errors as retryable and the rest, internal included, as final", () => {
+    for (const code of RETRYABLE_CODES) assert.equal(isRetryableError(new FunctionsError(code, code)), true, code);
+    assert.ok(!(RETRYABLE_CODES as readonly string[]).includes("internal"), "internal is the server's own bug: never retried");
+    for (const code of ["invalid-argument", "unauthenticated", "permission-denied", "failed-precondition", "not-found", "internal", "data-loss"] as const) {
+      assert.equal(isRetryableError(new FunctionsError(code, `${code} [500]`)), false, code);
     }
-    for (const code of ["invalid-argument", "unauthenticated", "permission-denied", "failed-precondition", "not-found"] as const) {
-      assert.equal(isRetryableError(new FunctionsError(code, code)), false, code);
-    }
+    // The JS SDK reports a call that got no HTTP response (fetch failed) as internal with status 0.
+    assert.equal(isRetryableError(new FunctionsError("internal", "internal [0]")), true);
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
     assert.equal(isRetryableError(new TypeError("fetch failed", { cause: refused })), true);
     assert.equal(isRetryableError(refused), true);

@@ -9,6 +9,7 @@ import {
   DEFAULT_RETRY,
   TraceContext,
   TraceDroppedError,
+  TraceRejectedError,
   UnexpectedResponseError,
   type RecordTraceBatchItemResult,
   type TraceExporter,
@@ -150,6 +151,68 @@ describe("tracer: batching (createTracer)", () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /traces\[0\]\.skill/);
     assert.equal(answered.length, 1);
+  });
+
+  it("backs off on a trace answered resource-exhausted: sends it again, alone, after the wait the server asked for", async () => {
+    const sends: { at: number; ids: string[] }[] = [];
+    let refusals = 1;
+    const exporter: TraceExporter = {
+      export: async (traces) => {
+        sends.push({ at: performance.now(), ids: traces.map((trace) => trace.trace_id) });
+        return traces.map((trace, index) =>
+          index === 0 && refusals-- > 0
+            ? { trace_id: trace.trace_id, error: { code: "resource-exhausted", message: "over the limit", fields: [], retry_after_ms: 300 } }
+            : { trace_id: trace.trace_id, stored: true, reason: "error" },
+        );
+      },
+    };
+    const errors: TraceSendError[] = [];
+    const stored: string[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 1, retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 }, onError: (error) => errors.push(error), onSent: (result) => stored.push(result.trace_id) });
+    await Promise.all([tracer.withTrace({}, run("error")), tracer.withTrace({}, run("error"))]);
+    assert.equal(await tracer.flush(5_000), true);
+    assert.deepEqual(errors, []);
+    assert.equal(sends.length, 2);
+    assert.deepEqual(sends[1]!.ids, [sends[0]!.ids[0]], "only the refused trace is sent again");
+    assert.ok(sends[1]!.at - sends[0]!.at >= 290, `waited ${sends[1]!.at - sends[0]!.at} ms, not the 300 ms asked for`);
+    assert.deepEqual(new Set(stored), new Set(sends[0]!.ids));
+    assert.equal(tracer.stats.stored, 2);
+  });
+
+  it("reports a trace still refused after its attempts (TraceRejectedError), and never retries a per-trace internal", async () => {
+    let calls = 0;
+    const exporter: TraceExporter = {
+      export: async (traces) => {
+        calls++;
+        return traces.map((trace) => ({
+          trace_id: trace.trace_id,
+          error: trace.status === "timeout" ? { code: "internal", message: "a bug", fields: [] } : { code: "resource-exhausted", message: "over the limit", fields: [], retry_after_ms: 1 },
+        }));
+      },
+    };
+    const errors: TraceSendError[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 1, retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 }, onError: (error) => errors.push(error) });
+    await Promise.all([tracer.withTrace({}, run("error")), tracer.withTrace({}, run("timeout"))]);
+    await tracer.flush();
+    assert.equal(calls, 3);
+    const byCode = Object.fromEntries(errors.map((error) => [(error.cause as TraceRejectedError).code, error]));
+    assert.ok(byCode.internal!.cause instanceof TraceRejectedError);
+    assert.equal(byCode.internal!.attempts, 1, "internal is final");
+    assert.equal(byCode["resource-exhausted"]!.attempts, 3);
+    assert.equal((byCode["resource-exhausted"]!.cause as TraceRejectedError).retryAfterMs, 1);
+  });
+
+  it("waits a call's details.retry_after_ms (a rate-limited single call) before the next attempt", async () => {
+    const times: number[] = [];
+    const exporter = new BatchRecorder(() => {
+      times.push(performance.now());
+      if (times.length === 1) throw new FunctionsError("resource-exhausted", "slow down", { retry_after_ms: 250 });
+    });
+    const tracer = createTracer({ exporter, sampleRate: 1, retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 } });
+    await tracer.withTrace({}, run("error"));
+    await tracer.flush();
+    assert.equal(exporter.sent.length, 1);
+    assert.ok(times[1]! - times[0]! >= 240, `waited ${times[1]! - times[0]!} ms`);
   });
 
   it("shutdown() sends what is queued, then drops and reports runs that end later", async () => {

@@ -5,6 +5,8 @@ import type { RecordTraceConfig } from "../config.js";
 /** What becomes of one received trace before anything is written. */
 export type PreparedTrace =
   | { kind: "rejected"; traceId?: string; message: string; fields: string[] }
+  /** Checking, sanitizing or building it threw: a bug of ours, which no retry gets past. */
+  | { kind: "failed"; traceId?: string; error: unknown }
   | { kind: "answered"; result: RecordTraceResult }
   | { kind: "write"; traceId: string; reason: RecordingReason; document: TraceDocument };
 
@@ -23,12 +25,17 @@ export interface PrepareContext {
  * at the lower of the server's rate and the sender's (which already left out what its own sampler
  * dropped: the samplers are monotonic in the rate), and that rate is stored as its `sample_rate`.
  */
-export function prepareTrace(data: unknown, { uid, config, receivedAt, senderSampleRate, at }: PrepareContext): PreparedTrace {
-  const validation = validateTrace(data, at);
-  if (!validation.ok) {
-    const traceId = (data as { trace_id?: unknown } | null)?.trace_id;
-    return { kind: "rejected", traceId: typeof traceId === "string" ? traceId : undefined, message: validation.message, fields: validation.fields };
+export function prepareTrace(data: unknown, context: PrepareContext): PreparedTrace {
+  try {
+    return prepare(data, context);
+  } catch (error) {
+    return { kind: "failed", traceId: sentTraceId(data), error };
   }
+}
+
+function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at }: PrepareContext): PreparedTrace {
+  const validation = validateTrace(data, at);
+  if (!validation.ok) return { kind: "rejected", traceId: sentTraceId(data), message: validation.message, fields: validation.fields };
   const { trace } = validation;
   const sampleRate = Math.min(config.sampleRate, senderSampleRate ?? config.sampleRate);
   const decision = decideRecording(trace.status, trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
@@ -40,4 +47,10 @@ export function prepareTrace(data: unknown, { uid, config, receivedAt, senderSam
     sampleRate,
   });
   return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document };
+}
+
+/** The trace id as sent, when it is a string: to name the trace in an answer about it. */
+function sentTraceId(data: unknown): string | undefined {
+  const traceId = (data as { trace_id?: unknown } | null)?.trace_id;
+  return typeof traceId === "string" ? traceId : undefined;
 }

@@ -4,11 +4,13 @@ import {
   describeInvalid,
   isBatchPayload,
   recordTraceBatchSchema,
+  unescapeWireKeys,
   type RecordTraceBatchItemResult,
   type RecordTraceBatchResult,
   type RecordTraceResult,
+  type TraceRejection,
 } from "@agent-traces/core";
-import { createTraceDocuments } from "@agent-traces/admin";
+import { createTracesWithinLimit, type KnownCounters, type LimitedOutcome, type LimitedWrite } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
 import { logs } from "../logs.js";
 import { toHttpsError, withinDeadline } from "./firestoreErrors.js";
@@ -17,14 +19,21 @@ import { prepareTrace, type PreparedTrace } from "./prepareTrace.js";
 export interface RecordTraceDependencies {
   db: Firestore;
   config: RecordTraceConfig;
+  /** The rate-limit counters this instance last wrote (read from Firestore when absent). */
+  knownCounters?: KnownCounters;
   now?: () => Date;
 }
 
 type RecordTraceRequest = Pick<CallableRequest<unknown>, "auth" | "app" | "data">;
+type WriteTrace = Extract<PreparedTrace, { kind: "write" }>;
+/** A trace's answer: stored or not, or refused on the server's side (rate limit, a bug of ours). */
+type TraceAnswer = RecordTraceResult | (TraceRejection & { trace_id: string });
 
 /**
- * Stores one trace (`data` is the trace) or a batch (`data` is `{ traces: [...], sample_rate? }`).
- * Every rejection is an HttpsError naming what was wrong, and nothing is written for a rejected trace.
+ * Stores one trace (`data` is the trace) or a batch (`data` is `{ traces: [...], sample_rate? }`),
+ * its keys first restored from their wire form (core's wireKeys). Every failure is an HttpsError
+ * whose code says what happened (see RETRYABLE_CODES for which are worth a retry), and nothing is
+ * written for a trace that is refused.
  */
 export async function handleRecordTrace(
   request: RecordTraceRequest,
@@ -32,8 +41,9 @@ export async function handleRecordTrace(
 ): Promise<RecordTraceResult | RecordTraceBatchResult> {
   const uid = callerUid(request, dependencies.config);
   const receivedAt = (dependencies.now ?? (() => new Date()))();
-  const call = { uid, receivedAt, db: dependencies.db, config: dependencies.config };
-  return isBatchPayload(request.data) ? recordBatch(request.data, call) : recordOne(request.data, call);
+  const call = { uid, receivedAt, db: dependencies.db, config: dependencies.config, knownCounters: dependencies.knownCounters };
+  const data = unescapeWireKeys(request.data);
+  return isBatchPayload(data) ? recordBatch(data, call) : recordOne(data, call);
 }
 
 /** What one call's traces share: who sent them, when they arrived, where they go. */
@@ -42,6 +52,7 @@ interface CallContext {
   receivedAt: Date;
   db: Firestore;
   config: RecordTraceConfig;
+  knownCounters: KnownCounters | undefined;
 }
 
 /** The signed-in caller's uid; throws `unauthenticated` for anyone else. */
@@ -56,24 +67,29 @@ function callerUid(request: RecordTraceRequest, config: RecordTraceConfig): stri
   return uid;
 }
 
-/** The single-trace form: the trace's answer, or `invalid-argument` naming its bad fields. */
-async function recordOne(data: unknown, { uid, receivedAt, db, config }: CallContext): Promise<RecordTraceResult> {
-  const prepared = prepareTrace(data, { uid, config, receivedAt });
+/** The single-trace form: the trace's answer, or the HttpsError that says why it was not stored. */
+async function recordOne(data: unknown, call: CallContext): Promise<RecordTraceResult> {
+  const prepared = prepareTrace(data, { uid: call.uid, config: call.config, receivedAt: call.receivedAt });
   if (prepared.kind === "rejected") {
-    logs.traceRejected(prepared.fields, uid);
+    logs.traceRejected(prepared.fields, call.uid);
     throw new HttpsError("invalid-argument", prepared.message, { fields: prepared.fields });
   }
-  const [result] = await writePrepared(db, [prepared]);
-  return result!;
+  if (prepared.kind === "failed") throw toError(failedAnswer(prepared));
+  if (prepared.kind === "answered") return answered(prepared.result);
+  const [answer] = await storeTraces([prepared], call);
+  if ("error" in answer!) throw toError(answer);
+  return answer!;
 }
 
 /**
- * The batch form: one answer per trace, in order. An invalid trace gets its own error entry and
- * never rejects the others; a trace repeated within the batch is written once; the writes go out
- * together under one deadline, and a failed write fails the call (`unavailable`) so that the sender
- * retries the batch, whose stored traces then answer `duplicate`.
+ * The batch form: one answer per trace, in order. A trace refused on its own (invalid, over the
+ * caller's rate limit) gets its own error entry and never affects the others; a trace repeated within
+ * the batch is written once; the writes go out together under one deadline, and a failed write fails
+ * the call (`unavailable` to retry) so that the sender retries the batch, whose stored traces then
+ * answer `duplicate`.
  */
-async function recordBatch(data: unknown, { uid, receivedAt, db, config }: CallContext): Promise<RecordTraceBatchResult> {
+async function recordBatch(data: unknown, call: CallContext): Promise<RecordTraceBatchResult> {
+  const { uid, receivedAt, config } = call;
   const envelope = recordTraceBatchSchema.safeParse(data);
   if (!envelope.success) {
     const { message, fields } = describeInvalid("batch", envelope.error.issues);
@@ -84,7 +100,7 @@ async function recordBatch(data: unknown, { uid, receivedAt, db, config }: CallC
   if (senderSampleRate !== undefined && senderSampleRate !== config.sampleRate) logs.sampleRateMismatch(senderSampleRate, config.sampleRate);
 
   const results: (RecordTraceBatchItemResult | undefined)[] = new Array(traces.length);
-  const toWrite: { index: number; prepared: Extract<PreparedTrace, { kind: "write" }> }[] = [];
+  const toWrite: { index: number; prepared: WriteTrace }[] = [];
   const writing = new Set<string>();
   traces.forEach((trace, index) => {
     const prepared = prepareTrace(trace, { uid, config, receivedAt, senderSampleRate, at: ["traces", index] });
@@ -92,6 +108,8 @@ async function recordBatch(data: unknown, { uid, receivedAt, db, config }: CallC
       logs.traceRejected(prepared.fields, uid);
       const error = { code: "invalid-argument" as const, message: prepared.message, fields: prepared.fields };
       results[index] = prepared.traceId === undefined ? { error } : { trace_id: prepared.traceId, error };
+    } else if (prepared.kind === "failed") {
+      results[index] = failedAnswer(prepared);
     } else if (prepared.kind === "answered") {
       results[index] = answered(prepared.result);
     } else if (writing.has(prepared.traceId)) {
@@ -101,8 +119,8 @@ async function recordBatch(data: unknown, { uid, receivedAt, db, config }: CallC
       toWrite.push({ index, prepared });
     }
   });
-  const written = await writePrepared(db, toWrite.map(({ prepared }) => prepared));
-  toWrite.forEach(({ index }, position) => (results[index] = written[position]));
+  const stored = await storeTraces(toWrite.map(({ prepared }) => prepared), call);
+  toWrite.forEach(({ index }, position) => (results[index] = stored[position]));
   return { results: results as RecordTraceBatchItemResult[] };
 }
 
@@ -112,25 +130,46 @@ function answered(result: RecordTraceResult): RecordTraceResult {
   return result;
 }
 
+/** The answer for a trace whose preparation threw (logged): `internal`, a bug of ours. */
+function failedAnswer(prepared: Extract<PreparedTrace, { kind: "failed" }>): TraceRejection {
+  logs.tracePrepareFailed(prepared.traceId, prepared.error);
+  const error = { code: "internal" as const, message: "recordTrace could not process this trace: a bug on the server's side, logged as trace_prepare_failed.", fields: [] };
+  return prepared.traceId === undefined ? { error } : { trace_id: prepared.traceId, error };
+}
+
+/** The single-trace form's HttpsError for a trace refused on its own. */
+function toError({ error }: TraceRejection): HttpsError {
+  return new HttpsError(error.code, error.message, error.retry_after_ms === undefined ? undefined : { retry_after_ms: error.retry_after_ms });
+}
+
 /**
- * Answers traces that need no write and creates the documents of the others together, under one
- * deadline. A failed write rejects with the HttpsError the caller should see (`unavailable` to retry),
- * after logging the traces of the call it was writing.
+ * Creates the documents of the traces to write that the caller's rate limit lets through (failures
+ * first), together, under one deadline; the rest are answered `resource-exhausted` with when to
+ * retry. A failed write rejects with the HttpsError the caller should see (`unavailable` to retry),
+ * after logging the traces of the call.
  */
-async function writePrepared(db: Firestore, prepared: readonly Exclude<PreparedTrace, { kind: "rejected" }>[]): Promise<RecordTraceResult[]> {
-  const writes = prepared.filter((trace) => trace.kind === "write");
-  let created: ("created" | "duplicate")[];
+async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db, config, knownCounters }: CallContext): Promise<TraceAnswer[]> {
+  const byPriority = writes.map((_, index) => index).sort((a, b) => Number(writes[b]!.reason !== "sampled") - Number(writes[a]!.reason !== "sampled") || a - b);
+  let written: LimitedWrite;
   try {
-    created = await withinDeadline(createTraceDocuments(db, writes.map((trace) => trace.document)));
+    written = await withinDeadline(createTracesWithinLimit(db, uid, byPriority.map((index) => writes[index]!.document), config.rateLimitPerMinute, receivedAt, knownCounters));
   } catch (error) {
     logs.traceWritesFailed(writes.map((trace) => trace.traceId), error);
     throw toHttpsError(error);
   }
-  let written = 0;
-  return prepared.map((trace) => {
-    if (trace.kind === "answered") return answered(trace.result);
-    if (created[written++] === "duplicate") return answered({ trace_id: trace.traceId, stored: false, reason: "duplicate" });
+  const outcomes = new Array<LimitedOutcome>(writes.length);
+  byPriority.forEach((index, position) => (outcomes[index] = written.outcomes[position]!));
+  const refused = outcomes.filter((outcome) => outcome === "refused").length;
+  if (refused > 0) logs.traceRateLimited(uid, refused, written.retryAfterMs);
+  return writes.map((trace, index) => {
+    if (outcomes[index] === "refused") return rateLimited(trace.traceId, config.rateLimitPerMinute, written.retryAfterMs);
+    if (outcomes[index] === "duplicate") return answered({ trace_id: trace.traceId, stored: false, reason: "duplicate" });
     logs.traceStored(trace.traceId, trace.reason, trace.document.tool_traces_dropped);
     return { trace_id: trace.traceId, stored: true, reason: trace.reason };
   });
+}
+
+function rateLimited(traceId: string, limit: number, retryAfterMs: number): TraceAnswer {
+  const message = `This caller stored its limit of ${limit} traces in the last minute (TRACE_RATE_LIMIT_PER_MINUTE); send the trace again after ${retryAfterMs} ms.`;
+  return { trace_id: traceId, error: { code: "resource-exhausted", message, fields: [], retry_after_ms: retryAfterMs } };
 }

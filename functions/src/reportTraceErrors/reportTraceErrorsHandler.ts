@@ -1,14 +1,16 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { buildErrorReport, postJson, previousFullHours, slackMessage, writeErrorReport, type ReportWindow, type TraceErrorReport } from "@agent-traces/admin";
+import { buildErrorReport, previousFullHours, writeErrorReport, type ReportWindow, type TraceErrorReport } from "@agent-traces/admin";
 import type { ErrorReportConfig } from "../config.js";
 import { logs } from "../logs.js";
+import { postJson } from "./postWebhook.js";
+import { slackMessage } from "./slackMessage.js";
 
 export interface ReportDependencies {
   db: Firestore;
   config: ErrorReportConfig;
 }
 
-/** The window a scheduled run reports on: the full hours before its scheduled time. */
+/** The window of arrival (`received_at`) a scheduled run reports on: the full hours before its scheduled time. */
 export function scheduledWindow(scheduleTime: string | undefined, windowHours: number): ReportWindow {
   const time = scheduleTime ? new Date(scheduleTime) : new Date();
   return previousFullHours(Number.isNaN(time.getTime()) ? new Date() : time, windowHours);

@@ -1,7 +1,7 @@
 import { FieldPath, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import type { TraceStatus } from "@agent-traces/core";
 import { TRACES_COLLECTION } from "./collections.js";
-import type { QueryPlan } from "./queryPlan.js";
+import { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
 import { fromTraceDocument, type StoredTrace, type TraceDocument } from "./traceDocument.js";
 
 export interface ListTracesOptions {
@@ -31,11 +31,18 @@ export function planListTraces(options: Pick<ListTracesOptions, "userId" | "stat
     collection: TRACES_COLLECTION,
     equalities: [...(options.userId !== undefined ? ["user_id"] : []), ...(options.status ? ["status"] : [])],
     ranges: options.since || options.until ? ["started_at"] : [],
-    orderBy: [{ field: "started_at", direction: "desc" }],
+    // Runs that started at the same instant come in document-id order, so a cursor never skips or repeats one.
+    orderBy: [
+      { field: "started_at", direction: "desc" },
+      { field: DOCUMENT_ID, direction: "desc" },
+    ],
   };
 }
 
-/** Traces newest first, filtered and paged. Firestore errors are raised, never turned into an empty page. */
+/**
+ * Traces newest first by `started_at`, runs that started at the same instant by document id (descending),
+ * filtered and paged. Firestore errors are raised, never turned into an empty page.
+ */
 export async function listTraces(db: Firestore, options: ListTracesOptions = {}): Promise<TracePage> {
   const limit = options.limit ?? DEFAULT_LIST_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
@@ -48,8 +55,7 @@ export async function listTraces(db: Firestore, options: ListTracesOptions = {})
   for (const field of plan.equalities) query = query.where(field, "==", equalityValues[field]);
   if (options.since) query = query.where("started_at", ">=", Timestamp.fromDate(options.since));
   if (options.until) query = query.where("started_at", "<", Timestamp.fromDate(options.until));
-  for (const { field, direction } of plan.orderBy) query = query.orderBy(field, direction);
-  query = query.orderBy(FieldPath.documentId(), "desc");
+  for (const { field, direction } of plan.orderBy) query = query.orderBy(field === DOCUMENT_ID ? FieldPath.documentId() : field, direction);
   if (options.cursor) {
     const { startedAt, traceId } = decodeCursor(options.cursor);
     query = query.startAfter(startedAt, traceId);

@@ -8,5 +8,9 @@ export interface QueryPlan {
   equalities: string[];
   /** Range filters; Firestore serves them from the index of the first ordering field. */
   ranges: string[];
+  /** `__name__` (DOCUMENT_ID) is the document id: a tie-break, served by every index in its last field's direction. */
   orderBy: { field: string; direction: "asc" | "desc" }[];
 }
+
+/** The document id in a plan's `orderBy` (Firestore's `FieldPath.documentId()`). */
+export const DOCUMENT_ID = "__name__";

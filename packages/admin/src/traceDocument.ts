@@ -1,7 +1,17 @@
 import { Timestamp } from "firebase-admin/firestore";
-import type { SanitizedToolTrace, SanitizedTrace } from "@agent-traces/core";
+import { DAY_MS, storedSize, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
+ * bound; this and the other server fields (about 0.5 KiB) fit in that room.
+ */
+export const FAILED_TOOLS_BYTES = 2048;
+
+/** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
+export interface FailedTool {
+  name: string;
+  calls: number;
+}
 
 /** A tool call as stored: its timestamp is a Firestore Timestamp. */
 export type ToolTraceDocument = Omit<SanitizedToolTrace, "timestamp"> & { timestamp: Timestamp };
@@ -16,6 +26,8 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   tool_traces: ToolTraceDocument[];
   duration_ms: number | null;
   tool_error_count: number;
+  /** What the error report reads instead of `tool_traces`: see failedToolsOf. Not indexed. */
+  failed_tools: FailedTool[];
   /** The uid of the signed-in caller that sent the trace, whatever the payload says. */
   recorded_by: string;
   received_at: Timestamp;
@@ -29,6 +41,8 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
 export type StoredTrace = SanitizedTrace & {
   duration_ms: number | null;
   tool_error_count: number;
+  /** Absent on traces stored before the field existed. */
+  failed_tools?: FailedTool[];
   recorded_by: string;
   received_at: string;
   expire_at: string;
@@ -54,6 +68,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     duration_ms: endedAt ? endedAt.toMillis() - startedAt.toMillis() : null,
     tool_traces: trace.tool_traces.map((tool) => ({ ...tool, timestamp: timestampOf(tool.timestamp) })),
     tool_error_count: trace.tool_traces.filter((tool) => tool.is_error).length,
+    failed_tools: failedToolsOf(trace.tool_traces),
     recorded_by: context.recordedBy,
     received_at: Timestamp.fromDate(context.receivedAt),
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
@@ -62,10 +77,33 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
   };
 }
 
+/**
+ * The distinct names of the failed calls among `tools`, in order of first failure, each with its
+ * number of failed calls. Only the leading entries that fit in FAILED_TOOLS_BYTES are kept (dozens
+ * of typical names), so the stored document stays within its 64 KiB bound.
+ */
+export function failedToolsOf(tools: readonly Pick<SanitizedToolTrace, "name" | "is_error">[]): FailedTool[] {
+  const calls = new Map<string, number>();
+  for (const tool of tools) {
+    if (tool.is_error) calls.set(tool.name, (calls.get(tool.name) ?? 0) + 1);
+  }
+  const kept: FailedTool[] = [];
+  let bytes = 0;
+  for (const [name, count] of calls) {
+    const entry = { name, calls: count };
+    bytes += storedSize(entry);
+    if (bytes > FAILED_TOOLS_BYTES) break;
+    kept.push(entry);
+  }
+  return kept;
+}
+
 export function fromTraceDocument(document: TraceDocument): StoredTrace {
   const { schema_version: _version, ...fields } = document;
   return {
     ...fields,
+    // Stored before the field existed: nothing was shortened.
+    tool_traces_shortened: document.tool_traces_shortened ?? 0,
     started_at: isoOf(document.started_at),
     ended_at: document.ended_at ? isoOf(document.ended_at) : null,
     tool_traces: document.tool_traces.map((tool) => ({ ...tool, timestamp: isoOf(tool.timestamp) })),

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "@agent-traces/admin";
 import { isValidTraceId, LIMITS, type TraceStatus } from "@agent-traces/core";
 import { parseInstant } from "./duration.js";
 
@@ -44,8 +45,6 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 const STATUSES: readonly TraceStatus[] = ["success", "error", "timeout"];
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
 
 /** Parses and validates `argv` (without node and the script); `now` anchors relative times. */
 export function parseCommand(argv: readonly string[], now: Date): Command {
@@ -73,7 +72,7 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
 }
 
 function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
-  const filters: ListFilters = { limit: DEFAULT_LIMIT };
+  const filters: ListFilters = { limit: DEFAULT_LIST_LIMIT };
   const user = values.get("user");
   if (user !== undefined) {
     if (user.length === 0 || user.length > LIMITS.userIdChars) throw new UsageError(`--user must be 1 to ${LIMITS.userIdChars} characters`);
@@ -97,7 +96,7 @@ function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
   const limit = values.get("limit");
   if (limit !== undefined) {
     const number = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(number >= 1 && number <= MAX_LIMIT)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got ${quote(limit)}`);
+    if (!(number >= 1 && number <= MAX_LIST_LIMIT)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got ${quote(limit)}`);
     filters.limit = number;
   }
   return filters;

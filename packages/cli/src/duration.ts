@@ -3,20 +3,18 @@
  * ISO-8601 date or date-time. A date-time without a zone, and a bare date, are local time, as the
  * CLI prints local times.
  */
+import { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "@agent-traces/core";
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
 const RELATIVE = /^(\d{1,9})([smhdw])$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-/** Firestore Timestamps cover years 0001 to 9999. */
-const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
-const LAST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
 
 /** The instant `text` names, relative to `now`; a RangeError says why when it names none. */
 export function parseInstant(text: string, now: Date): Date {
   const relative = RELATIVE.exec(text);
   const instant = relative ? new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2]!]!) : parseIso(text);
   if (!instant) throw new RangeError(`${JSON.stringify(text)} is not a time: use 30m, 1h, 2d, 1w or an ISO date-time such as 2025-03-01T12:00:00Z`);
-  if (!(instant.getTime() >= FIRST_INSTANT && instant.getTime() <= LAST_INSTANT)) throw new RangeError(`${JSON.stringify(text)} is outside the years 0001 to 9999`);
+  if (!(instant.getTime() >= FIRST_FIRESTORE_INSTANT && instant.getTime() <= LAST_FIRESTORE_INSTANT)) throw new RangeError(`${JSON.stringify(text)} is outside the years 0001 to 9999`);
   return instant;
 }
 

@@ -9,8 +9,9 @@ Usage:
 list      the newest runs first: started, trace id, status, user, skill, duration,
           tool calls (kept/errors/dropped), iterations
 show      one run: its header and a waterfall of its tool calls
-report    the error report for a window of started_at, built by the same code as the
-          scheduled reportTraceErrors function (read-only: nothing is stored or posted)
+report    the error report for a window of arrival time (received_at), built by the
+          same code as the scheduled reportTraceErrors function (read-only: nothing is
+          stored or posted)
 
 Options:
   --user U        runs of this user id (an integer also matches the numeric user id)

@@ -1,20 +1,19 @@
 #!/usr/bin/env node
 import type { Firestore } from "firebase-admin/firestore";
 import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
+import { DEFAULT_SAMPLE_RATE, raceTimeout } from "@agent-traces/core";
 import { parseCommand, UsageError, type Command } from "./args.js";
 import { renderHeader } from "./format/header.js";
 import { renderReport } from "./format/report.js";
 import { styleFor } from "./format/style.js";
 import { renderTraceTable } from "./format/table.js";
-import { oneLine } from "./format/text.js";
+import { oneLine, terminalJson } from "./format/text.js";
 import { renderWaterfall } from "./format/waterfall.js";
 import { USAGE } from "./help.js";
 import { findTraces } from "./query.js";
 import { connect, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
 
 const QUERY_TIMEOUT_MS = 30_000;
-/** The report's fallback success sample rate: the functions' default (see functions/src/config.ts). */
-const DEFAULT_SAMPLE_RATE = 0.1;
 const REPORT_MAX_FAILURES_READ = 2000;
 
 async function main(argv: string[]): Promise<number> {
@@ -59,7 +58,7 @@ async function execute(command: Exclude<Command, { kind: "help" }>, db: Firestor
 }
 
 function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${terminalJson(value)}\n`;
 }
 
 /** One line on stderr, exit code 1. */
@@ -82,17 +81,15 @@ function describeError(error: unknown, target: Target): string {
  * Google client libraries raise some (missing credentials) outside the promise of the query.
  */
 function settle<T>(promise: Promise<T>, timeoutMessage: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
   let onStray: ((reason: unknown) => void) | undefined;
-  const failure = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectionError(timeoutMessage)), QUERY_TIMEOUT_MS);
+  const stray = new Promise<never>((_, reject) => {
     onStray = reject;
     process.once("unhandledRejection", reject);
   });
-  return Promise.race([promise, failure]).finally(() => {
-    clearTimeout(timer);
-    process.removeListener("unhandledRejection", onStray!);
-  });
+  const timedOut = () => {
+    throw new ConnectionError(timeoutMessage);
+  };
+  return raceTimeout(Promise.race([promise, stray]), QUERY_TIMEOUT_MS, timedOut).finally(() => process.removeListener("unhandledRejection", onStray!));
 }
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {

@@ -15,7 +15,7 @@ export const LIMITS = {
   keyChars: 128,
   toolInputKeys: 32,
   maxToolTraces: 100,
-  /** Firestore bytes for all kept tool traces together. */
+  /** Firestore bytes for all kept tool traces together: inputs and outputs are cut shorter to fit before calls are dropped. */
   toolTracesBytes: 40 * 1024,
   /** Firestore bytes for the metadata map. */
   metadataBytes: 8 * 1024,

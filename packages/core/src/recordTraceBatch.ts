@@ -14,13 +14,18 @@ export const recordTraceBatchSchema = z.strictObject({
   sample_rate: z.number().min(0).max(1).optional(),
 });
 
-/** The answer for one trace of a batch that failed validation; nothing of it was written. */
+/**
+ * The answer for one trace of a batch that was not stored, nothing of it written: `invalid-argument`
+ * (it failed validation; `fields` names the bad ones), `resource-exhausted` (its sender's rate limit;
+ * retry after `retry_after_ms`) or `internal` (a bug of the server's, logged).
+ */
 export const traceRejectionSchema = z.object({
   trace_id: z.string().optional(),
   error: z.object({
-    code: z.literal("invalid-argument"),
+    code: z.enum(["invalid-argument", "resource-exhausted", "internal"]),
     message: z.string(),
     fields: z.array(z.string()),
+    retry_after_ms: z.number().optional(),
   }),
 });
 

@@ -1,3 +1,5 @@
+import { isPlainObject } from "./plainObject.js";
+
 export const REDACTED = "[REDACTED]";
 
 /** Key fragments, compared after lower-casing and dropping separators ("API-Key" -> "apikey"). */
@@ -197,9 +199,4 @@ export function redactValue(value: unknown, seen: WeakSet<object> = new WeakSet(
   } finally {
     seen.delete(value);
   }
-}
-
-function isPlainObject(value: object): boolean {
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
+import { isPlainObject } from "./plainObject.js";
+import { FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 import { isValidTraceId } from "./traceId.js";
 
 /**
@@ -7,9 +9,6 @@ import { isValidTraceId } from "./traceId.js";
  * This is the only definition of the shape: the tracer, the function, the CLI and the tests
  * use it and the types inferred from it.
  */
-
-const FIRST_FIRESTORE_INSTANT = Date.parse("0001-01-01T00:00:00Z");
-const LAST_FIRESTORE_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
 
 /** ISO-8601 date-time with a zone, inside the range a Firestore Timestamp can hold. */
 export const isoDateTime = z
@@ -81,12 +80,6 @@ function checkStorableJson(
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
-}
-
 /**
  * A plain object, checked as received. Not `z.record`: that drops an own `__proto__` key from
  * its copy, so the reserved key would vanish silently instead of being reported.
@@ -144,6 +137,8 @@ export const traceSchema = z
     tool_traces: z.array(toolTraceSchema).default([]),
     /** Tool calls a sender already dropped to keep the trace bounded. */
     tool_traces_dropped: z.number().int().min(0).default(0),
+    /** Tool calls a sender already shortened (input values and output cut further) to fit the byte budget. */
+    tool_traces_shortened: z.number().int().min(0).default(0),
     final_output: z.string().default(""),
     status: traceStatusSchema,
     metadata: jsonObjectSchema.default({}),

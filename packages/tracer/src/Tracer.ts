@@ -1,4 +1,4 @@
-import { TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
 import { runWithTrace } from "./context.js";
 import type { TraceSendError } from "./errors.js";
@@ -8,7 +8,7 @@ import { CallableTraceExporter } from "./exporter/CallableTraceExporter.js";
 import type { RecordTraceResult, TraceExporter } from "./exporter/TraceExporter.js";
 import { TraceContext } from "./TraceContext.js";
 
-export const DEFAULT_SAMPLE_RATE = 0.1;
+export { DEFAULT_SAMPLE_RATE };
 
 /** What one run is: who it ran for, which skill, its first metadata, and where its answer goes. */
 export interface RunOptions {

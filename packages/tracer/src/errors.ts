@@ -1,3 +1,5 @@
+import { isRetryableCode } from "@agent-traces/core";
+
 /** Why a trace was not recorded; passed to `onError`. The agent never sees it thrown. */
 export class TraceSendError extends Error {
   override readonly name = "TraceSendError";
@@ -27,6 +29,20 @@ export class InvalidTraceError extends Error {
   }
 }
 
+/** The cause of a `TraceSendError` for a trace the server refused on its own: over the sender's rate limit (`resource-exhausted`, after the retries) or a server bug (`internal`). */
+export class TraceRejectedError extends Error {
+  override readonly name = "TraceRejectedError";
+  readonly code: "resource-exhausted" | "internal";
+  /** How long the server asked the sender to wait before sending it again. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: "resource-exhausted" | "internal", message: string, retryAfterMs?: number) {
+    super(message);
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** The cause of a `TraceSendError` for a finished run the tracer had no room for, or that ended after shutdown(). */
 export class TraceDroppedError extends Error {
   override readonly name = "TraceDroppedError";
@@ -49,15 +65,6 @@ export class UnexpectedResponseError extends Error {
   }
 }
 
-/** Firebase callable codes worth another attempt: the server or the network may recover. */
-const RETRYABLE_FUNCTIONS_CODES = new Set([
-  "functions/unavailable",
-  "functions/deadline-exceeded",
-  "functions/internal",
-  "functions/unknown",
-  "functions/resource-exhausted",
-]);
-
 /** Node and undici codes of a connection that failed or dropped. */
 const NETWORK_ERROR_CODES = new Set([
   "ECONNREFUSED",
@@ -76,20 +83,42 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 /**
- * Whether a failed send may succeed if tried again. Everything not known to be transient, such as
- * `invalid-argument`, `unauthenticated`, `permission-denied` or `failed-precondition`, is final.
+ * Whether a failed send may succeed if tried again: a callable code on core's RETRYABLE_CODES, a
+ * call that got no HTTP response (the JS SDK's `internal` with status 0), or a network error.
+ * Everything else, such as `invalid-argument`, `unauthenticated`, `failed-precondition` or an
+ * `internal` the server answered, is final.
  */
 export function isRetryableError(error: unknown): boolean {
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
     if (typeof current !== "object") return false;
     const { code, name, message, cause } = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === "string") {
-      if (RETRYABLE_FUNCTIONS_CODES.has(code) || NETWORK_ERROR_CODES.has(code)) return true;
-      if (code.startsWith("functions/")) return false;
+      if (NETWORK_ERROR_CODES.has(code)) return true;
+      if (code.startsWith("functions/")) return isRetryableCode(code.slice("functions/".length)) || (code === "functions/internal" && isNoResponse(message));
+      if (isRetryableCode(code)) return true;
     }
     // fetch() rejects with `TypeError: fetch failed` (its cause has the code) or aborts on a timeout.
     if (name === "TimeoutError" || (name === "TypeError" && message === "fetch failed")) return true;
     current = cause;
   }
   return false;
+}
+
+/** The JS SDK's message for a call that got no HTTP response: `internal [0]` (fetch failed, or no CORS headers). */
+function isNoResponse(message: unknown): boolean {
+  return typeof message === "string" && message.endsWith("[0]");
+}
+
+/**
+ * How long the server asked the sender to wait, if it did: a call's `details.retry_after_ms`
+ * (a FunctionsError), or a rejected trace's `retryAfterMs`.
+ */
+export function retryAfterMs(error: unknown): number | undefined {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    const { details, retryAfterMs: own, cause } = current as { details?: unknown; retryAfterMs?: unknown; cause?: unknown };
+    const value = own ?? (details as { retry_after_ms?: unknown } | null | undefined)?.retry_after_ms;
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+    current = cause;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 export { getCurrentTrace } from "./context.js";
-export { InvalidTraceError, isRetryableError, TraceDroppedError, TraceSendError, UnexpectedResponseError } from "./errors.js";
+export { InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError } from "./errors.js";
 export { DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
 export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";

@@ -3,8 +3,9 @@ import { LIMITS, type ToolTraceInput } from "@agent-traces/core";
 /**
  * The tool calls of one run, bounded while they are recorded: at most `capacity` (the number the
  * server stores), failed calls first, in the order they were made, the rest counted in `dropped`:
- * the calls the server's count limit would keep from the whole list (its byte budget may then drop
- * more), so a run of any length holds a bounded amount of memory.
+ * the calls the server's count limit would keep from the whole list (its byte budget then shortens
+ * their inputs and outputs, and drops calls only when their names and keys alone do not fit), so a
+ * run of any length holds a bounded amount of memory.
  */
 export class ToolCallBuffer {
   private readonly calls: ToolTraceInput[] = [];

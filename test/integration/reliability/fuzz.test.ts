@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { FirebaseError } from "firebase/app";
 import { HttpsError } from "firebase-functions/v2/https";
-import { LIMITS, storedDocumentSize, TraceIdRatioBasedSampler, type RecordTraceResult } from "@agent-traces/core";
+import { LIMITS, TraceIdRatioBasedSampler, type RecordTraceResult } from "@agent-traces/core";
+import { storedDocumentSize } from "../../../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
 import { handleRecordTrace } from "../../../functions/src/recordTrace/recordTraceHandler.js";
@@ -74,7 +75,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
           counts.runs++;
           const traceId = nextId();
           const payload = payloadWithId(fuzzCase, traceId);
-          const config: RecordTraceConfig = { sampleRate: keepsSuccess ? 1 : 0, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false };
+          const config: RecordTraceConfig = { sampleRate: keepsSuccess ? 1 : 0, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
           let answer: Answer;
           try {
             answer = { ok: true, result: (await handleRecordTrace({ auth: caller, data: payload }, { db, config })) as RecordTraceResult };

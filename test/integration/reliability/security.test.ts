@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { FirebaseError } from "firebase/app";
 import { Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { cutText, LIMITS, randomTraceId, REDACTED, type TraceInput } from "@agent-traces/core";
+import { cutText, LIMITS, randomTraceId, type TraceInput } from "@agent-traces/core";
+import { REDACTED } from "../../../packages/core/src/redact.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { flush, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
@@ -16,7 +17,7 @@ import { withoutFunctionLogs } from "./support/quietLogs.js";
 const DEMO_SAMPLE_RATE = 0.1;
 const DAY_MS = 86_400_000;
 /** Fields only the server sets; a payload may not. */
-const SERVER_FIELDS = ["recorded_by", "received_at", "expire_at", "sample_rate", "schema_version", "duration_ms", "tool_error_count"] as const;
+const SERVER_FIELDS = ["recorded_by", "received_at", "expire_at", "sample_rate", "schema_version", "duration_ms", "tool_error_count", "failed_tools"] as const;
 
 async function storedDoc(traceId: string): Promise<DocumentData | undefined> {
   return (await adminFirestore().collection(TRACES_COLLECTION).doc(traceId).get()).data();
@@ -61,7 +62,7 @@ describe("security: who may write, what a caller cannot set, what is never store
   after(async () => client?.close());
 
   describe("callers without a signed-in user", () => {
-    const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false };
+    const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
 
     it("in-process: no auth, or auth without a uid, is unauthenticated and writes nothing to Firestore", async () => {
       for (const auth of [undefined, { uid: "", token: {} as never, rawToken: "" }]) {
@@ -110,7 +111,7 @@ describe("security: who may write, what a caller cannot set, what is never store
       withoutFunctionLogs(() =>
         handleRecordTrace(
           { auth: signedIn, ...(withApp ? { app } : {}), data: trace },
-          { db: adminFirestore(), config: { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck } },
+          { db: adminFirestore(), config: { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck, rateLimitPerMinute: 0 } },
         ),
       );
 
@@ -148,7 +149,7 @@ describe("security: who may write, what a caller cannot set, what is never store
     it("all of them at once, or inside a tool call, are rejected too", async () => {
       const all = { ...aTrace({ status: "error" }), ...Object.fromEntries(SERVER_FIELDS.map((field) => [field, "spoofed"])) };
       const error = await rejection(client.callRecordTrace(all));
-      assert.deepEqual((error as FirebaseError & { details: { fields: string[] } }).details.fields, [SERVER_FIELDS.join(", ")]);
+      assert.deepEqual((error as FirebaseError & { details: { fields: string[] } }).details.fields, [...SERVER_FIELDS]);
       const inTool = aTrace({ status: "error" });
       (inTool.tool_traces![0] as Record<string, unknown>).recorded_by = "attacker";
       assert.match((await rejection(client.callRecordTrace(inTool))).message, /^Invalid trace: tool_traces\[0\]\.recorded_by: unknown field/);

@@ -1,10 +1,13 @@
-import { randomTraceId, sanitizeTrace, traceSchema, type TraceInput } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace, type TraceInput } from "@agent-traces/core";
+import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
 import { adminFirestore } from "./emulators.js";
 import { aTrace } from "./traces.js";
 
 export interface SeedTrace {
   startedAt: Date;
+  /** When recordTrace received it (`received_at`, what the report windows by); defaults to startedAt. */
+  receivedAt?: Date;
   status: "success" | "error" | "timeout";
   sampleRate?: number;
   skill?: string;
@@ -38,7 +41,7 @@ export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]
     });
     const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
       recordedBy: "seed",
-      receivedAt: new Date(),
+      receivedAt: seed.receivedAt ?? seed.startedAt,
       ttlDays: 7,
       sampleRate: seed.sampleRate ?? 0.1,
     });

@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { countRuns, type RunCounts } from "./countRuns.js";
-import { buildReportQuery } from "./reportQueries.js";
+import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
 import { precedingWindow, type ReportWindow } from "./reportWindow.js";
 import { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./summarizeFailures.js";
 
@@ -25,6 +25,8 @@ export interface WindowTotals {
 }
 
 export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "sample_rates"> {
+  /** The field both windows bound: a trace counts in the window it arrived in, whenever it started. */
+  window_field: typeof REPORT_WINDOW_FIELD;
   generated_at: string;
   estimate: {
     label: string;
@@ -47,7 +49,7 @@ export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "
 
 const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the stored ones weighted by 1 / the sample rate they were kept at.";
 
-/** Builds the error report for one window of `started_at`, compared with the window before it. */
+/** Builds the error report for one window of `received_at`, compared with the window before it. */
 export async function buildErrorReport(db: Firestore, options: ReportOptions): Promise<TraceErrorReport> {
   const { window, maxFailuresRead, currentSampleRate } = options;
   const snapshot = await buildReportQuery(db, window, { kind: "failures" })
@@ -68,6 +70,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
 
   return {
     ...totals,
+    window_field: REPORT_WINDOW_FIELD,
     generated_at: (options.now ?? new Date()).toISOString(),
     ...breakdown,
     estimate: {

@@ -3,9 +3,12 @@ import { TRACES_COLLECTION } from "../collections.js";
 import type { QueryPlan } from "../queryPlan.js";
 import type { ReportWindow } from "./reportWindow.js";
 
+/** The field a report window bounds: when the trace arrived, so consecutive windows split every stored trace. */
+export const REPORT_WINDOW_FIELD = "received_at";
+
 /**
- * The report's queries. Each filters `started_at` to the window and orders by it, newest first, so
- * that the composite indexes on (status[, sample_rate], started_at desc) serve every one of them.
+ * The report's queries. Each filters `received_at` to the window and orders by it, newest first, so
+ * that the composite indexes on (status[, sample_rate], received_at desc) serve every one of them.
  */
 export type ReportQuery =
   | { kind: "failures" }
@@ -16,8 +19,8 @@ export function planReportQuery(query: ReportQuery): QueryPlan {
   return {
     collection: TRACES_COLLECTION,
     equalities: query.kind === "countAtRate" ? ["status", "sample_rate"] : ["status"],
-    ranges: ["started_at"],
-    orderBy: [{ field: "started_at", direction: "desc" }],
+    ranges: [REPORT_WINDOW_FIELD],
+    orderBy: [{ field: REPORT_WINDOW_FIELD, direction: "desc" }],
   };
 }
 
@@ -29,7 +32,7 @@ export function buildReportQuery(db: Firestore, window: ReportWindow, query: Rep
   };
   let built: Query = db.collection(plan.collection);
   for (const field of plan.equalities) built = built.where(field, Array.isArray(values[field]) ? "in" : "==", values[field]);
-  built = built.where("started_at", ">=", Timestamp.fromDate(window.start)).where("started_at", "<", Timestamp.fromDate(window.end));
+  built = built.where(REPORT_WINDOW_FIELD, ">=", Timestamp.fromDate(window.start)).where(REPORT_WINDOW_FIELD, "<", Timestamp.fromDate(window.end));
   for (const { field, direction } of plan.orderBy) built = built.orderBy(field, direction);
   return built;
 }

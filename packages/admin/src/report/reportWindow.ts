@@ -1,6 +1,6 @@
 const HOUR_MS = 3_600_000;
 
-/** A half-open window [start, end) of `started_at`. */
+/** A half-open window [start, end) of `received_at`, the instant a trace arrived. */
 export interface ReportWindow {
   start: Date;
   end: Date;

@@ -1,13 +1,18 @@
 import type { TraceDocument } from "../traceDocument.js";
 import { normalizeErrorMessage } from "./normalizeErrorMessage.js";
 
-/** The fields of a failed trace the report reads (a projection keeps the reads small). */
+/** The fields of a failed trace the report reads; `failed_tools` is absent on traces stored before it existed. */
 export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" | "user_id" | "sample_rate"> & {
-  tool_traces?: Pick<TraceDocument["tool_traces"][number], "name" | "is_error">[];
+  failed_tools?: TraceDocument["failed_tools"];
   metadata?: { error?: unknown };
 };
 
-export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "tool_traces", "metadata.error"] as const;
+/**
+ * The projection of the failures query: the fields of FailureFields and nothing else (no
+ * `tool_traces`; of `metadata`, only `error`). A projected document is at most about 11 KiB
+ * (`failed_tools` <= 2 KiB, `metadata.error` <= the 8 KiB metadata budget), a few hundred bytes typically.
+ */
+export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error"] as const;
 
 export interface FailureBreakdown {
   by_skill: { skill: string; errors: number; timeouts: number }[];
@@ -38,11 +43,7 @@ export function summarizeFailures(failures: readonly FailureFields[]): FailureBr
     else skill.errors++;
     bySkill.set(failure.skill ?? NO_SKILL, skill);
 
-    const failedTools = new Map<string, number>();
-    for (const tool of failure.tool_traces ?? []) {
-      if (tool.is_error) failedTools.set(tool.name, (failedTools.get(tool.name) ?? 0) + 1);
-    }
-    for (const [name, calls] of failedTools) {
+    for (const { name, calls } of failure.failed_tools ?? []) {
       const entry = byTool.get(name) ?? { failed_calls: 0, runs: 0 };
       entry.failed_calls += calls;
       entry.runs++;

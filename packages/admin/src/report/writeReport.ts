@@ -1,8 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { DAY_MS } from "@agent-traces/core";
 import { REPORTS_COLLECTION } from "../collections.js";
 import type { TraceErrorReport } from "./buildReport.js";
-
-const DAY_MS = 86_400_000;
 
 /**
  * Stores the report as `trace_reports/{window_start}`: one document per window, so that running

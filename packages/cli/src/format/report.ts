@@ -1,8 +1,8 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
 import { PLAIN, type Style } from "./style.js";
-import { cut, formatInstant } from "./text.js";
+import { cut, formatInstant, oneLine, padEnd } from "./text.js";
 
-/** The error report as a terminal reads it: totals, change, breakdowns, top messages. */
+/** The error report as a terminal reads it: totals, change, breakdowns, top messages; text from traces on one line, no control characters. */
 export function renderReport(report: TraceErrorReport, options: { style?: Style } = {}): string {
   const style = options.style ?? PLAIN;
   const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(2)}%`);
@@ -21,16 +21,16 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
   ];
   if (report.by_skill.length) {
     lines.push("", "By skill:");
-    for (const entry of report.by_skill) lines.push(`  ${entry.skill.padEnd(24)} ${String(entry.errors).padStart(5)} errors ${String(entry.timeouts).padStart(5)} timeouts`);
+    for (const entry of report.by_skill) lines.push(`  ${padEnd(cut(oneLine(entry.skill), 40), 24)} ${String(entry.errors).padStart(5)} errors ${String(entry.timeouts).padStart(5)} timeouts`);
   }
   if (report.by_tool.length) {
     lines.push("", "Failing tools (calls with is_error, in failed runs):");
-    for (const entry of report.by_tool) lines.push(`  ${entry.tool.padEnd(24)} ${String(entry.failed_calls).padStart(5)} calls in ${entry.runs} runs`);
+    for (const entry of report.by_tool) lines.push(`  ${padEnd(cut(oneLine(entry.tool), 40), 24)} ${String(entry.failed_calls).padStart(5)} calls in ${entry.runs} runs`);
   }
   if (report.top_errors.length) {
     lines.push("", "Top error messages:");
     for (const entry of report.top_errors) {
-      lines.push(`  ${String(entry.count).padStart(5)}×  ${cut(entry.message, 90)}`, style.dim(`         e.g. ${entry.sample_trace_ids.join(", ")}`));
+      lines.push(`  ${String(entry.count).padStart(5)}×  ${cut(oneLine(entry.message), 90)}`, style.dim(`         e.g. ${oneLine(entry.sample_trace_ids.join(", "))}`));
     }
   }
   lines.push("", style.dim(`Read ${report.documents_read} failed traces one by one and ran ${report.aggregation_queries} count() aggregations; successes are never read.`));

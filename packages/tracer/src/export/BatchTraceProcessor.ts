@@ -1,5 +1,7 @@
 import {
   decideRecording,
+  isRetryableCode,
+  raceTimeout,
   MAX_BATCH_TRACES,
   sanitizeTrace,
   validateTrace,
@@ -9,7 +11,7 @@ import {
   type Sampler,
   type TraceInput,
 } from "@agent-traces/core";
-import { InvalidTraceError, isRetryableError, TraceDroppedError, TraceSendError, UnexpectedResponseError } from "../errors.js";
+import { InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError } from "../errors.js";
 import type { TraceExporter } from "../exporter/TraceExporter.js";
 import { retry, type RetryOptions } from "./retry.js";
 import { TraceQueue } from "./TraceQueue.js";
@@ -128,10 +130,7 @@ export class BatchTraceProcessor {
     if (this.oldestUnsettled() > upTo) return Promise.resolve(true);
     const done = new Promise<boolean>((resolve) => this.flushes.push({ upTo, resolve: () => resolve(true) }));
     this.pump();
-    if (!(timeoutMs < MAX_TIMER_MS)) return done;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    return Promise.race([done, timedOut]).finally(() => clearTimeout(timer));
+    return timeoutMs < MAX_TIMER_MS ? raceTimeout(done, timeoutMs, () => false) : done;
   }
 
   /** Flushes (see flush), then drops and reports every run that ends afterwards. */
@@ -190,35 +189,44 @@ export class BatchTraceProcessor {
     }
   }
 
-  /** Validates, sanitizes and exports one batch, and settles each of its runs once. Never rejects. */
+  /**
+   * Validates, sanitizes and exports one batch, and settles each of its runs once. Traces the server
+   * asked to retry (`resource-exhausted`) go again, alone, after the wait it asked for. Never rejects.
+   */
   private async send(entries: readonly Entry[]): Promise<void> {
     try {
-      const ready: { entry: Entry; trace: SanitizedTrace }[] = [];
+      let pending: { entry: Entry; trace: SanitizedTrace }[] = [];
       for (const entry of entries) {
         const validation = validateTrace(entry.input);
-        if (validation.ok) ready.push({ entry, trace: sanitizeTrace(validation.trace) });
+        if (validation.ok) pending.push({ entry, trace: sanitizeTrace(validation.trace) });
         else this.fail(entry, 0, new InvalidTraceError(validation.message, validation.fields));
       }
-      if (ready.length === 0) return;
-      const traces = ready.map(({ trace }) => trace);
+      if (pending.length === 0) return;
       const outcome = await retry(
-        async () => {
+        async (attempts) => {
           this.counts.exportCalls++;
+          const traces = pending.map(({ trace }) => trace);
           const answers = await this.exporter.export(traces, { sampleRate: this.sampleRate });
           if (!answersMatch(answers, traces)) throw new UnexpectedResponseError(answers);
-          return answers;
+          const again: typeof pending = [];
+          let rejection: TraceRejectedError | undefined;
+          pending.forEach((sent, index) => {
+            const answer = answers[index]!;
+            if (!("error" in answer)) return this.answer(sent.entry, answer);
+            const { code, message, fields, retry_after_ms: retryAfter } = answer.error;
+            if (code === "invalid-argument") return this.fail(sent.entry, attempts, new InvalidTraceError(message, fields));
+            const error = new TraceRejectedError(code, message, retryAfter);
+            if (!isRetryableCode(code)) return this.fail(sent.entry, attempts, error);
+            again.push(sent);
+            if (!rejection || (retryAfter ?? 0) > (rejection.retryAfterMs ?? 0)) rejection = error;
+          });
+          pending = again;
+          if (rejection) throw rejection;
         },
         this.retryOptions,
         isRetryableError,
       );
-      ready.forEach(({ entry }, index) => {
-        if (!outcome.ok) return this.fail(entry, outcome.attempts, outcome.error);
-        const answer = outcome.value[index]!;
-        if ("error" in answer) return this.fail(entry, outcome.attempts, new InvalidTraceError(answer.error.message, answer.error.fields));
-        this.counts.answered++;
-        if (answer.stored) this.counts.stored++;
-        this.answer(entry, answer);
-      });
+      if (!outcome.ok) for (const { entry } of pending) this.fail(entry, outcome.attempts, outcome.error);
     } catch (error) {
       for (const entry of entries) if (this.unsettled.has(entry)) this.fail(entry, 0, error);
     }
@@ -230,6 +238,8 @@ export class BatchTraceProcessor {
   }
 
   private answer(entry: Entry, result: RecordTraceResult): void {
+    this.counts.answered++;
+    if (result.stored) this.counts.stored++;
     this.settle(entry);
     callSafely(entry.onSent, result);
   }

@@ -1,3 +1,5 @@
+import { retryAfterMs } from "../errors.js";
+
 export interface RetryOptions {
   /** Calls in total, the first included; 1 means no retry. */
   attempts: number;
@@ -27,18 +29,24 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
   return step / 2 + random() * (step / 2);
 }
 
-/** Calls `attempt` until it succeeds, fails with an error `isRetryable` rejects, or runs out of attempts. Never throws. */
+/**
+ * Calls `attempt` (with its number, from 1) until it succeeds, fails with an error `isRetryable`
+ * rejects, or runs out of attempts. Waits the backoff between attempts, or longer when the error
+ * says how long to wait (`retryAfterMs`). Never throws.
+ */
 export async function retry<T>(
-  attempt: () => Promise<T>,
+  attempt: (attempts: number) => Promise<T>,
   options: RetryOptions,
   isRetryable: (error: unknown) => boolean,
 ): Promise<RetryOutcome<T>> {
   for (let attempts = 1; ; attempts++) {
+    let wait: number;
     try {
-      return { ok: true, value: await attempt(), attempts };
+      return { ok: true, value: await attempt(attempts), attempts };
     } catch (error) {
       if (attempts >= options.attempts || !isRetryable(error)) return { ok: false, error, attempts };
+      wait = Math.max(backoffDelay(attempts, options), retryAfterMs(error) ?? 0);
     }
-    await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempts, options)));
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

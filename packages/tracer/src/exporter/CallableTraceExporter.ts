@@ -1,4 +1,4 @@
-import { recordTraceBatchResultSchema, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
+import { escapeWireKeys, recordTraceBatchResultSchema, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
 import { httpsCallable, type Functions, type HttpsCallable } from "firebase/functions";
 import { UnexpectedResponseError } from "../errors.js";
 import type { ExportContext, TraceExporter } from "./TraceExporter.js";
@@ -13,7 +13,10 @@ export interface CallableTraceExporterOptions {
   timeoutMs?: number;
 }
 
-/** Sends batches of traces to the `recordTrace` callable function (its batch form) through the Firebase JS SDK. */
+/**
+ * Sends batches of traces to the `recordTrace` callable function (its batch form) through the Firebase
+ * JS SDK, keys the callable protocol cannot carry (`"@type"`, `hasOwnProperty`) escaped (core's wireKeys).
+ */
 export class CallableTraceExporter implements TraceExporter {
   private readonly recordTrace: HttpsCallable<{ traces: readonly SanitizedTrace[]; sample_rate: number }, unknown>;
 
@@ -22,7 +25,7 @@ export class CallableTraceExporter implements TraceExporter {
   }
 
   async export(traces: readonly SanitizedTrace[], { sampleRate }: ExportContext): Promise<RecordTraceBatchItemResult[]> {
-    const { data } = await this.recordTrace({ traces, sample_rate: sampleRate });
+    const { data } = await this.recordTrace({ traces: escapeWireKeys(traces), sample_rate: sampleRate });
     const parsed = recordTraceBatchResultSchema.safeParse(data);
     if (!parsed.success || parsed.data.results.length !== traces.length) throw new UnexpectedResponseError(data);
     return parsed.data.results;

@@ -1,0 +1,40 @@
+import type { TraceErrorReport } from "@agent-traces/admin";
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/**
+ * Makes text from traces literal in Slack mrkdwn: control characters become a space, then `&`, `<`
+ * and `>` become entities (in that order), so `<!channel>`, `<@U123>` or `<http://x|y>` arrive as text.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A Slack-compatible incoming-webhook body (`text` with mrkdwn) summarizing the report; text from traces is escaped. */
+export function slackMessage(report: TraceErrorReport): { text: string } {
+  const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(2)}%`);
+  const change =
+    report.change.failures_percent === null
+      ? `${signed(report.change.failures)} vs previous window (which had none)`
+      : `${signed(report.change.failures)} (${signed(report.change.failures_percent)}%) vs previous window`;
+  const lines = [
+    `*Agent trace errors* ${report.window_start} → ${report.window_end} (by arrival)`,
+    `*${report.failures}* failed runs (${report.errors} errors, ${report.timeouts} timeouts), ${change}`,
+    `Users affected: ${report.users_affected} · est. error rate ${percent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "n/a"} runs (estimate)`,
+    ...(report.by_skill.length ? [`By skill: ${report.by_skill.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
+    ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
+    ...report.top_errors.slice(0, 3).map((entry) => `• ${entry.count}× ${code(entry.message)} (e.g. ${escapeMrkdwn(entry.sample_trace_ids[0] ?? "n/a")})`),
+    ...(report.truncated ? ["_Breakdowns cover the newest failures only (read cap reached); counts are exact._"] : []),
+  ];
+  return { text: lines.join("\n") };
+}
+
+/** Inline code: escaped, with its backticks replaced so the text cannot end the code span early. */
+function code(text: string): string {
+  return `\`${escapeMrkdwn(text).replace(/`/g, "'")}\``;
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${value}` : String(value);
+}

@@ -1,0 +1,28 @@
+import { LIMITS } from "./limits.js";
+import { isSensitiveKey, redactText, untilStable } from "./redact.js";
+import { cutText, wellFormed } from "./text.js";
+
+/** Chars scanned past a cut so that a secret straddling the cut is still recognised. */
+const REDACTION_MARGIN = 4096;
+
+/**
+ * Redacts secret-shaped text, then cuts it; huge text is only scanned as far as can survive.
+ * A cut is marked with `originalLength`: by default the length the text had as received, before
+ * redaction (a caller cutting text it already shortened passes the length that text had).
+ */
+export function redactAndCut(text: string, maxChars: number, originalLength = text.length): string {
+  const scanned = text.length > maxChars + REDACTION_MARGIN ? text.slice(0, maxChars + REDACTION_MARGIN) : text;
+  const redacted = wellFormed(redactText(scanned));
+  if (scanned === text && redacted.length <= maxChars) return redacted;
+  // What the cut left of a secret is redacted (and the text cut) again until nothing changes.
+  return untilStable((cut) => cutText(wellFormed(redactText(cut)), maxChars), cutText(redacted, maxChars, originalLength));
+}
+
+/**
+ * A key as stored (cut), and whether its value is withheld: when the key names a secret as received
+ * or as stored, so that the second pass, which sees only the stored key, decides the same.
+ */
+export function storedKey(key: string): { stored: string; sensitive: boolean } {
+  const stored = cutText(wellFormed(key), LIMITS.keyChars);
+  return { stored, sensitive: isSensitiveKey(key) || isSensitiveKey(stored) };
+}

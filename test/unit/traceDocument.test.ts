@@ -1,0 +1,61 @@
+import { strict as assert } from "node:assert";
+import { LIMITS, sanitizeTrace, storedSize, type TraceInput } from "@agent-traces/core";
+import { storedDocumentSize } from "../../packages/core/src/storedSize.js";
+import { traceSchema } from "../../packages/core/src/schema.js";
+import { FAILED_TOOLS_BYTES, failedToolsOf, toTraceDocument, TRACES_COLLECTION } from "@agent-traces/admin";
+
+const context = { recordedBy: "u".repeat(128), receivedAt: new Date("2025-06-01T10:00:05Z"), ttlDays: 7, sampleRate: 0.1 };
+const call = (name: string, isError: boolean, index = 0) => ({
+  name,
+  input: { attempt: String(index) },
+  output: isError ? "failed" : "ok",
+  duration_ms: 10,
+  is_error: isError,
+  timestamp: "2025-06-01T10:00:00.000Z",
+});
+const trace = (overrides: Partial<TraceInput>): TraceInput => ({
+  trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+  user_id: "ann",
+  skill: "planning",
+  started_at: "2025-06-01T10:00:00.000Z",
+  ended_at: "2025-06-01T10:00:03.000Z",
+  iterations: 1,
+  tool_traces: [],
+  final_output: "",
+  status: "error",
+  metadata: {},
+  ...overrides,
+});
+
+describe("stored trace: failed_tools", () => {
+  it("lists the distinct failing tools in order of first failure, with their failed calls", () => {
+    const tools = [call("a", false), call("web_search", true), call("db_query", true), call("web_search", true), call("a", false), call("db_query", true), call("web_search", true)];
+    assert.deepEqual(failedToolsOf(tools), [
+      { name: "web_search", calls: 3 },
+      { name: "db_query", calls: 2 },
+    ]);
+    assert.deepEqual(failedToolsOf([call("a", false)]), []);
+  });
+
+  it("is written with every trace, from the stored tool calls", () => {
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ tool_traces: [call("fetch", true), call("fetch", true), call("parse", false)] }))), context);
+    assert.deepEqual(document.failed_tools, [{ name: "fetch", calls: 2 }]);
+    assert.equal(document.tool_error_count, 2);
+    const success = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success", tool_traces: [call("fetch", false)] }))), context);
+    assert.deepEqual(success.failed_tools, []);
+  });
+
+  it(`keeps the leading entries within ${FAILED_TOOLS_BYTES} bytes, so the document stays within ${LIMITS.storedDocumentBytes}`, () => {
+    // The most failed_tools can hold: every kept call fails, each under its own longest 3-byte name.
+    const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => ({ ...call(`${index}`.padStart(3, "0") + "€".repeat(LIMITS.toolNameChars), true, index), output: "" }));
+    const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`k${index}`, "€".repeat(LIMITS.metadataStringChars)]));
+    const sanitized = sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools, final_output: "€".repeat(5000), skill: "€".repeat(500), metadata: { error: "€".repeat(500), ...metadata } })));
+    const document = toTraceDocument(sanitized, context);
+    const distinct = new Set(sanitized.tool_traces.map((tool) => tool.name)).size;
+    assert.ok(document.failed_tools.length > 0 && document.failed_tools.length < distinct, `${document.failed_tools.length} of ${distinct} kept`);
+    assert.ok(storedSize(document.failed_tools) <= FAILED_TOOLS_BYTES);
+    assert.deepEqual(document.failed_tools, failedToolsOf(sanitized.tool_traces.slice(0, document.failed_tools.length)), "a prefix, in order");
+    const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
+    assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
+  });
+});
