@@ -62,7 +62,8 @@ async function main(): Promise<number> {
     if (mode === "exec") return await runCommand(command, running.env);
     const { runDemo } = await import("./demo/runDemo.js");
     await runDemo(running.env);
-    console.log("\nThe stack keeps running; press Ctrl-C to stop it.");
+    // The demo's output pushes the endpoints up: end with what a new user opens.
+    console.log(`\nOpen the viewer: ${running.env.VIEWER_URL}  (signed in as the local admin)\nThe stack keeps running; press Ctrl-C to stop it.`);
     await crashed;
     return 1;
   } finally {

@@ -5,12 +5,12 @@ export interface Endpoint {
   port: number;
 }
 
-export type EmulatorName = "hub" | "logging" | "auth" | "functions" | "firestore" | "pubsub" | "eventarc" | "tasks";
+export type EmulatorName = "hub" | "logging" | "auth" | "functions" | "firestore" | "pubsub" | "eventarc" | "tasks" | "hosting";
 
 /** The pinned host and port of every emulator, from firebase.json (the one place they are set). */
 export function readEmulatorPorts(firebaseJsonPath: string): Record<EmulatorName, Endpoint> {
   const config = JSON.parse(readFileSync(firebaseJsonPath, "utf8")) as { emulators?: Record<string, Partial<Endpoint>> };
-  const names: EmulatorName[] = ["hub", "logging", "auth", "functions", "firestore", "pubsub", "eventarc", "tasks"];
+  const names: EmulatorName[] = ["hub", "logging", "auth", "functions", "firestore", "pubsub", "eventarc", "tasks", "hosting"];
   const ports = {} as Record<EmulatorName, Endpoint>;
   for (const name of names) {
     const entry = config.emulators?.[name];

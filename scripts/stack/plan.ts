@@ -36,7 +36,8 @@ export function planStack(): StackPlan {
     throw new Error(oldJavaMessage(java));
   }
 
-  const emulators = ["auth", "functions"];
+  // Hosting serves the viewer (viewer/dist); it is Node-based and offline for a demo- project.
+  const emulators = ["auth", "functions", "hosting"];
   if (pubsubBinary || java >= FIREBASE_TOOLS_MIN_JAVA || firebaseToolsHasCached("pubsub-emulator")) emulators.push("pubsub");
   else notes.push("No Pub/Sub emulator: scheduled functions can still be fired through the functions emulator's trigger endpoint.");
   return { firestore, firebaseEmulators: emulators, pubsubBinary, notes };

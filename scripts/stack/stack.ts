@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { restartable, STACK_CONTROL_ENV, startStackControl, type StackControl } from "./control.js";
 import { hostPort, readEmulatorPorts, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
 import { firestoreCommand } from "./firestoreCommand.js";
+import { ensureLocalAdmin } from "./localAdmin.js";
 import { planStack, type StackPlan } from "./plan.js";
 import { claimStack, newStackRun, releaseStack, STACK_RUN_ENV } from "./ownership.js";
 import { isPortOpen, startGroup, stopGroup, waitUntil, type ManagedProcess } from "./processes.js";
@@ -20,8 +21,9 @@ export interface RunningStack {
 
 export interface LocalStack {
   /**
-   * Starts Firestore (the launcher's own process, see plan.ts), then Auth, Functions and Pub/Sub
-   * for the demo project, with firestore.rules loaded, and resolves once every emulator answers.
+   * Starts Firestore (the launcher's own process, see plan.ts), then Auth, Functions, Hosting (the
+   * viewer) and Pub/Sub for the demo project, with firestore.rules loaded, creates the local admin
+   * (localAdmin.ts), and resolves once every emulator answers.
    */
   start(): Promise<RunningStack>;
   /** Stops whatever has started so far; safe to call at any time, also during start(). */
@@ -117,6 +119,7 @@ export function localStack(root: string, options: StackOptions): LocalStack {
       FIREBASE_AUTH_EMULATOR_HOST: hostPort(ports.auth),
       FUNCTIONS_EMULATOR_ORIGIN: `http://${hostPort(ports.functions)}`,
       FIREBASE_EMULATOR_HUB: hostPort(ports.hub),
+      VIEWER_URL: `http://${hostPort(ports.hosting)}`,
       ...(plan.firebaseEmulators.includes("pubsub") ? { PUBSUB_EMULATOR_HOST: hostPort(ports.pubsub) } : {}),
     };
 
@@ -150,6 +153,7 @@ export function localStack(root: string, options: StackOptions): LocalStack {
         },
       ));
       await waitUntil("all emulators are ready", () => firebaseReady, firebase, READY_TIMEOUT_MS);
+      await ensureLocalAdmin(ports.auth, PROJECT_ID);
     } catch (error) {
       await stop();
       throw new Error(`${(error as Error).message}\n(see ${logFile})`, { cause: error });
@@ -178,7 +182,7 @@ function ensureLocalSecrets(root: string): void {
 }
 
 async function assertPortsFree(ports: Record<EmulatorName, Endpoint>, plan: StackPlan): Promise<void> {
-  const used: EmulatorName[] = ["hub", "logging", "auth", "functions", "firestore", "eventarc", "tasks"];
+  const used: EmulatorName[] = ["hub", "logging", "auth", "functions", "firestore", "eventarc", "tasks", "hosting"];
   if (plan.firebaseEmulators.includes("pubsub")) used.push("pubsub");
   for (const name of used) {
     if (await isPortOpen(ports[name].host, ports[name].port)) {

@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../packages/core/src/schema.js";
 import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace } from "@agent-traces/admin";
-import { adminFirestore, clearFirestore } from "./support/emulators.js";
+import { deleteApp, initializeApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
+import { adminAuth, adminFirestore, clearFirestore, projectId } from "./support/emulators.js";
 import { aTrace } from "./support/traces.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -99,10 +101,18 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.deepEqual(idsIn(run.stdout), [ids.bobError]);
   });
 
-  it("list --user 7: the string and the numeric user id, merged newest first", async () => {
+  it("list --user 7: the string and the numeric user id in one query, newest first", async () => {
     const run = await cli(["list", "--user", "7"]);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(idsIn(run.stdout), [ids.stringSevenOk, ids.numericTimeout]);
+  });
+
+  it("list --skill: the runs of that skill, alone or with other filters", async () => {
+    const run = await cli(["list", "--skill", "research"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [ids.bobError]);
+    assert.deepEqual(idsIn((await cli(["list", "--skill", "research", "--user", "bob", "--status", "error"])).stdout), [ids.bobError]);
+    assert.equal((await cli(["list", "--skill", "research", "--status", "success"])).stdout, "No traces.\n");
   });
 
   it("list --since/--until (absolute and relative) and --limit", async () => {
@@ -168,6 +178,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
       [["list", "--status", "broken"], /--status must be success, error or timeout/],
       [["list", "--limit", "500"], /--limit must be a whole number from 1 to 100/],
       [["list", "--since", "last week"], /--since: "last week" is not a time/],
+      [["list", "--skill="], /--skill must be 1 to 128 characters/],
       [["show", "not-a-trace-id"], /is not a trace id/],
     ];
     const runs = await Promise.all(cases.map(([args]) => cli(args)));
@@ -191,6 +202,72 @@ describe("agent-traces CLI against the Firestore emulator", () => {
 
   it("no emulator at the address: exit 1, one line on stderr", async () => {
     assertOneLineError(await cli(["list"], { FIRESTORE_EMULATOR_HOST: "127.0.0.1:1" }), /cannot reach the Firestore emulator at 127\.0\.0\.1:1/);
+  });
+});
+
+describe("agent-traces CLI: grant-admin against the Auth emulator", () => {
+  const email = `grant-admin-${Date.now()}@example.com`;
+  const password = "correct horse battery";
+  let uid: string;
+
+  before(async () => {
+    uid = (await adminAuth().createUser({ email, password })).uid;
+    await adminAuth().setCustomUserClaims(uid, { team: "sre" });
+  });
+  after(async () => {
+    await adminAuth().deleteUser(uid);
+  });
+
+  const claims = async () => (await adminAuth().getUser(uid)).customClaims;
+
+  /** The claims of an ID token from a fresh email/password sign-in, as a browser (the viewer) would get them. */
+  async function signedInClaims(): Promise<Record<string, unknown>> {
+    const app = initializeApp({ projectId, apiKey: "fake-api-key" }, `grant-admin-${Date.now()}`);
+    try {
+      const auth = getAuth(app);
+      connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
+      const { user } = await signInWithEmailAndPassword(auth, email, password);
+      return (await user.getIdTokenResult()).claims;
+    } finally {
+      await deleteApp(app);
+    }
+  }
+
+  it("grants by email, keeping the other claims; a new sign-in carries admin: true", async () => {
+    const run = await cli(["grant-admin", email]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    const [done] = run.stdout.split("\n");
+    assert.ok(done!.startsWith(`Granted the admin claim to user ${uid} (${email}) in the Auth emulator at `), done);
+    assert.ok(done!.endsWith(` (project ${projectId}).`), done);
+    assert.match(run.stdout, /\nOther custom claims kept: team\.\n/);
+    assert.match(run.stdout, /sign out and sign in again/);
+    assert.deepEqual(await claims(), { team: "sre", admin: true });
+    const token = await signedInClaims();
+    assert.equal(token.admin, true);
+    assert.equal(token.team, "sre");
+  });
+
+  it("changes nothing when run again", async () => {
+    const run = await cli(["grant-admin", uid]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /already has the admin claim: nothing changed/);
+    assert.deepEqual(await claims(), { team: "sre", admin: true });
+  });
+
+  it("--revoke removes only the admin claim, by uid", async () => {
+    const run = await cli(["grant-admin", uid, "--revoke"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stdout.startsWith(`Revoked the admin claim of user ${uid} (${email}) in the Auth emulator at `), run.stdout);
+    assert.deepEqual(await claims(), { team: "sre" });
+    assert.equal((await signedInClaims()).admin, undefined);
+  });
+
+  it("an unknown user, a bad argument, or no emulator: exit 1, one line on stderr", async () => {
+    assertOneLineError(await cli(["grant-admin", "nobody@example.com"]), /no user with email nobody@example\.com in the Auth emulator at /);
+    assertOneLineError(await cli(["grant-admin", "no-such-uid", "--revoke"]), /no user with uid no-such-uid in the Auth emulator at /);
+    assertOneLineError(await cli(["grant-admin"]), /grant-admin needs a user's email or uid/);
+    assertOneLineError(await cli(["grant-admin", email], { FIREBASE_AUTH_EMULATOR_HOST: "127.0.0.1:1" }), /cannot reach the Auth emulator at 127\.0\.0\.1:1/);
   });
 });
 

@@ -4,15 +4,18 @@ import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readEmulatorPorts } from "../../scripts/stack/emulatorPorts.js";
+import { LOCAL_ADMIN } from "../../viewer/src/localAdmin.js";
 
 /**
  * `npm start` as a new user runs it: the stack comes up, the demo agent's traces flow through the
- * callable, and Ctrl-C (SIGINT) leaves no emulator, Java or function worker process and no port
- * behind; a launcher killed with SIGKILL is cleaned up after by the next start.
+ * callable, the viewer is served and its local admin can sign in, and Ctrl-C (SIGINT) leaves no
+ * emulator, Java or function worker process and no port behind; a launcher killed with SIGKILL is
+ * cleaned up after by the next start.
  * Runs after the integration tests, on its own: it needs the pinned ports free.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const ports = readEmulatorPorts(join(root, "firebase.json"));
+const viewerUrl = `http://${ports.hosting.host}:${ports.hosting.port}`;
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,8 +44,21 @@ function launcher(args: string[]) {
   return run;
 }
 
+/** The claims of the ID token the Auth emulator issues for LOCAL_ADMIN's email and password. */
+async function localAdminClaims(): Promise<Record<string, unknown>> {
+  const url = `http://${ports.auth.host}:${ports.auth.port}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: LOCAL_ADMIN.email, password: LOCAL_ADMIN.password, returnSecureToken: true }),
+  });
+  const body = (await response.json()) as { idToken?: string };
+  assert.ok(response.ok && body.idToken, `the local admin signs in: ${JSON.stringify(body)}`);
+  return JSON.parse(Buffer.from(body.idToken.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
 async function assertNothingLeft(): Promise<void> {
-  for (const name of ["firestore", "auth", "functions", "pubsub", "hub"] as const) {
+  for (const name of ["firestore", "auth", "functions", "pubsub", "hub", "hosting"] as const) {
     assert.equal(await portOpen(ports[name].port), false, `${name} port ${ports[name].port} is closed`);
   }
   assert.deepEqual(emulatorProcesses(), [], "no emulator, Java or function worker process is left");
@@ -51,7 +67,7 @@ async function assertNothingLeft(): Promise<void> {
 describe("npm start (the launcher's start mode)", function () {
   this.timeout(300_000);
 
-  it("brings the stack up, runs the demo through the callable, and Ctrl-C leaves nothing running", async () => {
+  it("brings the stack up, runs the demo through the callable, serves the viewer, and Ctrl-C leaves nothing running", async () => {
     assert.deepEqual(emulatorProcesses(), [], "no emulator runs before the test");
     const run = launcher(["start"]);
     const { child, exited } = run;
@@ -72,6 +88,11 @@ describe("npm start (the launcher's start mode)", function () {
     assert.ok(sent! >= stored!);
     assert.match(output, /npm run traces -- show [0-9a-f]{32}/);
     for (const name of ["firestore", "auth", "functions"] as const) assert.ok(await portOpen(ports[name].port), `${name} listens`);
+    assert.equal(/^\s*Viewer\s+(\S+)/m.exec(output)?.[1], viewerUrl, "the viewer's URL is printed");
+    assert.equal((await fetch(`${viewerUrl}/`)).status, 200, "the viewer is served (viewer/dist, built by npm run build)");
+    const claims = await localAdminClaims();
+    assert.equal(claims.user_id, LOCAL_ADMIN.uid);
+    assert.equal(claims.admin, true, "the local admin carries the admin claim firestore.rules asks for");
 
     child.kill("SIGINT");
     const code = await exited;

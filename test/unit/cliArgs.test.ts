@@ -1,34 +1,41 @@
 import { strict as assert } from "node:assert";
 import { parseCommand, UsageError } from "../../packages/cli/src/args.js";
 
-describe("cli: argument parsing", () => {
-  const now = new Date("2025-03-01T12:00:00Z");
-  const parse = (...argv: string[]) => parseCommand(argv, now);
-  const rejects = (argv: string[], message: RegExp) =>
-    assert.throws(() => parseCommand(argv, now), (error: unknown) => {
-      assert.ok(error instanceof UsageError, `a UsageError, got ${String(error)}`);
-      assert.match(error.message, message);
-      assert.ok(!error.message.includes("\n"), "one line");
-      return true;
-    });
+const now = new Date("2025-03-01T12:00:00Z");
+const parse = (...argv: string[]) => parseCommand(argv, now);
+/** Asserts that `argv` is refused with a one-line UsageError matching `message`. */
+const rejects = (argv: string[], message: RegExp) =>
+  assert.throws(() => parseCommand(argv, now), (error: unknown) => {
+    assert.ok(error instanceof UsageError, `a UsageError, got ${String(error)}`);
+    assert.match(error.message, message);
+    assert.ok(!error.message.includes("\n"), "one line");
+    return true;
+  });
 
+describe("cli: argument parsing", () => {
   it("reads list with defaults", () => {
     assert.deepEqual(parse("list"), { kind: "list", json: false, filters: { limit: 20 } });
   });
 
   it("reads every list filter, options before or after the command, inline values too", () => {
-    assert.deepEqual(parse("--json", "list", "--user", "alice", "--status=error", "--since", "1h", "--until", "2025-03-01T11:30:00Z", "--limit", "100", "--project", "my-proj"), {
+    assert.deepEqual(parse("--json", "list", "--user", "alice", "--skill=research", "--status=error", "--since", "1h", "--until", "2025-03-01T11:30:00Z", "--limit", "100", "--project", "my-proj"), {
       kind: "list",
       json: true,
       project: "my-proj",
       filters: {
         user: "alice",
+        skill: "research",
         status: "error",
         since: new Date("2025-03-01T11:00:00Z"),
         until: new Date("2025-03-01T11:30:00Z"),
         limit: 100,
       },
     });
+  });
+
+  it("takes --skill as typed, up to the stored skill's 128 characters", () => {
+    assert.deepEqual(parse("list", "--skill", "web research"), { kind: "list", json: false, filters: { skill: "web research", limit: 20 } });
+    assert.deepEqual(parse("list", "--skill", "s".repeat(128)), { kind: "list", json: false, filters: { skill: "s".repeat(128), limit: 20 } });
   });
 
   it("reads show with its trace id in lowercase", () => {
@@ -49,6 +56,8 @@ describe("cli: argument parsing", () => {
 
   it("refuses options of the other command, and stray or missing arguments", () => {
     rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--status", "error"], /--status is not an option of show/);
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--skill", "research"], /--skill is not an option of show/);
+    rejects(["report", "--skill", "research"], /--skill is not an option of report/);
     rejects(["show"], /show needs a trace id/);
     rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "extra"], /one trace id/);
     rejects(["list", "extra"], /list takes no arguments/);
@@ -59,6 +68,10 @@ describe("cli: argument parsing", () => {
     rejects(["list", "--user", "--json"], /--user needs a value/);
     rejects(["list", "--json=yes"], /--json takes no value/);
     rejects(["list", "--user="], /--user must be 1 to 128 characters/);
+    rejects(["list", "--skill"], /--skill needs a value/);
+    rejects(["list", "--skill", "--json"], /--skill needs a value/);
+    rejects(["list", "--skill="], /--skill must be 1 to 128 characters/);
+    rejects(["list", "--skill", "s".repeat(129)], /--skill must be 1 to 128 characters/);
     rejects(["list", "--project", "no spaces"], /--project must be a Firebase project id/);
   });
 
@@ -98,5 +111,38 @@ describe("cli: report arguments", () => {
     assert.throws(() => parseCommand(["report", "--hours", "1.5"], now), /--hours/);
     assert.throws(() => parseCommand(["report", "--window-start", "soon"], now), /--window-start/);
     assert.throws(() => parseCommand(["report", "--status", "error"], now), /not an option of report/);
+  });
+});
+
+describe("cli: grant-admin arguments", () => {
+  it("names the user by email when the value has an @, else by uid; grants unless --revoke", () => {
+    assert.deepEqual(parse("grant-admin", "ops@example.com"), { kind: "grant-admin", account: { email: "ops@example.com" }, revoke: false });
+    assert.deepEqual(parse("grant-admin", "Xk3pQ9uid"), { kind: "grant-admin", account: { uid: "Xk3pQ9uid" }, revoke: false });
+    assert.deepEqual(parse("grant-admin", "--revoke", "ops@example.com", "--project", "my-proj"), {
+      kind: "grant-admin",
+      project: "my-proj",
+      account: { email: "ops@example.com" },
+      revoke: true,
+    });
+  });
+
+  it("answers help for grant-admin --help", () => {
+    assert.deepEqual(parse("grant-admin", "--help"), { kind: "help" });
+  });
+
+  it("refuses a missing or second user, a malformed email or uid, and options of other commands", () => {
+    rejects(["grant-admin"], /grant-admin needs a user's email or uid/);
+    rejects(["grant-admin", "a@example.com", "b@example.com"], /grant-admin takes one email or uid, got 2/);
+    rejects(["grant-admin", "not an@email"], /"not an@email" is not an email address/);
+    rejects(["grant-admin", "@example.com"], /is not an email address/);
+    rejects(["grant-admin", `${"x".repeat(250)}@example.com`], /is not an email address/);
+    rejects(["grant-admin", ""], /a uid must be 1 to 128 printable characters/);
+    rejects(["grant-admin", "u".repeat(129)], /a uid must be 1 to 128 printable characters/);
+    rejects(["grant-admin", "uid\u001b[31m"], /a uid must be 1 to 128 printable characters, got "uid\\u001b\[31m"/);
+    rejects(["grant-admin", "uid-1", "--json"], /--json is not an option of grant-admin/);
+    rejects(["grant-admin", "uid-1", "--status", "error"], /--status is not an option of grant-admin/);
+    rejects(["grant-admin", "uid-1", "--revoke=yes"], /--revoke takes no value/);
+    rejects(["grant-admin", "uid-1", "--project", "no spaces"], /--project must be a Firebase project id/);
+    rejects(["list", "--revoke"], /--revoke is not an option of list/);
   });
 });

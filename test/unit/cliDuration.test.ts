@@ -1,17 +1,10 @@
 import { strict as assert } from "node:assert";
 import { parseInstant } from "../../packages/cli/src/duration.js";
+import { inTimeZone } from "../support/timeZone.js";
 
 describe("cli: --since / --until times", () => {
   const now = new Date("2025-03-01T12:00:00.000Z");
-  let savedTz: string | undefined;
-  before(() => {
-    savedTz = process.env.TZ;
-    process.env.TZ = "Europe/Paris"; // UTC+1 on these dates: shows that zoneless times are local
-  });
-  after(() => {
-    if (savedTz === undefined) delete process.env.TZ;
-    else process.env.TZ = savedTz;
-  });
+  inTimeZone("Europe/Paris"); // UTC+1 on these dates: shows that zoneless times are local
 
   it("counts spans back from now", () => {
     const cases: [string, string][] = [

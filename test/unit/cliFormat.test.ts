@@ -3,8 +3,9 @@ import type { StoredTrace } from "@agent-traces/admin";
 import { renderHeader } from "../../packages/cli/src/format/header.js";
 import { COLOR, PLAIN, styleFor } from "../../packages/cli/src/format/style.js";
 import { renderTraceTable } from "../../packages/cli/src/format/table.js";
-import { cut, formatDuration, formatInstant, oneLine } from "../../packages/cli/src/format/text.js";
+import { cut, oneLine } from "../../packages/cli/src/format/text.js";
 import { barSpan, renderWaterfall, summarizeIo } from "../../packages/cli/src/format/waterfall.js";
+import { inTimeZone } from "../support/timeZone.js";
 
 const START = Date.parse("2025-03-01T12:00:00.000Z");
 const at = (ms: number) => new Date(START + ms).toISOString();
@@ -49,28 +50,9 @@ function aStoredTrace(overrides: Partial<StoredTrace> = {}): StoredTrace {
 const ANSI = /\u001b\[/;
 
 describe("cli: rendering", () => {
-  let savedTz: string | undefined;
-  before(() => {
-    savedTz = process.env.TZ;
-    process.env.TZ = "UTC";
-  });
-  after(() => {
-    if (savedTz === undefined) delete process.env.TZ;
-    else process.env.TZ = savedTz;
-  });
+  inTimeZone("UTC");
 
   describe("text helpers", () => {
-    it("formats durations", () => {
-      const cases: [number | null, string][] = [[0, "0ms"], [850, "850ms"], [1_000, "1.00s"], [1_234, "1.23s"], [12_345, "12.3s"], [125_000, "2m05s"], [3_725_000, "1h02m"], [null, "—"]];
-      for (const [ms, text] of cases) assert.equal(formatDuration(ms), text);
-    });
-
-    it("formats instants in local time, short or precise", () => {
-      assert.equal(formatInstant("2025-03-01T12:00:05.120Z"), "2025-03-01 12:00:05");
-      assert.equal(formatInstant("2025-03-01T12:00:05.120Z", true), "2025-03-01 12:00:05.120 +00:00");
-      assert.equal(formatInstant(null), "—");
-    });
-
     it("keeps text on one line and out of the terminal's control", () => {
       assert.equal(oneLine("a\n\tb\r\n c "), "a b c");
       assert.equal(oneLine("red \u001b[31mX\u202e"), "red \ufffd[31mX\ufffd");

@@ -1,7 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { isValidTraceId } from "@agent-traces/core";
-import { TRACES_COLLECTION } from "./collections.js";
-import { fromTraceDocument, type StoredTrace, type TraceDocument } from "./traceDocument.js";
+import { isValidTraceId, TRACES_COLLECTION, type StoredTrace } from "@agent-traces/core";
+import { fromTraceDocument, type TraceDocument } from "./traceDocument.js";
 
 /** The stored trace with this id, or `undefined` when there is none (ids are matched in lowercase). */
 export async function getTrace(db: Firestore, traceId: string): Promise<StoredTrace | undefined> {

@@ -1,16 +1,24 @@
-export { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "./collections.js";
+// What core defines once and admin's callers have always imported from here.
+export {
+  DOCUMENT_ID,
+  planListTraces,
+  RATE_LIMITS_COLLECTION,
+  REPORTS_COLLECTION,
+  TRACES_COLLECTION,
+  type FailedTool,
+  type QueryPlan,
+  type StoredTrace,
+  type TraceListFilter,
+} from "@agent-traces/core";
 export { getTrace } from "./getTrace.js";
-export { DEFAULT_LIST_LIMIT, listTraces, MAX_LIST_LIMIT, planListTraces, type ListTracesOptions, type TracePage } from "./listTraces.js";
-export { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
+export { DEFAULT_LIST_LIMIT, listTraces, MAX_LIST_LIMIT, type ListTracesOptions, type TracePage } from "./listTraces.js";
 export {
   FAILED_TOOLS_BYTES,
   failedToolsOf,
   fromTraceDocument,
   timestampOf,
   toTraceDocument,
-  type FailedTool,
   type StorageContext,
-  type StoredTrace,
   type ToolTraceDocument,
   type TraceDocument,
 } from "./traceDocument.js";

@@ -1,43 +1,28 @@
 import { FieldPath, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
-import type { TraceStatus } from "@agent-traces/core";
-import { TRACES_COLLECTION } from "./collections.js";
-import { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
-import { fromTraceDocument, type StoredTrace, type TraceDocument } from "./traceDocument.js";
+import { DOCUMENT_ID, planListTraces, type StoredTrace, type TraceListFilter } from "@agent-traces/core";
+import { fromTraceDocument, type TraceDocument } from "./traceDocument.js";
 
-export interface ListTracesOptions {
-  userId?: string | number;
-  status?: TraceStatus;
-  /** Runs started at or after this instant. */
-  since?: Date;
-  /** Runs started before this instant. */
-  until?: Date;
+/** A trace list's filters (see TraceListFilter) and its page. */
+export interface ListTracesOptions extends TraceListFilter {
   /** 1 to 100, default 20. */
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
 }
 
+/** One page of a trace list. */
 export interface TracePage {
   traces: StoredTrace[];
   /** Present when more traces may follow; pass it back as `cursor`. */
   nextCursor?: string;
 }
 
+/** How many traces a page holds unless told otherwise. */
 export const DEFAULT_LIST_LIMIT = 20;
+/** How many traces a page may hold. */
 export const MAX_LIST_LIMIT = 100;
-
-export function planListTraces(options: Pick<ListTracesOptions, "userId" | "status" | "since" | "until">): QueryPlan {
-  return {
-    collection: TRACES_COLLECTION,
-    equalities: [...(options.userId !== undefined ? ["user_id"] : []), ...(options.status ? ["status"] : [])],
-    ranges: options.since || options.until ? ["started_at"] : [],
-    // Runs that started at the same instant come in document-id order, so a cursor never skips or repeats one.
-    orderBy: [
-      { field: "started_at", direction: "desc" },
-      { field: DOCUMENT_ID, direction: "desc" },
-    ],
-  };
-}
+/** How many user ids one list may match (Firestore's bound on the values of an `in` filter). */
+const MAX_LIST_USER_IDS = 30;
 
 /**
  * Traces newest first by `started_at`, runs that started at the same instant by document id (descending),
@@ -48,11 +33,14 @@ export async function listTraces(db: Firestore, options: ListTracesOptions = {})
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
     throw new RangeError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`);
   }
+  if (Array.isArray(options.userId) && (options.userId.length === 0 || options.userId.length > MAX_LIST_USER_IDS)) {
+    throw new RangeError(`userId must list 1 to ${MAX_LIST_USER_IDS} user ids, got ${options.userId.length}`);
+  }
   // The query is built from its plan, which the index-coverage test checks against firestore.indexes.json.
   const plan = planListTraces(options);
-  const equalityValues: Record<string, unknown> = { user_id: options.userId, status: options.status };
+  const equalityValues: Record<string, unknown> = { user_id: options.userId, skill: options.skill, status: options.status };
   let query: Query = db.collection(plan.collection);
-  for (const field of plan.equalities) query = query.where(field, "==", equalityValues[field]);
+  for (const field of plan.equalities) query = query.where(field, Array.isArray(equalityValues[field]) ? "in" : "==", equalityValues[field]);
   if (options.since) query = query.where("started_at", ">=", Timestamp.fromDate(options.since));
   if (options.until) query = query.where("started_at", "<", Timestamp.fromDate(options.until));
   for (const { field, direction } of plan.orderBy) query = query.orderBy(field === DOCUMENT_ID ? FieldPath.documentId() : field, direction);

@@ -1,17 +1,11 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { DAY_MS, storedSize, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
+import { DAY_MS, storedSize, type FailedTool, type SanitizedToolTrace, type SanitizedTrace, type StoredTrace } from "@agent-traces/core";
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
  * bound; this and the other server fields (about 0.5 KiB) fit in that room.
  */
 export const FAILED_TOOLS_BYTES = 2048;
-
-/** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
-export interface FailedTool {
-  name: string;
-  calls: number;
-}
 
 /** A tool call as stored: its timestamp is a Firestore Timestamp. */
 export type ToolTraceDocument = Omit<SanitizedToolTrace, "timestamp"> & { timestamp: Timestamp };
@@ -35,18 +29,6 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   /** The success sample rate in force when the trace was kept; 1 / rate weights it in estimates. */
   sample_rate: number;
   schema_version: 1;
-};
-
-/** A stored trace as the queries return it: instants back as ISO-8601 strings. */
-export type StoredTrace = SanitizedTrace & {
-  duration_ms: number | null;
-  tool_error_count: number;
-  /** Absent on traces stored before the field existed. */
-  failed_tools?: FailedTool[];
-  recorded_by: string;
-  received_at: string;
-  expire_at: string;
-  sample_rate: number;
 };
 
 export interface StorageContext {

@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { TRACES_COLLECTION } from "./collections.js";
+import { TRACES_COLLECTION } from "@agent-traces/core";
 import type { TraceDocument } from "./traceDocument.js";
 
 const ALREADY_EXISTS = 6;

@@ -1,13 +1,12 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "@agent-traces/admin";
-import { isValidTraceId, LIMITS, type TraceStatus } from "@agent-traces/core";
+import { isValidTraceId, LIMITS, type TraceListFilter, type TraceStatus } from "@agent-traces/core";
 import { parseInstant } from "./duration.js";
+import type { AccountRef } from "./grantAdmin.js";
 
-export interface ListFilters {
+/** What `list` asks for: core's list filters, the user as typed (query.ts turns it into user ids), and how many runs. */
+export interface ListFilters extends Omit<TraceListFilter, "userId"> {
   user?: string;
-  status?: TraceStatus;
-  since?: Date;
-  until?: Date;
   limit: number;
 }
 
@@ -17,21 +16,25 @@ interface CommonOptions {
   json: boolean;
 }
 
+/** A parsed command line. */
 export type Command =
   | { kind: "help" }
   | (CommonOptions & { kind: "list"; filters: ListFilters })
   | (CommonOptions & { kind: "show"; traceId: string })
-  | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number });
+  | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number })
+  | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean };
 
 /** A command line that names no valid command; its message is one line. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-type CommandName = "list" | "show" | "report";
+const COMMANDS = ["list", "show", "report", "grant-admin"] as const;
+type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
   user: { type: "string", for: ["list"] },
+  skill: { type: "string", for: ["list"] },
   status: { type: "string", for: ["list"] },
   since: { type: "string", for: ["list"] },
   until: { type: "string", for: ["list"] },
@@ -39,8 +42,9 @@ const OPTIONS = {
   "window-start": { type: "string", for: ["report"] },
   hours: { type: "string", for: ["report"] },
   json: { type: "boolean", for: ["list", "show", "report"] },
-  project: { type: "string", for: ["list", "show", "report"] },
-  help: { type: "boolean", for: ["list", "show", "report"], short: "h" },
+  project: { type: "string", for: ["list", "show", "report", "grant-admin"] },
+  revoke: { type: "boolean", for: ["grant-admin"] },
+  help: { type: "boolean", for: ["list", "show", "report", "grant-admin"], short: "h" },
 } as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -51,14 +55,20 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   const { values, positionals } = readTokens(argv);
   if (values.has("help") || positionals[0] === "help") return { kind: "help" };
   const [name, ...rest] = positionals;
-  if (name === undefined) throw new UsageError("missing command: list, show or report (see --help)");
-  if (name !== "list" && name !== "show" && name !== "report") throw new UsageError(`unknown command ${quote(name)}: use list, show or report (see --help)`);
+  if (name === undefined) throw new UsageError("missing command: list, show, report or grant-admin (see --help)");
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, report or grant-admin (see --help)`);
   for (const option of values.keys()) {
     if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
   }
   const common: CommonOptions = { json: values.has("json") };
   const project = values.get("project");
   if (project !== undefined) common.project = checkProject(project);
+
+  if (name === "grant-admin") {
+    if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "grant-admin needs a user's email or uid" : `grant-admin takes one email or uid, got ${rest.length}`);
+    const { json: _json, ...target } = common;
+    return { kind: "grant-admin", ...target, account: accountRef(rest[0]!), revoke: values.has("revoke") };
+  }
 
   if (name === "show") {
     if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "show needs a trace id" : `show takes one trace id, got ${rest.length}`);
@@ -73,11 +83,11 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
 
 function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
   const filters: ListFilters = { limit: DEFAULT_LIST_LIMIT };
-  const user = values.get("user");
-  if (user !== undefined) {
-    if (user.length === 0 || user.length > LIMITS.userIdChars) throw new UsageError(`--user must be 1 to ${LIMITS.userIdChars} characters`);
-    filters.user = user;
-  }
+  const user = boundedText(values, "user", LIMITS.userIdChars);
+  if (user !== undefined) filters.user = user;
+  // Stored skills are cut to LIMITS.skillChars: a longer value could match nothing.
+  const skill = boundedText(values, "skill", LIMITS.skillChars);
+  if (skill !== undefined) filters.skill = skill;
   const status = values.get("status");
   if (status !== undefined) {
     if (!(STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be success, error or timeout, got ${quote(status)}`);
@@ -102,6 +112,13 @@ function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
   return filters;
 }
 
+/** The option's value when given, refused unless it is 1 to `maxChars` characters. */
+function boundedText(values: Map<OptionName, string>, name: OptionName, maxChars: number): string | undefined {
+  const value = values.get(name);
+  if (value !== undefined && (value.length === 0 || value.length > maxChars)) throw new UsageError(`--${name} must be 1 to ${maxChars} characters`);
+  return value;
+}
+
 export const MAX_REPORT_HOURS = 24 * 31;
 
 function reportWindow(values: Map<OptionName, string>, now: Date): { windowStart?: Date; hours: number } {
@@ -115,6 +132,21 @@ function reportWindow(values: Map<OptionName, string>, now: Date): { windowStart
   } catch (error) {
     throw new UsageError(`--window-start: ${(error as Error).message}`);
   }
+}
+
+/** Firebase Auth's bounds: a uid is 1 to 128 characters, an email at most 254 with one @ between non-empty parts. */
+const MAX_UID_CHARS = 128;
+const MAX_EMAIL_CHARS = 254;
+
+/** The user a grant-admin argument names: by email when it has an @, else by uid. */
+function accountRef(value: string): AccountRef {
+  if (value.includes("@")) {
+    if (value.length > MAX_EMAIL_CHARS || !/^[^\s@]+@[^\s@]+$/.test(value)) throw new UsageError(`${quote(value)} is not an email address`);
+    return { email: value };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (value.length === 0 || value.length > MAX_UID_CHARS || /[\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`a uid must be 1 to ${MAX_UID_CHARS} printable characters, got ${quote(value)}`);
+  return { uid: value };
 }
 
 function checkProject(project: string): string {

@@ -1,9 +1,13 @@
-export const USAGE = `agent-traces: inspect stored agent traces
+import { LIMITS } from "@agent-traces/core";
+
+/** The text of --help: every command, option and default. */
+export const USAGE = `agent-traces: inspect stored agent traces, and grant who may read them
 
 Usage:
-  agent-traces list [--user U] [--status S] [--since T] [--until T] [--limit N] [--json]
+  agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
   agent-traces show <trace_id> [--json]
   agent-traces report [--window-start T] [--hours N] [--json]
+  agent-traces grant-admin <email-or-uid> [--revoke]
   agent-traces --help
 
 list      the newest runs first: started, trace id, status, user, skill, duration,
@@ -12,9 +16,14 @@ show      one run: its header and a waterfall of its tool calls
 report    the error report for a window of arrival time (received_at), built by the
           same code as the scheduled reportTraceErrors function (read-only: nothing is
           stored or posted)
+grant-admin  set the custom claim admin: true on a Firebase Auth user (by email, or
+          by uid when the value has no @), keeping its other custom claims; with
+          --revoke, remove it. The user must sign out and in again: an ID token
+          carries the claims of when it was issued
 
 Options:
   --user U        runs of this user id (an integer also matches the numeric user id)
+  --skill K       runs of this skill (exact match, 1 to ${LIMITS.skillChars} characters)
   --status S      success, error or timeout
   --since T       runs started at or after T: 30m, 1h, 2d, 1w back from now, or an
                   ISO date or date-time (local time unless it has a zone)
@@ -23,18 +32,22 @@ Options:
   --window-start T  the report window's start (same forms as --since); default: the
                   previous full hour(s)
   --hours N       the report window's length in hours (default 1)
+  --revoke        grant-admin: remove the admin claim instead of setting it
   --json          JSON only on stdout (list: an array of traces; show: the trace)
-  --project ID    read the Firestore of the Firebase project ID with application default
-                  credentials, instead of the emulator
+  --project ID    use the Firebase project ID with application default credentials (its
+                  Firestore, or for grant-admin its Auth users), instead of the emulator
   -h, --help      this help
 
-Without --project the CLI reads the Firestore emulator at FIRESTORE_EMULATOR_HOST, or else at
-the host and port pinned in the repo's firebase.json, for the project GCLOUD_PROJECT (default
-demo-agent-traces). Times are printed in the local time zone (TZ=UTC for UTC).
+Without --project the CLI uses the emulators: Firestore at FIRESTORE_EMULATOR_HOST, and for
+grant-admin Auth at FIREBASE_AUTH_EMULATOR_HOST, or else at the host and port pinned in the
+repo's firebase.json, for the project GCLOUD_PROJECT (default demo-agent-traces). Times are
+printed in the local time zone (TZ=UTC for UTC).
 
 Examples:
   npm run traces -- list --status error --since 1h
   npm run traces -- show 4bf92f3577b34da6a3ce929d0e0e4736
   npm run traces -- list --user alice --json --limit 100 --project my-project
+  npm run traces -- list --skill research --status error
+  npm run traces -- grant-admin ops@example.com --project my-project
   npm run report -- --window-start 2025-03-01T09:00:00Z --hours 3
 `;

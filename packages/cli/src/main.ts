@@ -1,17 +1,20 @@
 #!/usr/bin/env node
+import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
 import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
 import { DEFAULT_SAMPLE_RATE, raceTimeout } from "@agent-traces/core";
 import { parseCommand, UsageError, type Command } from "./args.js";
+import { renderAdminChange } from "./format/adminChange.js";
 import { renderHeader } from "./format/header.js";
 import { renderReport } from "./format/report.js";
 import { styleFor } from "./format/style.js";
 import { renderTraceTable } from "./format/table.js";
 import { oneLine, terminalJson } from "./format/text.js";
 import { renderWaterfall } from "./format/waterfall.js";
+import { setAdminClaim } from "./grantAdmin.js";
 import { USAGE } from "./help.js";
 import { findTraces } from "./query.js";
-import { connect, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
+import { connect, connectAuth, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
 
 const QUERY_TIMEOUT_MS = 30_000;
 const REPORT_MAX_FAILURES_READ = 2000;
@@ -28,16 +31,28 @@ async function main(argv: string[]): Promise<number> {
     await write(process.stdout, USAGE);
     return 0;
   }
-  const target = resolveTarget(command.project, process.env, readRepoFirebaseJson());
+  const target = resolveTarget(command.project, process.env, readRepoFirebaseJson(), command.kind === "grant-admin" ? "auth" : "firestore");
   try {
-    const db = await connect(target);
-    return await settle(execute(command, db, target), `no answer from ${describeTarget(target)} within ${QUERY_TIMEOUT_MS / 1000}s`);
+    const work = command.kind === "grant-admin" ? grantAdmin(command, await connectAuth(target), target) : execute(command, await connect(target), target);
+    return await settle(work, `no answer from ${describeTarget(target)} within ${QUERY_TIMEOUT_MS / 1000}s`);
   } catch (error) {
     return fail(describeError(error, target));
   }
 }
 
-async function execute(command: Exclude<Command, { kind: "help" }>, db: Firestore, target: Target): Promise<number> {
+/** Sets or removes the admin claim and says so; an unknown user is one line on stderr. */
+async function grantAdmin(command: Extract<Command, { kind: "grant-admin" }>, auth: Auth, target: Target): Promise<number> {
+  try {
+    await write(process.stdout, renderAdminChange(await setAdminClaim(auth, command.account, !command.revoke), describeTarget(target)));
+    return 0;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== "auth/user-not-found") throw error;
+    const [by, value] = "email" in command.account ? ["email", command.account.email] : ["uid", command.account.uid];
+    return fail(`no user with ${by} ${value} in ${describeTarget(target)}`);
+  }
+}
+
+async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" }>, db: Firestore, target: Target): Promise<number> {
   const style = styleFor(process.stdout, process.env);
   const columns = process.stdout.isTTY ? process.stdout.columns : 160;
   if (command.kind === "list") {

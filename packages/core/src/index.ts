@@ -1,4 +1,5 @@
-// What the tracer, the functions, admin and the CLI use; tests and benchmarks reach other modules by path.
+// What the tracer, the functions, admin, the CLI and the viewer use; tests and benchmarks reach other modules by path.
+// Pure and browser-safe: nothing here imports Node or firebase-admin.
 export { LIMITS } from "./limits.js";
 export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
@@ -13,14 +14,23 @@ export {
   type RecordTraceBatchResult,
   type TraceRejection,
 } from "./recordTraceBatch.js";
-export { sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
+export { DROPPED_KEYS_FIELD, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
 export type { Sampler } from "./sampler/Sampler.js";
 export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";
 export { isToolInput, toolTraceSchema, type JsonObject, type ToolTrace, type ToolTraceInput, type TraceInput, type TraceStatus } from "./schema.js";
 export { storedSize } from "./storedSize.js";
 export { stringifyValue } from "./stringify.js";
-export { cutText } from "./text.js";
+export { cutText, lengthBeforeCut } from "./text.js";
 export { isValidTraceId, randomTraceId } from "./traceId.js";
 export { describeInvalid, validateTrace } from "./validation.js";
 export { isRetryableCode, RETRYABLE_CODES } from "./retryableCodes.js";
 export { escapeWireKeys, unescapeWireKeys } from "./wireKeys.js";
+export { ADMIN_CLAIM } from "./adminClaim.js";
+export { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "./collections.js";
+export { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
+export { planListTraces, type TraceListFilter } from "./traceListPlan.js";
+export { userIdVariants } from "./userIdVariants.js";
+export type { FailedTool, StoredTrace } from "./storedTrace.js";
+export { formatDuration } from "./formatDuration.js";
+export { formatInstant } from "./formatInstant.js";
+export { toolCallTimeline, type TimelineCall, type ToolCallTimeline } from "./toolCallTimeline.js";

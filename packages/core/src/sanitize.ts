@@ -14,7 +14,8 @@ export type SanitizedTrace = Omit<Trace, "tool_traces" | "metadata"> & {
   metadata: JsonObject;
 };
 
-const DROPPED_KEYS_FIELD = "_dropped_keys";
+/** The metadata key counting the top-level keys dropped to fit LIMITS.metadataBytes. */
+export const DROPPED_KEYS_FIELD = "_dropped_keys";
 
 /**
  * Redacts secrets and cuts a validated trace down to the stored limits. Pure. Its output, also after a

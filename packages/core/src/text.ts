@@ -12,6 +12,12 @@ export function cutMarker(originalLength: number): string {
 
 const CUT_MARKER_PATTERN = /…\[truncated, (\d+) chars\]$/;
 
+/** The length `text` had before it was cut, or undefined when it ends with no cut marker. */
+export function lengthBeforeCut(text: string): number | undefined {
+  const match = CUT_MARKER_PATTERN.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Cuts `text` to at most `maxChars` code units, marker included, so that cutting twice with the
  * same limit changes nothing and the original length survives a second pass.
@@ -20,8 +26,7 @@ const CUT_MARKER_PATTERN = /…\[truncated, (\d+) chars\]$/;
  */
 export function cutText(text: string, maxChars: number, originalLength = text.length): string {
   if (text.length <= maxChars && originalLength === text.length) return text;
-  const alreadyCut = CUT_MARKER_PATTERN.exec(text);
-  const marker = cutMarker(alreadyCut ? Number(alreadyCut[1]) : originalLength);
+  const marker = cutMarker(lengthBeforeCut(text) ?? originalLength);
   let end = Math.max(0, maxChars - marker.length);
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;

@@ -1,7 +1,8 @@
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInAnonymously, signOut, type Auth } from "firebase/auth";
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from "firebase/functions";
-import { getApps as getAdminApps, initializeApp as initializeAdminApp } from "firebase-admin/app";
+import { getApps as getAdminApps, initializeApp as initializeAdminApp, type App } from "firebase-admin/app";
+import { getAuth as getAdminAuth, type Auth as AdminAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 
 export const projectId = process.env.GCLOUD_PROJECT ?? "demo-agent-traces";
@@ -12,13 +13,19 @@ export function functionsOrigin(): URL {
 
 let adminDb: Firestore | undefined;
 
+function adminApp(): App {
+  return getAdminApps().find((candidate) => candidate.name === "integration-tests") ?? initializeAdminApp({ projectId }, "integration-tests");
+}
+
 /** firebase-admin's Firestore, pointed at the emulator by FIRESTORE_EMULATOR_HOST. */
 export function adminFirestore(): Firestore {
-  if (!adminDb) {
-    const app = getAdminApps().find((candidate) => candidate.name === "integration-tests") ?? initializeAdminApp({ projectId }, "integration-tests");
-    adminDb = getFirestore(app);
-  }
+  adminDb ??= getFirestore(adminApp());
   return adminDb;
+}
+
+/** firebase-admin's Auth, pointed at the emulator by FIREBASE_AUTH_EMULATOR_HOST. */
+export function adminAuth(): AdminAuth {
+  return getAdminAuth(adminApp());
 }
 
 /** Deletes every document in the emulator's database. */

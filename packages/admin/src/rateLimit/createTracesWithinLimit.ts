@@ -1,6 +1,5 @@
 import { Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
-import { DAY_MS } from "@agent-traces/core";
-import { RATE_LIMITS_COLLECTION, TRACES_COLLECTION } from "../collections.js";
+import { DAY_MS, RATE_LIMITS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/core";
 import type { TraceDocument } from "../traceDocument.js";
 import { createTraceDocument, createTraceDocuments } from "../writeTrace.js";
 import type { KnownCounter, KnownCounters } from "./knownCounters.js";

@@ -1,6 +1,5 @@
 import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
-import { TRACES_COLLECTION } from "../collections.js";
-import type { QueryPlan } from "../queryPlan.js";
+import { TRACES_COLLECTION, type QueryPlan } from "@agent-traces/core";
 import type { ReportWindow } from "./reportWindow.js";
 
 /** The field a report window bounds: when the trace arrived, so consecutive windows split every stored trace. */

@@ -1,6 +1,5 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { DAY_MS } from "@agent-traces/core";
-import { REPORTS_COLLECTION } from "../collections.js";
+import { DAY_MS, REPORTS_COLLECTION } from "@agent-traces/core";
 import type { TraceErrorReport } from "./buildReport.js";
 
 /**

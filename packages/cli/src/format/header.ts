@@ -1,7 +1,7 @@
-import type { StoredTrace } from "@agent-traces/admin";
+import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
-import { cut, formatDuration, formatInstant, oneLine, padEnd } from "./text.js";
+import { cut, oneLine, padEnd } from "./text.js";
 
 export interface HeaderOptions {
   style?: Style;

@@ -1,6 +1,7 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
+import { formatInstant } from "@agent-traces/core";
 import { PLAIN, type Style } from "./style.js";
-import { cut, formatInstant, oneLine, padEnd } from "./text.js";
+import { cut, oneLine, padEnd } from "./text.js";
 
 /** The error report as a terminal reads it: totals, change, breakdowns, top messages; text from traces on one line, no control characters. */
 export function renderReport(report: TraceErrorReport, options: { style?: Style } = {}): string {
@@ -12,7 +13,7 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
       ? `${signed(report.change.failures)} (previous window had none)`
       : `${signed(report.change.failures)} (${signed(report.change.failures_percent)}%)`;
   const lines = [
-    style.bold(`Error report  ${formatInstant(report.window_start)} → ${formatInstant(report.window_end)}`),
+    style.bold(oneLine(`Error report  ${formatInstant(report.window_start)} → ${formatInstant(report.window_end)}`)),
     `  failed runs     ${report.failures > 0 ? style.red(String(report.failures)) : "0"}  (${report.errors} errors, ${report.timeouts} timeouts)`,
     `  vs previous     ${change}  (previous: ${report.previous.failures} failed of ~${report.previous.estimated_runs ?? "n/a"} runs)`,
     `  users affected  ${report.users_affected}`,

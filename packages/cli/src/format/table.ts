@@ -1,7 +1,7 @@
-import type { StoredTrace } from "@agent-traces/admin";
+import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
-import { cut, formatDuration, formatInstant, oneLine, padEnd, padStart, width } from "./text.js";
+import { cut, oneLine, padEnd, padStart, width } from "./text.js";
 
 interface Cell {
   text: string;
@@ -16,7 +16,7 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: "STARTED", align: "left", cell: (t) => ({ text: formatInstant(t.started_at) }) },
+  { title: "STARTED", align: "left", cell: (t) => ({ text: oneLine(formatInstant(t.started_at)) }) },
   { title: "TRACE ID", align: "left", cell: (t) => ({ text: t.trace_id }) },
   { title: "STATUS", align: "left", cell: (t, style) => ({ text: statusLabel(t.status), paint: statusStyle(t.status, style) }) },
   { title: "USER", align: "left", max: 24, cell: (t) => ({ text: t.user_id == null ? "—" : oneLine(String(t.user_id)) }) },

@@ -1,6 +1,6 @@
-import type { StoredTrace } from "@agent-traces/admin";
+import { formatDuration, toolCallTimeline, type StoredTrace } from "@agent-traces/core";
 import { PLAIN, type Style } from "./style.js";
-import { cut, formatDuration, oneLine, padEnd, padStart, width } from "./text.js";
+import { cut, oneLine, padEnd, padStart, width } from "./text.js";
 
 export interface WaterfallOptions {
   style?: Style;
@@ -29,12 +29,10 @@ export function renderWaterfall(trace: StoredTrace, options: WaterfallOptions = 
   const style = options.style ?? PLAIN;
   const barWidth = Math.max(10, options.barWidth ?? 40);
   const columns = options.columns ?? 120;
-  const started = Date.parse(trace.started_at);
-  const calls = trace.tool_traces
-    .map((tool, index) => ({ tool, number: index + 1, offset: Math.max(0, Date.parse(tool.timestamp) - started) }))
-    .sort((a, b) => a.offset - b.offset || a.number - b.number);
   // The scale is the run's duration, stretched if a call ends after the run (or the run has no end).
-  const totalMs = Math.max(1, trace.duration_ms ?? 0, ...calls.map(({ offset, tool }) => offset + tool.duration_ms));
+  const timeline = toolCallTimeline(trace);
+  const totalMs = timeline.totalMs;
+  const calls = timeline.calls.map(({ index, offsetMs }) => ({ tool: trace.tool_traces[index]!, number: index + 1, offset: offsetMs }));
 
   const failed = trace.tool_error_count;
   const dropped = trace.tool_traces_dropped;

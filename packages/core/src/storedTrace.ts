@@ -1,0 +1,19 @@
+import type { SanitizedTrace } from "./sanitize.js";
+
+/** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
+export interface FailedTool {
+  name: string;
+  calls: number;
+}
+
+/** A stored trace as the queries return it: instants back as ISO-8601 strings. */
+export type StoredTrace = SanitizedTrace & {
+  duration_ms: number | null;
+  tool_error_count: number;
+  /** Absent on traces stored before the field existed. */
+  failed_tools?: FailedTool[];
+  recorded_by: string;
+  received_at: string;
+  expire_at: string;
+  sample_rate: number;
+};

@@ -1,0 +1,131 @@
+/**
+ * Deterministic runs for the viewer tests, stored as recordTrace stores them (sanitized, through
+ * toTraceDocument) with firebase-admin, and the oracle for what a filtered list must show.
+ */
+import { Timestamp } from "firebase-admin/firestore";
+import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
+import { traceSchema } from "../../../packages/core/src/schema.js";
+import { TRACES_COLLECTION, toTraceDocument, type TraceDocument } from "@agent-traces/admin";
+import { adminFirestore } from "../support/emulators.js";
+
+export type Status = "success" | "error" | "timeout";
+
+export interface SeedTool {
+  name: string;
+  /** From the run's start to the call's start. */
+  offsetMs: number;
+  durationMs: number;
+  isError?: boolean;
+  input?: Record<string, string>;
+  output?: string;
+}
+
+export interface ViewerSeed {
+  id: string;
+  startedAt: Date;
+  durationMs: number;
+  status: Status;
+  skill: string;
+  user: string;
+  iterations?: number;
+  tools?: SeedTool[];
+  finalOutput?: string;
+  /** metadata.error */
+  error?: string;
+  metadata?: Record<string, string | number>;
+  /** expire_at in the past (the TTL policy may delete it any time now). */
+  expired?: boolean;
+  toolTracesDropped?: number;
+  toolTracesShortened?: number;
+  sampleRate?: number;
+  /** received_at; defaults to the run's end. */
+  receivedAt?: Date;
+}
+
+const MINUTE = 60_000;
+/** Runs kept this long never expire during a test run. */
+const LONG_TTL_DAYS = 3650;
+
+/** A valid, recognisable trace id: "7e57" then `n` in hex. */
+export function traceIdFor(n: number): string {
+  return `7e57${n.toString(16).padStart(28, "0")}`;
+}
+
+/** `minutes` after `base`. */
+export function minutesAfter(base: Date, minutes: number): Date {
+  return new Date(base.getTime() + minutes * MINUTE);
+}
+
+/** The stored document of `seed`, exactly as recordTrace would build it (sanitized, Timestamps, server fields). */
+export function documentOf(seed: ViewerSeed): TraceDocument {
+  const started = seed.startedAt.getTime();
+  const input: TraceInput = {
+    trace_id: seed.id,
+    user_id: seed.user,
+    skill: seed.skill,
+    started_at: seed.startedAt.toISOString(),
+    ended_at: new Date(started + seed.durationMs).toISOString(),
+    iterations: seed.iterations ?? 1,
+    tool_traces: (seed.tools ?? []).map((tool) => ({
+      name: tool.name,
+      input: tool.input ?? {},
+      output: tool.output ?? "",
+      duration_ms: tool.durationMs,
+      is_error: tool.isError ?? false,
+      timestamp: new Date(started + tool.offsetMs).toISOString(),
+    })),
+    tool_traces_dropped: seed.toolTracesDropped ?? 0,
+    tool_traces_shortened: seed.toolTracesShortened ?? 0,
+    final_output: seed.finalOutput ?? `Output of run ${seed.id.slice(-4)}.`,
+    status: seed.status,
+    metadata: { ...seed.metadata, ...(seed.error ? { error: seed.error } : {}) },
+  };
+  const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
+    recordedBy: "viewer-test-seed",
+    receivedAt: seed.receivedAt ?? new Date(started + seed.durationMs),
+    ttlDays: LONG_TTL_DAYS,
+    sampleRate: seed.sampleRate ?? 0.1,
+  });
+  if (seed.expired) document.expire_at = Timestamp.fromMillis(Date.now() - 60 * MINUTE);
+  return document;
+}
+
+/** Stores the runs with firebase-admin (bulk, fast). */
+export async function seedRuns(seeds: readonly ViewerSeed[]): Promise<void> {
+  const db = adminFirestore();
+  const writer = db.bulkWriter();
+  for (const seed of seeds) void writer.create(db.collection(TRACES_COLLECTION).doc(seed.id), documentOf(seed));
+  await writer.close();
+}
+
+export interface ListQuery {
+  status?: string;
+  skill?: string;
+  user?: string;
+  /** Started at or after (inclusive). */
+  from?: string;
+  /** Started before (exclusive). */
+  to?: string;
+}
+
+/** The query of a list URL's search string. */
+export function listQueryOf(search: string): ListQuery {
+  const params = new URLSearchParams(search);
+  const query: ListQuery = {};
+  for (const name of ["status", "skill", "user", "from", "to"] as const) {
+    const value = params.get(name);
+    if (value) query[name] = value;
+  }
+  return query;
+}
+
+/** The oracle: the ids a list filtered by `query` shows, newest first (ties: higher id first). */
+export function expectedIds(seeds: readonly ViewerSeed[], query: ListQuery = {}): string[] {
+  const from = query.from ? Date.parse(query.from) : -Infinity;
+  const to = query.to ? Date.parse(query.to) : Infinity;
+  return seeds
+    .filter((seed) => (!query.status || seed.status === query.status) && (!query.skill || seed.skill === query.skill) && (!query.user || seed.user === query.user))
+    .filter((seed) => seed.startedAt.getTime() >= from && seed.startedAt.getTime() < to)
+    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : -1))
+    .map((seed) => seed.id);
+}

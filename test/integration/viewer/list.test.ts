@@ -1,0 +1,297 @@
+import { strict as assert } from "node:assert";
+import type { Page } from "puppeteer-core";
+import { formatDuration } from "@agent-traces/core";
+import { LOCAL_ADMIN } from "../../../viewer/src/localAdmin.js";
+import { clearFirestore, clientSession } from "../support/emulators.js";
+import { aTrace } from "../support/traces.js";
+import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Status, type ViewerSeed } from "./fixtures.js";
+import { assertHealthy, pathOf, ROWS, screenshotIfAsked, useBrowser, waitForListedIds, waitForRun } from "./viewerPage.js";
+
+const BASE = new Date("2026-11-20T12:00:00.000Z");
+
+/** Twelve runs, one every 10 minutes back from BASE (12:00Z newest, 10:10Z oldest), of mixed status, skill and user; two expired. */
+const RUNS: ViewerSeed[] = (
+  [
+    ["success", "planning", "ann"],
+    ["error", "search", "bob"],
+    ["success", "search", "cy"],
+    ["timeout", "planning", "ann"],
+    ["success", "summarize", "bob"],
+    ["error", "planning", "cy"],
+    ["success", "search", "ann"],
+    ["error", "search", "ann"],
+    ["success", "planning", "bob"],
+    ["timeout", "search", "cy"],
+    ["success", "summarize", "ann"],
+    ["error", "summarize", "bob"],
+  ] as [Status, string, string][]
+).map(([status, skill, user], i): ViewerSeed => ({
+  id: traceIdFor(0x100 + i),
+  startedAt: minutesAfter(BASE, -10 * i),
+  durationMs: 1_500 + 1_000 * i,
+  status,
+  skill,
+  user,
+  iterations: 1 + (i % 4),
+  tools: [
+    { name: "web_search", offsetMs: 100, durationMs: 300, input: { query: `question ${i}` }, output: "3 results" },
+    ...(status === "error" ? [{ name: "db_query", offsetMs: 500, durationMs: 200, isError: true, input: { table: "runs" }, output: "permission denied" }] : []),
+  ],
+  finalOutput: `Final answer number ${i}.`,
+  ...(status === "error" ? { error: `Run ${i} failed: tool db_query refused` } : {}),
+  expired: i === 4 || i === 11,
+}));
+
+const byId = new Map(RUNS.map((run) => [run.id, run]));
+
+describe("viewer: the list of runs", () => {
+  const viewer = useBrowser();
+
+  before(async () => {
+    await clearFirestore();
+    await seedRuns(RUNS);
+  });
+
+  it("shows every run newest first, one row each, with every column filled in", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    // Signed in automatically as the emulator-only admin.
+    assert.match(await page.$eval("[data-testid=signed-in-as]", (el) => el.textContent ?? ""), new RegExp(LOCAL_ADMIN.email.replace(/[.]/g, "\\.")));
+    assert.ok(await page.$("[data-testid=live]"), "the list says it is live");
+
+    const rows = await page.$$eval(ROWS, (trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute("data-trace-id")!,
+        status: tr.getAttribute("data-status"),
+        expired: tr.getAttribute("data-expired"),
+        cells: Object.fromEntries(Array.from(tr.querySelectorAll("td[data-col]")).map((td) => [td.getAttribute("data-col"), (td.textContent ?? "").trim()])),
+        link: tr.querySelector("td[data-col=when] a")?.getAttribute("href") ?? null,
+      })),
+    );
+    for (const row of rows) {
+      const run = byId.get(row.id)!;
+      const label = `row ${row.id}`;
+      assert.deepEqual(Object.keys(row.cells).sort(), ["duration", "failed", "iterations", "preview", "skill", "status", "tools", "user", "when"], `${label}: columns`);
+      assert.equal(row.status, run.status, `${label}: data-status`);
+      // Expired runs (expire_at in the past) are marked; the others are not.
+      assert.equal(row.expired === "true", run.expired === true, `${label}: data-expired`);
+      assert.equal(row.cells.skill, run.skill, `${label}: skill`);
+      assert.equal(row.cells.user, run.user, `${label}: user`);
+      assert.ok(row.cells.status!.includes(run.status), `${label}: status "${row.cells.status}"`);
+      assert.equal(row.cells.duration, formatDuration(run.durationMs), `${label}: duration`);
+      assert.equal(row.cells.iterations, String(run.iterations), `${label}: iterations`);
+      assert.equal(row.cells.tools, String(run.tools!.length), `${label}: tool calls`);
+      assert.equal(row.cells.failed, String(run.tools!.filter((tool) => tool.isError).length), `${label}: failed calls`);
+      // A failure previews its error, a success its final output.
+      assert.ok(row.cells.preview!.includes(run.error ?? run.finalOutput!), `${label}: preview "${row.cells.preview}"`);
+      assert.ok(row.cells.when, `${label}: when`);
+      assert.equal(row.link && new URL(row.link, page.url()).pathname, `/traces/${run.id}`, `${label}: links to its run`);
+    }
+    await screenshotIfAsked(page, "viewer-list.png");
+    await assertHealthy(tab);
+  });
+
+  it("makes failures stand out: error and timeout rows are styled unlike success rows", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    const look = (id: string) =>
+      page.$eval(`tr[data-trace-id="${id}"]`, (tr) => {
+        const styles = (el: Element | null) => {
+          if (!el) return "";
+          const s = getComputedStyle(el);
+          return [s.color, s.backgroundColor, s.borderLeftColor, s.borderLeftWidth, s.fontWeight].join("|");
+        };
+        return [styles(tr), styles(tr.querySelector("td[data-col=status]")), styles(tr.querySelector("td[data-col=status] *"))].join(" / ");
+      });
+    const success = await look(RUNS[0]!.id);
+    assert.notEqual(await look(RUNS[1]!.id), success, "an error row looks different from a success row");
+    assert.notEqual(await look(RUNS[3]!.id), success, "a timeout row looks different from a success row");
+    await assertHealthy(tab);
+  });
+
+  it("opens a run by its link and by clicking anywhere on its row", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    const target = RUNS[2]!;
+    await page.click(`tr[data-trace-id="${target.id}"] td[data-col=skill]`);
+    await waitForRun(page, target.id);
+    assert.equal(pathOf(page).pathname, `/traces/${target.id}`);
+
+    await page.goBack();
+    await waitForListedIds(page, expectedIds(RUNS));
+    const other = RUNS[5]!;
+    await page.click(`tr[data-trace-id="${other.id}"] td[data-col=when] a`);
+    await waitForRun(page, other.id);
+    assert.equal(pathOf(page).pathname, `/traces/${other.id}`);
+    await assertHealthy(tab);
+  });
+
+  // Each filter given in the URL shows exactly the matching runs (boundaries avoided: no run starts on one).
+  const urlFilters = [
+    "?status=error",
+    "?status=timeout",
+    "?status=success",
+    "?skill=search",
+    "?user=bob",
+    "?from=2026-11-20T11:05:00.000Z",
+    "?to=2026-11-20T11:35:00.000Z",
+    "?from=2026-11-20T10:45:00Z&to=2026-11-20T11:55:00Z&status=error",
+    "?skill=planning&user=ann",
+  ];
+  for (const search of urlFilters) {
+    it(`filters by the URL ${search}`, async () => {
+      const expected = expectedIds(RUNS, listQueryOf(search));
+      assert.ok(expected.length > 0 && expected.length < RUNS.length, "the filter keeps some runs and drops others");
+      const tab = await viewer.open(`/${search}`, "list");
+      await waitForListedIds(tab.page, expected);
+      assert.equal(await tab.page.$eval("[data-testid=empty]", (el) => (el as HTMLElement).hidden || getComputedStyle(el).display === "none").catch(() => true), true, "no 'empty' message");
+      await assertHealthy(tab);
+    });
+  }
+
+  it("says so when no run matches", async () => {
+    const tab = await viewer.open("/?user=nobody", "list");
+    await waitForListedIds(tab.page, []);
+    assert.equal(await tab.page.$eval("[data-testid=empty]", (el) => (el as HTMLElement).offsetParent !== null), true, "the 'empty' message is shown");
+    await assertHealthy(tab);
+  });
+
+  it("submitting the filter form puts every filter in the URL (local times as ISO instants) and lists the matching runs", async () => {
+    // Europe/Paris is UTC+1 in November: 11:45 local is 10:45Z.
+    const tab = await viewer.open("/", "list", { timezone: "Europe/Paris" });
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    const form = "form[data-testid=filters]";
+    await page.select(`${form} select[name=status]`, "error");
+    await page.type(`${form} input[name=skill]`, "search");
+    await page.type(`${form} input[name=user]`, "ann");
+    await setInputValue(page, `${form} input[name=from]`, "2026-11-20T11:45");
+    await setInputValue(page, `${form} input[name=to]`, "2026-11-20T12:55");
+    await page.click(`${form} [type=submit]`);
+
+    await page.waitForFunction(() => location.search.includes("status="));
+    const params = Object.fromEntries(new URLSearchParams(pathOf(page).search));
+    assert.deepEqual(params, { status: "error", skill: "search", user: "ann", from: "2026-11-20T10:45:00.000Z", to: "2026-11-20T11:55:00.000Z" });
+    assert.equal(pathOf(page).pathname, "/");
+    const expected = expectedIds(RUNS, params);
+    assert.deepEqual(expected, [RUNS[7]!.id], "the form's filter keeps exactly one run");
+    await waitForListedIds(page, expected);
+    await assertHealthy(tab);
+  });
+
+  it("leaves empty filters out of the URL", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    await page.select("form[data-testid=filters] select[name=status]", "timeout");
+    await page.click("form[data-testid=filters] [type=submit]");
+    await page.waitForFunction(() => location.search !== "");
+    assert.equal(pathOf(page).search, "?status=timeout");
+    await waitForListedIds(page, expectedIds(RUNS, { status: "timeout" }));
+    await assertHealthy(tab);
+  });
+});
+
+describe("viewer: paging through the list", () => {
+  const viewer = useBrowser();
+  const PAGE = 50;
+  /** 120 runs a minute apart, every other one an error: 3 pages unfiltered, 2 of errors. */
+  const MANY: ViewerSeed[] = Array.from({ length: 120 }, (_, i) => ({
+    id: traceIdFor(0x1000 + i),
+    startedAt: minutesAfter(new Date("2026-11-10T12:00:00.000Z"), -i),
+    durationMs: 800,
+    status: i % 2 === 0 ? "error" : "success",
+    skill: "paging",
+    user: `user-${i % 7}`,
+  }));
+
+  before(async () => {
+    await clearFirestore();
+    await seedRuns(MANY);
+  });
+
+  const isDisabled = (page: Page, testid: string) => page.$eval(`button[data-testid=${testid}]`, (button) => (button as HTMLButtonElement).disabled);
+
+  it("shows 50 runs a page and moves with next and previous", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    const all = expectedIds(MANY);
+    await waitForListedIds(page, all.slice(0, PAGE));
+    assert.equal(await isDisabled(page, "prev-page"), true, "no previous page on the first");
+    assert.equal(await isDisabled(page, "next-page"), false);
+
+    await page.click("button[data-testid=next-page]");
+    await waitForListedIds(page, all.slice(PAGE, 2 * PAGE));
+    assert.equal(await isDisabled(page, "prev-page"), false);
+
+    await page.click("button[data-testid=next-page]");
+    await waitForListedIds(page, all.slice(2 * PAGE));
+    assert.equal(await isDisabled(page, "next-page"), true, "no next page after the last run");
+
+    await page.click("button[data-testid=prev-page]");
+    await waitForListedIds(page, all.slice(PAGE, 2 * PAGE));
+    await page.click("button[data-testid=prev-page]");
+    await waitForListedIds(page, all.slice(0, PAGE));
+    assert.equal(await isDisabled(page, "prev-page"), true);
+    await assertHealthy(tab);
+  });
+
+  it("pages a filtered list within the filter", async () => {
+    const tab = await viewer.open("/?status=error", "list");
+    const { page } = tab;
+    const errors = expectedIds(MANY, { status: "error" });
+    assert.equal(errors.length, 60);
+    await waitForListedIds(page, errors.slice(0, PAGE));
+    await page.click("button[data-testid=next-page]");
+    await waitForListedIds(page, errors.slice(PAGE));
+    assert.equal(await isDisabled(page, "next-page"), true);
+    await assertHealthy(tab);
+  });
+});
+
+describe("viewer: live list", () => {
+  const viewer = useBrowser();
+
+  before(async () => {
+    await clearFirestore();
+    await seedRuns(RUNS);
+  });
+
+  it("shows a run sent through the real recordTrace callable while the list is open, without reloading", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(RUNS));
+    // A marker on the window survives only if the page is not reloaded.
+    await page.evaluate(() => ((window as unknown as { viewerTestMarker: string }).viewerTestMarker = "still here"));
+
+    const client = await clientSession();
+    try {
+      const trace = aTrace({ status: "error", skill: "live", user_id: "live-user", metadata: { error: "sent while watching" } });
+      assert.deepEqual(await client.callRecordTrace(trace), { trace_id: trace.trace_id, stored: true, reason: "error" });
+      // It started seconds ago, so it is the newest run: on top, above the others.
+      await waitForListedIds(page, [trace.trace_id, ...expectedIds(RUNS)]);
+      assert.equal(await page.$eval(`tr[data-trace-id="${trace.trace_id}"]`, (tr) => tr.getAttribute("data-status")), "error");
+      assert.equal(await page.evaluate(() => (window as unknown as { viewerTestMarker?: string }).viewerTestMarker), "still here", "the page was not reloaded");
+    } finally {
+      await client.close();
+    }
+    await assertHealthy(tab);
+  });
+});
+
+/** Sets an input's value as a user's edit would (input and change events), for inputs puppeteer cannot type into portably (datetime-local). */
+async function setInputValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(
+    selector,
+    (input, text) => {
+      (input as HTMLInputElement).value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    },
+    value,
+  );
+  assert.equal(await page.$eval(selector, (input) => (input as HTMLInputElement).value.slice(0, 16)), value, `${selector} accepted ${value}`);
+}

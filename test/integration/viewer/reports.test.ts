@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { buildErrorReport, windowStartingAt, writeErrorReport, type ReportWindow, type TraceErrorReport } from "@agent-traces/admin";
+import { adminFirestore, clearFirestore } from "../support/emulators.js";
+import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Status, type ViewerSeed } from "./fixtures.js";
+import { assertHealthy, pathOf, useBrowser, waitForListedIds } from "./viewerPage.js";
+
+const WINDOW = windowStartingAt(new Date("2026-11-25T10:00:00.000Z"), 1);
+const PREVIOUS = windowStartingAt(new Date("2026-11-25T09:00:00.000Z"), 1);
+
+let next = 0;
+/** `count` runs of `status` in `window`, started (and received, a second later) well inside it. */
+function runsIn(window: ReportWindow, count: number, status: Status, skill: string): ViewerSeed[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: traceIdFor(0x5000 + next),
+    // A minute apart from every other run (no ties), from 2 minutes into the window.
+    startedAt: minutesAfter(window.start, 2 + (next++ % 50)),
+    durationMs: 1_000,
+    status,
+    skill,
+    user: `user-${i % 3}`,
+    sampleRate: 0.1,
+    ...(status === "error" ? { error: `boom ${i}` } : {}),
+  }));
+}
+
+/**
+ * The window: 6 errors and 4 timeouts, 9 successes kept at rate 0.1 (standing for 90): 10 failures
+ * of ~100 runs, 10.0 %. The hour before: 4 errors and 6 successes (60): 4 of ~64, 6.25 %.
+ */
+const RUNS: ViewerSeed[] = [
+  ...runsIn(WINDOW, 4, "error", "search"),
+  ...runsIn(WINDOW, 2, "error", "planning"),
+  ...runsIn(WINDOW, 1, "timeout", "search"),
+  ...runsIn(WINDOW, 3, "timeout", "planning"),
+  ...runsIn(WINDOW, 9, "success", "search"),
+  ...runsIn(PREVIOUS, 4, "error", "planning"),
+  ...runsIn(PREVIOUS, 6, "success", "planning"),
+];
+
+describe("viewer: the reports page", () => {
+  const viewer = useBrowser();
+  let current: TraceErrorReport;
+  let previous: TraceErrorReport;
+
+  before(async () => {
+    await clearFirestore();
+    await seedRuns(RUNS);
+    const db = adminFirestore();
+    // The reports exactly as the scheduled function writes them.
+    for (const window of [PREVIOUS, WINDOW]) {
+      const report = await buildErrorReport(db, { window, maxFailuresRead: 1_000, currentSampleRate: 0.1, now: window.end });
+      await writeErrorReport(db, report, 90);
+      if (window === WINDOW) current = report;
+      else previous = report;
+    }
+    // The workload is what the assertions below read off the page.
+    assert.deepEqual([current.failures, current.errors, current.timeouts, current.estimated_runs, current.estimated_error_rate], [10, 6, 4, 100, 0.1]);
+    assert.deepEqual([current.change.failures, current.change.failures_percent, current.change.error_rate_points], [6, 150, 3.75]);
+    assert.deepEqual([previous.failures, previous.estimated_runs, previous.estimated_error_rate, previous.change.failures_percent], [4, 64, 0.0625, null]);
+  });
+
+  it("lists the reports newest first with their failures, error rate and change", async () => {
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const reports = await page.$$eval("[data-testid=report]", (sections) =>
+      sections.map((section) => ({
+        windowStart: section.getAttribute("data-window-start"),
+        failures: (section.querySelector("[data-field=failures]")?.textContent ?? "").trim(),
+        errorRate: (section.querySelector("[data-field=error-rate]")?.textContent ?? "").trim(),
+        change: (section.querySelector("[data-field=change]")?.textContent ?? "").trim(),
+      })),
+    );
+    assert.deepEqual(
+      reports.map((report) => report.windowStart),
+      [WINDOW.start.toISOString(), PREVIOUS.start.toISOString()],
+      "newest window first",
+    );
+    const [now, before] = reports;
+    assert.match(now!.failures, /^10\b/, "10 failed runs");
+    assert.match(now!.failures, /\b6 errors?\b.*\b4 timeouts?\b/);
+    assert.match(now!.errorRate, /^10(\.0+)?\s?%/, "an error rate of 10 %");
+    assert.match(now!.change, /^\+6\b/, "6 more failures than the hour before");
+    assert.match(now!.change, /\+150(\.0+)?\s?%/);
+    assert.match(now!.change, /\+3\.75\b/, "the error rate rose 3.75 points");
+    assert.match(before!.failures, /^4\b/);
+    assert.match(before!.errorRate, /^6\.(3|25)\s?%/);
+    assert.match(before!.change, /^\+4\b/);
+    await assertHealthy(tab);
+  });
+
+  it("links each report to the list of its failed runs", async () => {
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const href = await page.$eval(`[data-testid=report][data-window-start="${WINDOW.start.toISOString()}"] a[data-testid=report-link]`, (a) => a.getAttribute("href")!);
+    const link = new URL(href, page.url());
+    const query = listQueryOf(link.search);
+    assert.equal(link.pathname, "/");
+    assert.equal(Date.parse(query.from!), WINDOW.start.getTime(), "from the window's start");
+    assert.equal(Date.parse(query.to!), WINDOW.end.getTime(), "to the window's end");
+    assert.ok(query.status === "error" || query.status === "timeout", `filtered to failures: status=${query.status}`);
+
+    await page.click(`[data-testid=report][data-window-start="${WINDOW.start.toISOString()}"] a[data-testid=report-link]`);
+    await page.waitForFunction(() => location.pathname === "/");
+    assert.equal(pathOf(page).search, link.search);
+    const expected = expectedIds(RUNS, query);
+    assert.equal(expected.length, query.status === "error" ? 6 : 4, "exactly the window's failures of that status");
+    await waitForListedIds(page, expected);
+    await assertHealthy(tab);
+  });
+});

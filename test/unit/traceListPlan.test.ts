@@ -1,0 +1,43 @@
+import { strict as assert } from "node:assert";
+import { DOCUMENT_ID, planListTraces, TRACES_COLLECTION, userIdVariants } from "@agent-traces/core";
+
+describe("trace list plans (core)", () => {
+  const newestFirst = [
+    { field: "started_at", direction: "desc" },
+    { field: DOCUMENT_ID, direction: "desc" },
+  ];
+
+  it("lists every trace newest first, the document id breaking ties", () => {
+    assert.deepEqual(planListTraces({}), { collection: TRACES_COLLECTION, equalities: [], ranges: [], orderBy: newestFirst });
+    assert.equal(TRACES_COLLECTION, "execution_traces");
+  });
+
+  it("puts the equalities in the order user_id, skill, status, each only when its filter is set", () => {
+    assert.deepEqual(planListTraces({ status: "error", skill: "research", userId: "alice" }).equalities, ["user_id", "skill", "status"]);
+    assert.deepEqual(planListTraces({ status: "timeout", skill: "research" }).equalities, ["skill", "status"]);
+    assert.deepEqual(planListTraces({ userId: 7, status: "success" }).equalities, ["user_id", "status"]);
+    assert.deepEqual(planListTraces({ skill: "research" }).equalities, ["skill"]);
+  });
+
+  it("counts several user ids (an `in` filter) as the user_id equality", () => {
+    assert.deepEqual(planListTraces({ userId: ["42", 42], skill: "research" }), planListTraces({ userId: "42", skill: "research" }));
+  });
+
+  it("bounds started_at when since or until is set, ordering the same way", () => {
+    for (const bounds of [{ since: new Date(0) }, { until: new Date() }, { since: new Date(0), until: new Date() }]) {
+      const plan = planListTraces({ ...bounds, status: "error" });
+      assert.deepEqual(plan.ranges, ["started_at"]);
+      assert.deepEqual(plan.orderBy, newestFirst);
+    }
+  });
+
+  it("reads a typed user id as the string, and the number too for an integer in canonical form", () => {
+    assert.deepEqual(userIdVariants("alice"), ["alice"]);
+    assert.deepEqual(userIdVariants("42"), ["42", 42]);
+    assert.deepEqual(userIdVariants("-3"), ["-3", -3]);
+    assert.deepEqual(userIdVariants("0"), ["0", 0]);
+    assert.deepEqual(userIdVariants("007"), ["007"]);
+    assert.deepEqual(userIdVariants("4.2"), ["4.2"]);
+    assert.deepEqual(userIdVariants("99999999999999999999"), ["99999999999999999999"]);
+  });
+});

@@ -1,0 +1,52 @@
+import { strict as assert } from "node:assert";
+import { planListTraces } from "@agent-traces/core";
+import { listFilterSearch, localInputValue, parseInstant, parseListFilter, toTraceListFilter } from "../../viewer/src/view/listFilter.js";
+
+describe("viewer list filter (URL ⇄ filter ⇄ query plan)", () => {
+  it("reads every filter from the query string and writes it back in a fixed order", () => {
+    const { filter, problems } = parseListFilter("?to=2026-12-01T11:00:00Z&user=u1&skill=search&status=error&from=2026-12-01T10:00:00.000Z");
+    assert.deepEqual(problems, []);
+    assert.equal(filter.status, "error");
+    assert.equal(filter.skill, "search");
+    assert.equal(filter.user, "u1");
+    assert.equal(filter.from?.toISOString(), "2026-12-01T10:00:00.000Z");
+    assert.equal(filter.to?.toISOString(), "2026-12-01T11:00:00.000Z");
+    assert.equal(listFilterSearch(filter), "?status=error&skill=search&user=u1&from=2026-12-01T10%3A00%3A00.000Z&to=2026-12-01T11%3A00%3A00.000Z");
+  });
+
+  it("leaves out and names what it cannot use, keeping the rest", () => {
+    const { filter, problems } = parseListFilter("?status=failed&from=yesterday&skill=x");
+    assert.deepEqual(filter, { skill: "x" });
+    assert.equal(problems.length, 2);
+    assert.match(problems[0]!, /status "failed"/);
+    assert.match(problems[1]!, /from "yesterday"/);
+  });
+
+  it("gives no query string for no filter, and ignores empty values", () => {
+    assert.equal(listFilterSearch({}), "");
+    assert.deepEqual(parseListFilter("?status=&skill=&user=").filter, {});
+  });
+
+  it("reads a date-time without zone, and a bare date, as local time (what datetime-local gives)", () => {
+    assert.equal(parseInstant("2026-12-01T10:30")?.getTime(), new Date(2026, 11, 1, 10, 30).getTime());
+    assert.equal(parseInstant("2026-12-01")?.getTime(), new Date(2026, 11, 1).getTime());
+    assert.equal(parseInstant("2026-12-01T10:30:05+02:00")?.toISOString(), "2026-12-01T08:30:05.000Z");
+    for (const text of ["", "now", "2026-13-01T00:00", "1700000000", "2026-12-01 10:00"]) assert.equal(parseInstant(text), undefined, text);
+  });
+
+  it("shows an instant in a datetime-local input and reads it back to the second", () => {
+    const instant = new Date(2026, 0, 2, 3, 4, 5);
+    assert.equal(localInputValue(instant), "2026-01-02T03:04:05");
+    assert.equal(parseInstant(localInputValue(instant))?.getTime(), instant.getTime());
+    assert.equal(localInputValue(undefined), "");
+  });
+
+  it("queries a numeric-looking user as both the string and the number, each filter as its plan's equality", () => {
+    const listFilter = toTraceListFilter({ user: "42", skill: "s", status: "timeout", from: new Date(0) });
+    assert.deepEqual(listFilter.userId, ["42", 42]);
+    const plan = planListTraces(listFilter);
+    assert.deepEqual(plan.equalities, ["user_id", "skill", "status"]);
+    assert.deepEqual(plan.ranges, ["started_at"]);
+    assert.deepEqual(toTraceListFilter({ user: "alice" }).userId, ["alice"]);
+  });
+});

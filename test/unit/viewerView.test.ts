@@ -1,0 +1,174 @@
+import { strict as assert } from "node:assert";
+import { cutText, LIMITS } from "@agent-traces/core";
+import { formatAge, formatPercent, isLongText, previewText, readableText } from "../../viewer/src/view/format.js";
+import { loadListContext, neighborsInList, saveListContext } from "../../viewer/src/view/listContext.js";
+import { reportHeadline, reportListHref } from "../../viewer/src/view/reportView.js";
+import { runNotices } from "../../viewer/src/view/runNotices.js";
+import { axisTicks, MIN_BAR_PERCENT, waterfallBars } from "../../viewer/src/view/waterfall.js";
+import { isExpired, traceFromDocument } from "../../viewer/src/data/traceFromDocument.js";
+
+const START = "2026-12-01T10:00:00.000Z";
+const at = (ms: number) => new Date(Date.parse(START) + ms).toISOString();
+const call = (offsetMs: number, durationMs: number, isError = false) => ({ name: "t", input: {}, output: "", duration_ms: durationMs, is_error: isError, timestamp: at(offsetMs) });
+
+describe("viewer waterfall layout", () => {
+  it("places each call by offset and duration over the run's duration, ordered by start", () => {
+    const { totalMs, bars } = waterfallBars({ started_at: START, duration_ms: 1000, tool_traces: [call(500, 250), call(0, 100, true), call(900, 100)] });
+    assert.equal(totalMs, 1000);
+    assert.deepEqual(
+      bars.map(({ index, leftPercent, widthPercent }) => ({ index, leftPercent, widthPercent })),
+      [
+        { index: 1, leftPercent: 0, widthPercent: 10 },
+        { index: 0, leftPercent: 50, widthPercent: 25 },
+        { index: 2, leftPercent: 90, widthPercent: 10 },
+      ],
+    );
+  });
+
+  it("stretches the axis to a call that ends after the run, and keeps every bar visible and inside the axis", () => {
+    const { totalMs, bars } = waterfallBars({ started_at: START, duration_ms: 100, tool_traces: [call(150, 50), call(0, 0), call(200, 0)] });
+    assert.equal(totalMs, 200);
+    for (const bar of bars) {
+      assert.ok(bar.widthPercent >= MIN_BAR_PERCENT, `bar ${bar.index} is visible`);
+      assert.ok(bar.leftPercent + bar.widthPercent <= 100 + 1e-9, `bar ${bar.index} ends inside the axis`);
+    }
+    assert.deepEqual(axisTicks(200).map((tick) => tick.ms), [0, 50, 100, 150, 200]);
+  });
+
+  it("draws a call timestamped before the run (clock skew) at the left edge", () => {
+    const { bars } = waterfallBars({ started_at: START, duration_ms: null, tool_traces: [call(-500, 10)] });
+    assert.equal(bars[0]!.leftPercent, 0);
+  });
+});
+
+describe("viewer notices: what was cut or dropped, said plainly", () => {
+  const clean = { final_output: "ok", tool_traces: [], tool_traces_dropped: 0, tool_traces_shortened: 0, metadata: {} };
+
+  it("says nothing for a run stored whole", () => {
+    assert.deepEqual(runNotices(clean), []);
+  });
+
+  it("names dropped and shortened calls, cut texts and dropped metadata keys, with their counts", () => {
+    const cutOutput = cutText("x".repeat(5000), LIMITS.toolOutputChars);
+    const notices = runNotices({
+      final_output: cutText("y".repeat(1500), LIMITS.finalOutputChars),
+      tool_traces: [{ ...call(0, 1), output: cutOutput, input: { q: cutText("z".repeat(300), LIMITS.toolInputValueChars) } }],
+      tool_traces_dropped: 7,
+      tool_traces_shortened: 1,
+      metadata: { _dropped_keys: 2 },
+    });
+    assert.equal(notices.length, 5, notices.join("\n"));
+    assert.match(notices[0]!, /^7 tool calls were dropped/);
+    assert.match(notices[1]!, /^1 tool call had its input and output shortened/);
+    assert.match(notices[2]!, /final output was cut from 1500 characters/);
+    assert.match(notices[3]!, /^2 tool inputs and outputs were cut/);
+    assert.match(notices[4]!, /^2 metadata keys were dropped/);
+  });
+});
+
+describe("viewer text formatting", () => {
+  it("pretty-prints JSON objects and arrays and leaves other text alone", () => {
+    assert.deepEqual(readableText('{"a":1,"b":[1,2]}'), { text: '{\n  "a": 1,\n  "b": [\n    1,\n    2\n  ]\n}', json: true });
+    assert.deepEqual(readableText("[1]"), { text: "[\n  1\n]", json: true });
+    assert.deepEqual(readableText('{"cut": "abc…[truncated, 900 chars]'), { text: '{"cut": "abc…[truncated, 900 chars]', json: false });
+    assert.deepEqual(readableText("plain {text}"), { text: "plain {text}", json: false });
+  });
+
+  it("previews on one line within the limit, not splitting a surrogate pair", () => {
+    assert.equal(previewText("a\n\n b\tc", 20), "a b c");
+    const preview = previewText("😀".repeat(20), 6);
+    assert.ok(preview.length <= 6 && preview.isWellFormed(), preview);
+    assert.ok(preview.endsWith("…"));
+  });
+
+  it("collapses long text only", () => {
+    assert.equal(isLongText("short"), false);
+    assert.equal(isLongText("x".repeat(601)), true);
+    assert.equal(isLongText("a\n".repeat(13)), true);
+  });
+
+  it("writes ages and percentages", () => {
+    const now = Date.parse(START);
+    assert.equal(formatAge(at(-5_000), now), "5s ago");
+    assert.equal(formatAge(at(-125_000), now), "2m ago");
+    assert.equal(formatAge(at(-3 * 3_600_000), now), "3h ago");
+    assert.equal(formatAge(at(-50 * 3_600_000), now), "2d ago");
+    assert.equal(formatAge(at(60_000), now), "in the future");
+    assert.equal(formatPercent(0.1234), "12.3%");
+    assert.equal(formatPercent(null), "—");
+  });
+});
+
+describe("viewer list context (j/k navigation)", () => {
+  const memory = () => {
+    const values = new Map<string, string>();
+    return { getItem: (key: string) => values.get(key) ?? null, setItem: (key: string, value: string) => void values.set(key, value) };
+  };
+
+  it("finds the newer and older neighbours in the list the run was opened from", () => {
+    const storage = memory();
+    saveListContext(storage, { search: "?status=error", ids: ["a", "b", "c"] });
+    const context = loadListContext(storage);
+    assert.deepEqual(neighborsInList(context, "?status=error", "b"), { previous: "a", next: "c" });
+    assert.deepEqual(neighborsInList(context, "?status=error", "a"), { previous: undefined, next: "b" });
+    assert.deepEqual(neighborsInList(context, "", "b"), {}, "another list's order is not used");
+    assert.deepEqual(neighborsInList(context, "?status=error", "zzz"), {});
+  });
+
+  it("ignores unreadable stored context", () => {
+    assert.equal(loadListContext({ getItem: () => "{not json" }), undefined);
+    assert.equal(loadListContext({ getItem: () => '{"search":"","ids":[1]}' }), undefined);
+  });
+});
+
+describe("viewer report view", () => {
+  const report = {
+    window_start: "2026-12-01T10:00:00.000Z",
+    window_end: "2026-12-01T11:00:00.000Z",
+    failures: 6,
+    errors: 4,
+    timeouts: 2,
+    estimated_runs: 60,
+    estimated_error_rate: 0.1,
+    users_affected: 3,
+    previous: { failures: 4, estimated_error_rate: 0.08 },
+    change: { failures: 2, failures_percent: 50, error_rate_points: 2 },
+  };
+
+  it("writes the headline numbers and the change against the previous window", () => {
+    assert.deepEqual(reportHeadline(report), {
+      failures: "6 (4 errors, 2 timeouts)",
+      errorRate: "10.0% of ~60 runs",
+      change: "+2 (+50%), error rate +2 points",
+    });
+    assert.equal(reportHeadline({ ...report, change: { failures: 6, failures_percent: null, error_rate_points: null } }).change, "+6 (previous window had none)");
+  });
+
+  it("links to the list filtered to the window, status and skill", () => {
+    assert.equal(reportListHref(report, { status: "error", skill: "a b" }), "/?status=error&skill=a+b&from=2026-12-01T10%3A00%3A00.000Z&to=2026-12-01T11%3A00%3A00.000Z");
+  });
+});
+
+describe("viewer stored-document conversion", () => {
+  const timestamp = (iso: string) => ({ toDate: () => new Date(iso) });
+
+  it("turns Timestamps into ISO strings and defaults fields older documents lack", () => {
+    const trace = traceFromDocument({
+      trace_id: "t",
+      status: "success",
+      started_at: timestamp(START),
+      ended_at: null,
+      received_at: timestamp(at(1000)),
+      expire_at: timestamp(at(2000)),
+      tool_traces: [{ ...call(0, 1), timestamp: timestamp(at(10)) }],
+    });
+    assert.equal(trace.started_at, START);
+    assert.equal(trace.ended_at, null);
+    assert.equal(trace.tool_traces[0]!.timestamp, at(10));
+    assert.equal(trace.tool_traces_shortened, 0);
+    assert.equal(trace.tool_traces_dropped, 0);
+    assert.deepEqual(trace.metadata, {});
+    assert.equal(isExpired(trace, Date.parse(at(1999))), false);
+    assert.equal(isExpired(trace, Date.parse(at(2000))), true);
+  });
+});

@@ -1,0 +1,55 @@
+import { DOCUMENT_ID, planListTraces, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/core";
+import {
+  collection,
+  doc,
+  documentId,
+  limit,
+  orderBy,
+  query,
+  startAfter,
+  Timestamp,
+  where,
+  type DocumentSnapshot,
+  type Firestore,
+  type Query,
+  type QueryConstraint,
+} from "firebase/firestore";
+import { toTraceListFilter, type ListFilter } from "../view/listFilter.js";
+
+/** Runs a list page shows. */
+export const PAGE_SIZE = 50;
+
+/**
+ * The list's query, newest first, built from core's plan (the one the index-coverage test proves
+ * is served by firestore.indexes.json). It asks for one run more than `size` to know if a next page exists.
+ */
+export function traceListQuery(db: Firestore, filter: ListFilter, options: { after?: DocumentSnapshot; size: number }): Query {
+  const listFilter = toTraceListFilter(filter);
+  const plan = planListTraces(listFilter);
+  const constraints: QueryConstraint[] = [];
+  for (const field of plan.equalities) {
+    if (field === "user_id") {
+      const ids = [listFilter.userId ?? []].flat();
+      constraints.push(ids.length === 1 ? where("user_id", "==", ids[0]) : where("user_id", "in", ids));
+    } else if (field === "skill") constraints.push(where("skill", "==", listFilter.skill));
+    else if (field === "status") constraints.push(where("status", "==", listFilter.status));
+    else throw new Error(`no filter value for ${field}`);
+  }
+  if (listFilter.since) constraints.push(where("started_at", ">=", Timestamp.fromDate(listFilter.since)));
+  if (listFilter.until) constraints.push(where("started_at", "<", Timestamp.fromDate(listFilter.until)));
+  for (const { field, direction } of plan.orderBy) constraints.push(orderBy(field === DOCUMENT_ID ? documentId() : field, direction));
+  if (options.after) constraints.push(startAfter(options.after));
+  constraints.push(limit(options.size + 1));
+  return query(collection(db, plan.collection), ...constraints);
+}
+
+export function traceDocument(db: Firestore, traceId: string) {
+  return doc(db, TRACES_COLLECTION, traceId);
+}
+
+/** Reports newest first: served by the automatic single-field index on `window_start_at` (the index-coverage test checks it). */
+export const REPORTS_PLAN: QueryPlan = { collection: REPORTS_COLLECTION, equalities: [], ranges: [], orderBy: [{ field: "window_start_at", direction: "desc" }] };
+
+export function reportsQuery(db: Firestore, size: number): Query {
+  return query(collection(db, REPORTS_PLAN.collection), ...REPORTS_PLAN.orderBy.map(({ field, direction }) => orderBy(field, direction)), limit(size));
+}

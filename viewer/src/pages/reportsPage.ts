@@ -1,0 +1,95 @@
+import { formatInstant } from "@agent-traces/core";
+import type { TraceErrorReport } from "@agent-traces/admin";
+import { onSnapshot } from "firebase/firestore";
+import { h, replaceChildren } from "../dom.js";
+import { reportsQuery } from "../data/traceQueries.js";
+import { previewText } from "../view/format.js";
+import { reportHeadline, reportListHref } from "../view/reportView.js";
+import { errorBox } from "./errorBox.js";
+import { setReady, type Page, type PageContext } from "./page.js";
+
+const REPORTS_SHOWN = 48;
+
+/** `/reports`: the scheduled error reports (`trace_reports`), newest first, live, each linking to its runs. */
+export function reportsPage(context: PageContext): Page {
+  const { root, firebase } = context;
+  replaceChildren(root, h("p", { class: "muted" }, "Loading reports…"));
+  const unsubscribe = onSnapshot(
+    reportsQuery(firebase.db, REPORTS_SHOWN),
+    (snapshot) => {
+      const reports = snapshot.docs.map((doc) => doc.data() as TraceErrorReport);
+      replaceChildren(
+        root,
+        h("h1", {}, "Error reports"),
+        h("p", { class: "muted" }, "One per window of arrival time (received_at), written by the scheduled function reportTraceErrors. The links list runs by start time, so a run that started before its window is not among them."),
+        reports.length === 0 ? h("p", { class: "empty", "data-testid": "empty" }, "No reports yet. The scheduled function writes one every hour; `npm run report` prints one now.") : null,
+        reports.map(reportSection),
+      );
+      setReady("reports");
+    },
+    (error) => {
+      replaceChildren(root, errorBox(error));
+      setReady("reports");
+    },
+  );
+  return { dispose: unsubscribe };
+}
+
+function reportSection(report: TraceErrorReport): HTMLElement {
+  const headline = reportHeadline(report);
+  return h(
+    "section",
+    { class: "report", "data-testid": "report", "data-window-start": report.window_start },
+    h("h2", {}, `${formatInstant(report.window_start)} → ${formatInstant(report.window_end)}`),
+    h(
+      "dl",
+      { class: "headline" },
+      h("dt", {}, "Failed runs"),
+      h("dd", { "data-field": "failures", class: report.failures > 0 ? "failed" : null }, headline.failures, " ", h("a", { "data-testid": "report-link", href: reportListHref(report, { status: "error" }) }, "errors"), " · ", h("a", { href: reportListHref(report, { status: "timeout" }) }, "timeouts")),
+      h("dt", {}, "Error rate"),
+      h("dd", { "data-field": "error-rate" }, headline.errorRate, h("span", { class: "muted" }, " (estimate)")),
+      h("dt", {}, "Against the previous window"),
+      h("dd", { "data-field": "change" }, headline.change),
+      h("dt", {}, "Users affected"),
+      h("dd", { "data-field": "users" }, report.users_affected),
+    ),
+    report.by_skill.length
+      ? h(
+          "table",
+          { class: "breakdown" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Errors"), h("th", {}, "Timeouts"))),
+          h(
+            "tbody",
+            {},
+            report.by_skill.map((entry) =>
+              h(
+                "tr",
+                {},
+                h("td", {}, entry.skill),
+                h("td", { class: "number" }, entry.skill === "(none)" ? entry.errors : h("a", { href: reportListHref(report, { status: "error", skill: entry.skill }) }, entry.errors)),
+                h("td", { class: "number" }, entry.skill === "(none)" ? entry.timeouts : h("a", { href: reportListHref(report, { status: "timeout", skill: entry.skill }) }, entry.timeouts)),
+              ),
+            ),
+          ),
+        )
+      : null,
+    report.by_tool.length
+      ? h(
+          "table",
+          { class: "breakdown" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Failing tool"), h("th", {}, "Failed calls"), h("th", {}, "Runs"))),
+          h("tbody", {}, report.by_tool.map((entry) => h("tr", {}, h("td", {}, entry.tool), h("td", { class: "number" }, entry.failed_calls), h("td", { class: "number" }, entry.runs)))),
+        )
+      : null,
+    report.top_errors.length
+      ? h(
+          "ul",
+          { class: "top-errors" },
+          report.top_errors.map((entry) =>
+            h("li", {}, h("strong", {}, `${entry.count}×`), " ", previewText(entry.message, 200), " ", entry.sample_trace_ids.map((id) => h("a", { href: `/traces/${encodeURIComponent(id)}`, class: "sample" }, id.slice(0, 8)))),
+          ),
+        )
+      : null,
+    report.truncated ? h("p", { class: "warning" }, "The breakdowns cover the newest failures only (read cap reached); the counts are exact.") : null,
+  );
+}

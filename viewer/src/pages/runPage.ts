@@ -1,0 +1,213 @@
+import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
+import { getDoc, getDocs } from "firebase/firestore";
+import { append, h, replaceChildren } from "../dom.js";
+import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
+import { traceDocument, traceListQuery } from "../data/traceQueries.js";
+import { readableText, isLongText } from "../view/format.js";
+import { loadListContext, neighborsInList } from "../view/listContext.js";
+import { listFilterSearch, parseListFilter } from "../view/listFilter.js";
+import { runNotices } from "../view/runNotices.js";
+import { axisTicks, waterfallBars } from "../view/waterfall.js";
+import { errorBox } from "./errorBox.js";
+import { setReady, type Page, type PageContext } from "./page.js";
+import { statusBadge } from "./statusBadge.js";
+
+/** `/traces/{trace_id}`: one run, every stored field, its tool calls as a waterfall; j/k move through the list it came from. */
+export function runPage(context: PageContext, traceId: string): Page {
+  const { root, firebase, url, navigate } = context;
+  const search = listFilterSearch(parseListFilter(url.search).filter);
+  const cleanups: (() => void)[] = [];
+  let disposed = false;
+  replaceChildren(root, h("p", { class: "muted" }, "Loading run…"));
+
+  void (async () => {
+    try {
+      const snapshot = await getDoc(traceDocument(firebase.db, traceId));
+      if (disposed) return;
+      if (!snapshot.exists()) {
+        replaceChildren(
+          root,
+          h("div", { class: "not-found", "data-testid": "not-found" }, h("h1", {}, "Run not found"), h("p", {}, "No stored run has the id ", h("code", {}, traceId), ". It may have been sampled out, never sent, or deleted by the TTL policy."), h("a", { href: `/${search}` }, "← Back to the list")),
+        );
+        setReady("not-found");
+        return;
+      }
+      const trace = traceFromDocument(snapshot.data());
+      const neighbors = neighborsInList(loadListContext(sessionStorage), search, traceId);
+      const previousHref = neighbors.previous ? runHref(neighbors.previous, search) : undefined;
+      const nextLink = h("a", { "data-testid": "next-run", class: "disabled", "aria-disabled": "true" }, "Older →");
+      const previousLink = h("a", { "data-testid": "prev-run", class: previousHref ? null : "disabled", href: previousHref ?? null, "aria-disabled": previousHref ? null : "true" }, "← Newer");
+      const setNext = (id: string | undefined) => {
+        if (!id) return;
+        nextLink.setAttribute("href", runHref(id, search));
+        nextLink.classList.remove("disabled");
+        nextLink.removeAttribute("aria-disabled");
+      };
+      setNext(neighbors.next);
+      replaceChildren(root, renderRun(trace, { search, previousLink, nextLink, cleanups }));
+      // The keys read the links when pressed, so they work before the next older run below is known.
+      const onKey = (event: KeyboardEvent) => {
+        if (event.altKey || event.ctrlKey || event.metaKey || (event.target as Element | null)?.closest("input, textarea, select")) return;
+        const target = event.key === "j" ? nextLink : event.key === "k" ? previousLink : undefined;
+        const href = target?.getAttribute("href");
+        if (href) navigate(href);
+      };
+      document.addEventListener("keydown", onKey);
+      cleanups.push(() => document.removeEventListener("keydown", onKey));
+      setReady("run");
+      if (!neighbors.next) {
+        // Past the list's last run (or opened directly): the next older run of the same filter.
+        const older = await getDocs(traceListQuery(firebase.db, parseListFilter(url.search).filter, { after: snapshot, size: 0 }));
+        if (!disposed) setNext(older.docs[0]?.id);
+      }
+    } catch (error) {
+      if (disposed) return;
+      replaceChildren(root, errorBox(error));
+      setReady("run");
+    }
+  })();
+
+  return {
+    dispose: () => {
+      disposed = true;
+      for (const cleanup of cleanups) cleanup();
+    },
+  };
+}
+
+function runHref(traceId: string, search: string): string {
+  return `/traces/${encodeURIComponent(traceId)}${search}`;
+}
+
+interface RunParts {
+  search: string;
+  previousLink: HTMLAnchorElement;
+  nextLink: HTMLAnchorElement;
+  cleanups: (() => void)[];
+}
+
+function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
+  const now = Date.now();
+  const error = trace.metadata.error;
+  const notices = runNotices(trace);
+  const json = new Blob([`${JSON.stringify(trace, null, 2)}\n`], { type: "application/json" });
+  const downloadUrl = URL.createObjectURL(json);
+  parts.cleanups.push(() => URL.revokeObjectURL(downloadUrl));
+  const copied = h("span", { class: "muted", "aria-live": "polite" });
+
+  return h(
+    "article",
+    { class: `run status-${trace.status}`, "data-testid": "run", "data-trace-id": trace.trace_id },
+    h("nav", { class: "run-nav" }, h("a", { href: `/${parts.search}` }, "← List"), parts.previousLink, parts.nextLink, h("span", { class: "muted keys" }, "keys: j older, k newer")),
+    h(
+      "header",
+      { class: "run-head" },
+      h("h1", {}, trace.skill ?? "(no skill)", " ", statusBadge(trace.status), isExpired(trace, now) ? [" ", h("span", { class: "tag" }, "expired")] : null),
+      h(
+        "p",
+        {},
+        h("code", { "data-testid": "trace-id" }, trace.trace_id),
+        " ",
+        h("button", { type: "button", "data-testid": "copy-id", onclick: () => void copyText(trace.trace_id).then((ok) => (copied.textContent = ok ? "copied" : "select the id to copy it")) }, "Copy id"),
+        " ",
+        h("a", { "data-testid": "download-json", href: downloadUrl, download: `trace-${trace.trace_id}.json`, class: "button" }, "Download JSON"),
+        " ",
+        copied,
+      ),
+    ),
+    error !== undefined || trace.status !== "success"
+      ? h("section", { class: "run-error", "data-testid": "run-error" }, h("h2", {}, trace.status === "timeout" ? "Timed out" : "Error"), textBlock(error === undefined ? "(no error message recorded)" : typeof error === "string" ? error : JSON.stringify(error, null, 2)))
+      : null,
+    notices.length ? h("section", { class: "notices", "data-testid": "notices" }, h("h2", {}, "Not everything was stored"), h("ul", {}, notices.map((notice) => h("li", {}, notice)))) : null,
+    waterfall(trace),
+    h("section", {}, h("h2", {}, "Final output"), textBlock(trace.final_output || "(empty)")),
+    h("section", {}, h("h2", {}, "Fields"), fieldList(trace, now)),
+  );
+}
+
+function waterfall(trace: StoredTrace): HTMLElement {
+  const { totalMs, bars } = waterfallBars(trace);
+  const failed = trace.tool_error_count;
+  const section = h(
+    "section",
+    { class: "waterfall", "data-testid": "waterfall" },
+    h("h2", {}, `Tool calls: ${trace.tool_traces.length}`, failed ? h("span", { class: "failed" }, ` (${failed} failed)`) : null, trace.tool_traces_dropped ? ` + ${trace.tool_traces_dropped} dropped` : null),
+  );
+  if (bars.length === 0) {
+    append(section, [h("p", { class: "muted" }, "No tool calls.")]);
+    return section;
+  }
+  append(section, [
+    h("div", { class: "axis" }, h("span", {}), h("div", { class: "track" }, axisTicks(totalMs).map(({ percent, ms }) => h("span", { class: "tick", style: `left: ${percent}%` }, formatDuration(ms)))), h("span", {})),
+  ]);
+  for (const bar of bars) {
+    const tool = trace.tool_traces[bar.index]!;
+    append(section, [
+      h(
+        "details",
+        { class: tool.is_error ? "call failed" : "call", "data-testid": "tool-call", "data-index": bar.index, "data-error": String(tool.is_error), open: tool.is_error && trace.tool_traces.length <= 20 },
+        h(
+          "summary",
+          {},
+          h("span", { class: "call-name", title: tool.name }, `${bar.index + 1}. ${tool.name}`),
+          h("span", { class: "track" }, h("span", { class: "bar", "data-testid": "bar", style: `left: ${bar.leftPercent}%; width: ${bar.widthPercent}%`, title: `+${formatDuration(bar.offsetMs)}, ${formatDuration(bar.durationMs)}` })),
+          h("span", { class: "call-time" }, formatDuration(tool.duration_ms), tool.is_error ? h("span", { class: "err" }, " ✗ error") : null),
+        ),
+        h(
+          "div",
+          { class: "tool-io", "data-testid": "tool-io" },
+          h("p", { class: "muted" }, `Started ${formatInstant(tool.timestamp)}, +${formatDuration(bar.offsetMs)} into the run, took ${formatDuration(tool.duration_ms)}.`),
+          h("h3", {}, "Input"),
+          Object.keys(tool.input).length === 0
+            ? h("p", { class: "muted" }, "(no input)")
+            : h("dl", { class: "io" }, Object.entries(tool.input).flatMap(([key, value]) => [h("dt", {}, key), h("dd", {}, textBlock(value))])),
+          h("h3", {}, tool.is_error ? "Error output" : "Output"),
+          textBlock(tool.output || "(empty)"),
+        ),
+      ),
+    ]);
+  }
+  return section;
+}
+
+/** A stored text, JSON pretty-printed; long ones start collapsed. */
+function textBlock(text: string): HTMLElement {
+  const { text: shown, json } = readableText(text);
+  const pre = h("pre", { class: json ? "json" : null }, shown);
+  if (!isLongText(shown)) return pre;
+  return h("details", { class: "long" }, h("summary", {}, `${shown.length} characters, ${lineCount(shown)}: show`), pre);
+}
+
+function lineCount(text: string): string {
+  const lines = text.split("\n").length;
+  return lines === 1 ? "1 line" : `${lines} lines`;
+}
+
+const FIELD_ORDER = [
+  "trace_id", "status", "skill", "user_id", "started_at", "ended_at", "duration_ms", "iterations", "tool_error_count", "failed_tools",
+  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "expire_at", "sample_rate", "metadata",
+];
+
+/** Every stored field but the tool calls and the final output (shown above), known ones first. */
+function fieldList(trace: StoredTrace, now: number): HTMLElement {
+  const record = trace as unknown as Record<string, unknown>;
+  const keys = [...FIELD_ORDER.filter((key) => key in record), ...Object.keys(record).filter((key) => !FIELD_ORDER.includes(key) && key !== "tool_traces" && key !== "final_output").sort()];
+  const value = (key: string): Node | string => {
+    const field = record[key];
+    if (key.endsWith("_at") && typeof field === "string") return `${formatInstant(field)}  (${field})${key === "expire_at" && isExpired(trace, now) ? " expired: the TTL policy deletes it soon" : ""}`;
+    if (key === "duration_ms") return formatDuration(trace.duration_ms);
+    if (field === null || field === undefined) return "—";
+    if (typeof field === "object") return textBlock(JSON.stringify(field, null, 2));
+    return String(field);
+  };
+  return h("dl", { class: "fields", "data-testid": "fields" }, keys.flatMap((key) => [h("dt", {}, key), h("dd", { "data-field": key }, value(key))]));
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+import type { TraceStatus } from "@agent-traces/core";
+import { listFilterSearch } from "./listFilter.js";
+import { formatPercent, signed } from "./format.js";
+
+/** The report fields the page reads (a `trace_reports` document). */
+export interface ReportFields {
+  window_start: string;
+  window_end: string;
+  failures: number;
+  errors: number;
+  timeouts: number;
+  estimated_runs: number | null;
+  estimated_error_rate: number | null;
+  users_affected: number;
+  previous: { failures: number; estimated_error_rate: number | null };
+  change: { failures: number; failures_percent: number | null; error_rate_points: number | null };
+}
+
+/** The headline numbers of a report as the page writes them. */
+export function reportHeadline(report: ReportFields): { failures: string; errorRate: string; change: string } {
+  const { change } = report;
+  const failuresChange =
+    change.failures_percent === null ? `${signed(change.failures)} (previous window had none)` : `${signed(change.failures)} (${signed(change.failures_percent)}%)`;
+  const rateChange = change.error_rate_points === null ? "" : `, error rate ${signed(change.error_rate_points)} points`;
+  return {
+    failures: `${report.failures} (${report.errors} errors, ${report.timeouts} timeouts)`,
+    errorRate: `${formatPercent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "?"} runs`,
+    change: `${failuresChange}${rateChange}`,
+  };
+}
+
+/**
+ * The list of the report's window, filtered. The list bounds runs by when they started and the
+ * report by when they arrived, so a run that started before its window is outside this link.
+ */
+export function reportListHref(report: Pick<ReportFields, "window_start" | "window_end">, filter: { status?: TraceStatus; skill?: string } = {}): string {
+  return `/${listFilterSearch({ ...filter, from: new Date(report.window_start), to: new Date(report.window_end) })}`;
+}
