@@ -72,6 +72,9 @@ async function main(): Promise<number> {
   const { benchBurst } = await import("./b8Burst.js");
   rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
 
+  const { benchViewer } = await import("./b9Viewer.js");
+  rows.push(...(await attempt("B9", "the viewer's first screen", async () => single(await benchViewer(log)), single)));
+
   const durationSeconds = (Date.now() - started.getTime()) / 1000;
   writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));
   console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);

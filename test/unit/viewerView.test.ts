@@ -6,6 +6,7 @@ import { reportHeadline, reportListHref } from "../../viewer/src/view/reportView
 import { runNotices } from "../../viewer/src/view/runNotices.js";
 import { axisTicks, MIN_BAR_PERCENT, waterfallBars } from "../../viewer/src/view/waterfall.js";
 import { isExpired, traceFromDocument } from "../../viewer/src/data/traceFromDocument.js";
+import { isDemoProject } from "../../viewer/src/session/firebaseSetup.js";
 
 const START = "2026-12-01T10:00:00.000Z";
 const at = (ms: number) => new Date(Date.parse(START) + ms).toISOString();
@@ -170,5 +171,12 @@ describe("viewer stored-document conversion", () => {
     assert.deepEqual(trace.metadata, {});
     assert.equal(isExpired(trace, Date.parse(at(1999))), false);
     assert.equal(isExpired(trace, Date.parse(at(2000))), true);
+  });
+});
+
+describe("viewer emulator path", () => {
+  it("is taken only for demo- project ids, which no real project can have", () => {
+    assert.equal(isDemoProject("demo-agent-traces"), true);
+    for (const projectId of ["agent-traces", "my-demo-project", "prod-demo-1", "Demo-x", ""]) assert.equal(isDemoProject(projectId), false, projectId);
   });
 });

@@ -129,3 +129,18 @@ export function expectedIds(seeds: readonly ViewerSeed[], query: ListQuery = {})
     .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : -1))
     .map((seed) => seed.id);
 }
+
+/** `stored` runs with five tool calls each, a second apart, of every status (also what bench B9 loads). */
+export function manyRuns(stored: number): ViewerSeed[] {
+  return Array.from({ length: stored }, (_, i) => ({
+    id: traceIdFor(0x9000 + i),
+    startedAt: minutesAfter(new Date("2026-11-28T12:00:00.000Z"), -i / 60),
+    durationMs: 2_000 + (i % 17) * 100,
+    status: i % 10 === 0 ? "error" : i % 25 === 0 ? "timeout" : "success",
+    skill: ["planning", "search", "summarize"][i % 3]!,
+    user: `user-${i % 40}`,
+    iterations: 1 + (i % 5),
+    tools: Array.from({ length: 5 }, (_, t) => ({ name: `tool_${t}`, offsetMs: t * 300, durationMs: 250, input: { q: `query ${i}-${t}` }, output: `result ${i}-${t} `.repeat(10) })),
+    ...(i % 10 === 0 ? { error: `failure ${i}` } : {}),
+  }));
+}

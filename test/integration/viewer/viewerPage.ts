@@ -129,3 +129,39 @@ export async function screenshotIfAsked(page: Page, name: string): Promise<void>
   await page.setViewport({ width: 1280, height: 800 });
   await page.screenshot({ path: join(dir, name) as `${string}.png` });
 }
+
+/**
+ * Runs in the page before its own scripts: records `performance.now()` (milliseconds since
+ * navigation start) the moment the list is interactive: `data-ready="list"` with a first row.
+ */
+const RECORD_LIST_INTERACTIVE = `(() => {
+  const observer = new MutationObserver(() => {
+    if (document.body && document.body.dataset.ready === "list" && document.querySelector(${JSON.stringify(ROWS)})) {
+      window.__listInteractiveMs = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-ready"] });
+})();`;
+
+/**
+ * Cold loads of the list (each in a fresh browser context: nothing cached, signed out): the
+ * milliseconds from navigation start to an interactive list, each after `check` has looked at the page.
+ */
+export async function timeListLoads(browser: Browser, loads: number, check: (tab: BrowserPage) => Promise<void> = async () => undefined): Promise<number[]> {
+  const measured: number[] = [];
+  for (let load = 0; load < loads; load++) {
+    const tab = await openPage(browser);
+    try {
+      await tab.page.evaluateOnNewDocument(RECORD_LIST_INTERACTIVE);
+      await tab.page.goto(viewerUrl("/"));
+      await tab.page.waitForFunction(() => (window as unknown as { __listInteractiveMs?: number }).__listInteractiveMs !== undefined, { timeout: 30_000 });
+      measured.push(Math.round(await tab.page.evaluate(() => (window as unknown as { __listInteractiveMs: number }).__listInteractiveMs)));
+      await check(tab);
+    } finally {
+      await closeViewerTab(tab);
+    }
+  }
+  return measured;
+}
+
