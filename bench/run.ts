@@ -68,13 +68,15 @@ async function main(): Promise<number> {
   } else {
     rows.push(failedRow("B7", "Cost per million runs", new Error("B6 failed")));
   }
+  const { benchBrowserSize } = await import("./b10BrowserSize.js");
+  rows.push(...(await attempt("B10", "the tracer's browser bundle size", async () => single(await benchBrowserSize(log)), single)));
   const { benchViewer } = await import("./b9Viewer.js");
   rows.push(...(await attempt("B9", "the viewer's first screen", async () => single(await benchViewer(log)), single)));
   // Last: the one-call-per-run side of the burst leaves the functions emulator with many workers.
   const { benchBurst } = await import("./b8Burst.js");
   rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
 
-  rows.sort((a, b) => a.id.localeCompare(b.id)); // run out of order (B8 last), shown in order
+  rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })); // run out of order (B8 last), shown in order (B10 after B9)
   const durationSeconds = (Date.now() - started.getTime()) / 1000;
   writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));
   console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);

@@ -18,6 +18,7 @@ const PACKAGES = [
   "zod",
   "@opentelemetry/sdk-trace-base",
   "@opentelemetry/sdk-trace",
+  "@opentelemetry/sdk-trace-web",
   "@opentelemetry/api",
   "typescript",
   "tsx",

@@ -157,6 +157,10 @@ export const REPORT_MAX_FAILURES_READ = defineInt("REPORT_MAX_FAILURES_READ", {
   default: 2000,
   description: "Failed traces read per report for the breakdowns (counts stay exact beyond it).",
 });
+export const REPORT_MAX_USAGE_READ = defineInt("REPORT_MAX_USAGE_READ", {
+  default: 2000,
+  description: "Successful traces with token usage read per report for the usage estimate (the newest ones beyond it are left out, and the report says so).",
+});
 /** A Slack-compatible incoming-webhook URL; set it to "none" to post nowhere. */
 export const REPORT_WEBHOOK_URL = defineSecret("REPORT_WEBHOOK_URL");
 
@@ -165,6 +169,7 @@ export interface ErrorReportConfig {
   errorThreshold: number;
   ttlDays: number;
   maxFailuresRead: number;
+  maxUsageRead: number;
   currentSampleRate: number;
   webhookUrl: string | undefined;
 }
@@ -177,6 +182,7 @@ export function checkErrorReportConfig(): ConfigCheck<ErrorReportConfig> {
     errorThreshold: read("REPORT_ERROR_THRESHOLD", () => checkWhole("REPORT_ERROR_THRESHOLD", REPORT_ERROR_THRESHOLD.value(), 0, Number.MAX_SAFE_INTEGER)),
     ttlDays: read("REPORT_TTL_DAYS", () => checkDays("REPORT_TTL_DAYS", REPORT_TTL_DAYS.value())),
     maxFailuresRead: read("REPORT_MAX_FAILURES_READ", () => checkWhole("REPORT_MAX_FAILURES_READ", REPORT_MAX_FAILURES_READ.value(), 1, 20_000)),
+    maxUsageRead: read("REPORT_MAX_USAGE_READ", () => checkWhole("REPORT_MAX_USAGE_READ", REPORT_MAX_USAGE_READ.value(), 1, 20_000)),
     currentSampleRate: read("TRACE_SAMPLE_RATE", () => parseSampleRate(TRACE_SAMPLE_RATE.value())),
     webhookUrl: read("REPORT_WEBHOOK_URL", () => parseWebhookUrl(REPORT_WEBHOOK_URL.value())),
   });

@@ -54,6 +54,9 @@ export const logs = {
       change_failures: report.change.failures,
       top_error: report.top_errors[0]?.message,
       truncated: report.truncated,
+      // Estimated (successes weighted by 1 / their sample rate): see report.usage.label.
+      usage_input_tokens: report.usage.input_tokens,
+      usage_output_tokens: report.usage.output_tokens,
     };
     if (overThreshold) logger.warn("trace_error_report", entry);
     else logger.info("trace_error_report", entry);

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../packages/core/src/schema.js";
-import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace } from "@agent-traces/admin";
+import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace, type TraceErrorReport } from "@agent-traces/admin";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import { adminAuth, adminFirestore, clearFirestore, projectId } from "./support/emulators.js";
@@ -77,6 +77,10 @@ describe("agent-traces CLI against the Firestore emulator", () => {
       tool_traces_dropped: 2,
       final_output: "Could not fetch the page.",
       metadata: { error: "fetch_page failed: ECONNRESET", model: "gemini-2.5-flash" },
+      usage: [
+        { model: "gemini-2.5-flash", input_tokens: 12_345, output_tokens: 678 },
+        { model: "gemini-2.5-pro", input_tokens: 1_000, output_tokens: 0 },
+      ],
     });
     await seed({ trace_id: ids.numericTimeout, user_id: 7, status: "timeout", started_at: at(120_000), ended_at: at(150_000) });
     await seed({ trace_id: ids.stringSevenOk, user_id: "7", status: "success", started_at: at(180_000), ended_at: at(180_500) });
@@ -147,6 +151,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.match(out, /\n {2}sample rate {3}0\.1\n/);
     assert.match(out, /\n {2}error {9}fetch_page failed: ECONNRESET\n/);
     assert.match(out, /\n {2}metadata {6}\{"model":"gemini-2\.5-flash"\}\n/);
+    assert.match(out, /\n {2}tokens {8}gemini-2\.5-flash: 12,345 in \/ 678 out\n {16}gemini-2\.5-pro: 1,000 in \/ 0 out\n {16}total: 13,345 in \/ 678 out\n/);
     assert.match(out, /Tool calls: 3, 1 failed; 2 more dropped when stored/);
     const rows = out.split("\n").filter((line) => /^\s+\d+ {2}\S/.test(line));
     assert.deepEqual(rows.map((row) => row.trim().split(/\s+/)[1]), ["web_search", "fetch_page", "summarize"]);
@@ -192,11 +197,13 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.match(text.stdout, /failed runs\s+2 {2}\(1 errors, 1 timeouts\)/);
     assert.match(text.stdout, /fetch_page\s+1 calls in 1 runs/);
     assert.match(text.stdout, /fetch_page failed: ECONNRESET/);
+    assert.match(text.stdout, /\nToken usage {2}13,345 in \/ 678 out {2}\(estimate\)\n {2}research\s+13,345 in\s+678 out\n {4}gemini-2\.5-flash\s+12,345 in\s+678 out\n {4}gemini-2\.5-pro\s+1,000 in\s+0 out\n/);
     const json = await cli(["report", ...window, "--json"]);
     assert.equal(json.code, 0, json.stderr);
-    const report = JSON.parse(json.stdout) as { failures: number; errors: number; timeouts: number; window_start: string; estimate: { stored_successes: number } };
+    const report = JSON.parse(json.stdout) as TraceErrorReport;
     assert.deepEqual([report.failures, report.errors, report.timeouts, report.window_start], [2, 1, 1, "2025-03-01T12:00:00.000Z"]);
     assert.equal(report.estimate.stored_successes, 2);
+    assert.deepEqual([report.usage.input_tokens, report.usage.output_tokens], [13_345, 678]);
     assertOneLineError(await cli(["report", "--hours", "0"]), /--hours must be a whole number/);
   });
 
@@ -292,6 +299,7 @@ describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
         tool_traces: [{ name: hostile("tool"), input: { [hostile("key")]: hostile("value") }, output: hostile("output"), duration_ms: 5, is_error: true, timestamp: "2025-04-01T12:00:00Z" }],
         final_output: hostile("final"),
         metadata: { error: hostile("error"), [hostile("meta")]: hostile("meta value") },
+        usage: [{ model: hostile("model"), input_tokens: 5, output_tokens: 1 }],
       }),
     );
     const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date("2025-04-01T12:00:02Z"), ttlDays: 7, sampleRate: 0.1 });

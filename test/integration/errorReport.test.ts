@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
-import { buildReportQuery, FAILURE_FIELDS, previousFullHours, REPORTS_COLLECTION, TRACES_COLLECTION, windowStartingAt, type TraceErrorReport } from "@agent-traces/admin";
+import {
+  buildReportQuery,
+  FAILURE_FIELDS,
+  previousFullHours,
+  REPORTS_COLLECTION,
+  TRACES_COLLECTION,
+  USAGE_FIELDS,
+  windowStartingAt,
+  type TraceErrorReport,
+} from "@agent-traces/admin";
 import type { ErrorReportConfig } from "../../functions/src/config.js";
 import { reportTraceErrors } from "../../functions/src/reportTraceErrors/reportTraceErrorsHandler.js";
 import { adminFirestore, clearFirestore, functionsOrigin, projectId } from "./support/emulators.js";
@@ -41,7 +50,7 @@ const workload: SeedTrace[] = [
 ];
 
 function config(overrides: Partial<ErrorReportConfig> = {}): ErrorReportConfig {
-  return { windowHours: 1, errorThreshold: 5, ttlDays: 90, maxFailuresRead: 2000, currentSampleRate: 0.1, webhookUrl: undefined, ...overrides };
+  return { windowHours: 1, errorThreshold: 5, ttlDays: 90, maxFailuresRead: 2000, maxUsageRead: 2000, currentSampleRate: 0.1, webhookUrl: undefined, ...overrides };
 }
 
 interface Received {
@@ -129,9 +138,11 @@ describe("reportTraceErrors", () => {
     assert.equal(report.change.failures_percent, 133.3);
   });
 
-  it("reads only the window's failures one by one, never a success", () => {
+  it("reads only the window's failures one by one, never a success (none carries token usage)", () => {
     assert.equal(report.documents_read, 7);
     assert.equal(report.truncated, false);
+    assert.deepEqual(report.usage.by_skill, []);
+    assert.equal(report.usage.successes_read, 0);
   });
 
   it("reads the failures through a projection that holds no tool_traces", async () => {
@@ -200,6 +211,81 @@ describe("reportTraceErrors", () => {
     }
     const unreachable = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: "http://127.0.0.1:9/unreachable" }) });
     assert.equal(unreachable.failures, 7);
+  });
+});
+
+describe("reportTraceErrors sums token usage per skill and model", () => {
+  const usageWindow = windowStartingAt(new Date("2025-06-04T10:00:00Z"), 1);
+  const in_ = (minutes: number) => new Date(usageWindow.start.getTime() + minutes * MINUTE);
+  const uses = (model: string, input_tokens: number, output_tokens: number) => ({ model, input_tokens, output_tokens });
+  /**
+   * Successes with usage stored at 0.1 (each standing for 10 runs) and 0.5 (for 2), failures with
+   * usage (each itself), a success without usage, and runs with usage just outside the window.
+   */
+  const workload: SeedTrace[] = [
+    { startedAt: in_(1), status: "success", skill: "planning", sampleRate: 0.1, usage: [uses("gpt-4o", 100, 10)] },
+    { startedAt: in_(2), status: "success", skill: "planning", sampleRate: 0.1, usage: [uses("gpt-4o", 100, 10)] },
+    { startedAt: in_(3), status: "success", skill: "planning", sampleRate: 0.5, usage: [uses("gpt-4o", 100, 10), uses("claude", 40, 4)] },
+    { startedAt: in_(4), status: "error", skill: "planning", sampleRate: 0.1, error: "boom", usage: [uses("gpt-4o", 7, 3)] },
+    { startedAt: in_(5), status: "timeout", skill: "search", sampleRate: 0.1, usage: [uses("claude", 50, 5)] },
+    { startedAt: in_(6), status: "success", skill: "search", sampleRate: 0.1, usage: [uses("claude", 1, 1)] },
+    { startedAt: in_(7), status: "success", skill: "search", sampleRate: 0.1 },
+    { startedAt: usageWindow.end, status: "success", skill: "planning", sampleRate: 0.1, usage: [uses("gpt-4o", 99_999, 1)] },
+    { startedAt: in_(-1), status: "error", skill: "planning", sampleRate: 0.1, error: "earlier", usage: [uses("gpt-4o", 99_999, 1)] },
+  ];
+  let hook: Awaited<ReturnType<typeof webhookServer>>;
+  let report: TraceErrorReport;
+
+  before(async () => {
+    await clearFirestore();
+    await seedTraces(workload);
+    hook = await webhookServer(200);
+    report = await reportTraceErrors(usageWindow, { db: adminFirestore(), config: config({ webhookUrl: hook.url }) });
+  });
+  after(() => hook.server.close());
+
+  it("weights successes by 1 / their sample rate and counts failures once, labelled as an estimate", () => {
+    assert.deepEqual(report.usage.by_skill, [
+      // gpt-4o: 2 × 100 × 10 + 100 × 2 + 7; claude: 40 × 2
+      { skill: "planning", input_tokens: 2287, output_tokens: 231, models: [uses("gpt-4o", 2207, 223), uses("claude", 80, 8)] },
+      // claude: 50 (the timeout) + 1 × 10
+      { skill: "search", input_tokens: 60, output_tokens: 15, models: [uses("claude", 60, 15)] },
+    ]);
+    assert.deepEqual([report.usage.input_tokens, report.usage.output_tokens], [2347, 246]);
+    assert.match(report.usage.label, /^Estimate: /);
+    assert.equal(report.usage.truncated, false);
+  });
+
+  it("reads the failures and the successes that carry usage, no other success", () => {
+    assert.equal(report.usage.successes_read, 4);
+    assert.equal(report.documents_read, 2 + 4);
+    assert.equal(report.estimate.stored_successes, 5, "the success without usage is counted, not read");
+  });
+
+  it("reads the successes through a projection of the usage fields only", async () => {
+    const projected = await buildReportQuery(adminFirestore(), usageWindow, { kind: "usage" }).select(...USAGE_FIELDS).get();
+    assert.equal(projected.size, 4);
+    for (const doc of projected.docs) {
+      assert.deepEqual(Object.keys(doc.data()).sort(), [...USAGE_FIELDS].sort(), doc.id);
+      assert.equal(doc.get("status"), "success");
+    }
+  });
+
+  it("is stored with the report and posted with it", async () => {
+    const stored = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
+    assert.deepEqual(stored.get("usage"), report.usage);
+    const { text } = hook.received[0]!.body as { text: string };
+    assert.match(text, /Tokens \(estimate\): 2,347 in \/ 246 out; by skill: planning 2,287 in \/ 231 out, search 60 in \/ 15 out/);
+  });
+
+  it("reads at most maxUsageRead successes, the newest, and says the sums are cut", async () => {
+    const capped = await reportTraceErrors(usageWindow, { db: adminFirestore(), config: config({ maxUsageRead: 2 }) });
+    assert.equal(capped.usage.truncated, true);
+    assert.equal(capped.usage.successes_read, 2);
+    assert.equal(capped.documents_read, 2 + 3);
+    assert.equal(capped.truncated, false, "the failure breakdowns are whole");
+    // The two newest successes with usage: search's claude (10 / 10) and planning's at 0.5 (gpt-4o 200 / 20, claude 80 / 8).
+    assert.deepEqual([capped.usage.input_tokens, capped.usage.output_tokens], [7 + 50 + 10 + 200 + 80, 3 + 5 + 10 + 20 + 8]);
   });
 });
 

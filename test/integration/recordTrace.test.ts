@@ -107,6 +107,26 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     assert.ok(doc?.received_at.isEqual(receivedAt), "the first write is untouched");
   });
 
+  it("stores token usage per model as sent, flagged for the report's query; none when the run recorded none", async () => {
+    const usage = [
+      { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900 },
+      { model: "claude-sonnet-4", input_tokens: 0, output_tokens: 12 },
+    ];
+    const trace = aTrace({ status: "error", usage });
+    assert.deepEqual(await client.callRecordTrace(trace), { trace_id: trace.trace_id, stored: true, reason: "error" });
+    const doc = await storedDoc(trace.trace_id);
+    assert.deepEqual(doc?.usage, usage);
+    assert.equal(doc?.has_usage, true);
+
+    for (const without of [aTrace({ status: "error" }), aTrace({ status: "error", usage: [] })]) {
+      assert.equal(((await client.callRecordTrace(without)) as { stored: boolean }).stored, true);
+      const stored = await storedDoc(without.trace_id);
+      assert.ok(stored);
+      assert.equal("usage" in stored, false, "absent and [] are both stored as no field");
+      assert.equal("has_usage" in stored, false);
+    }
+  });
+
   describe("rejects invalid payloads with invalid-argument naming the field, writing nothing", () => {
     let storedBefore: string[];
     before(async () => {
@@ -130,6 +150,12 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
       ["a user id too long", { user_id: "u".repeat(129) }, "user_id"],
       ["a fractional user id", { user_id: 1.5 }, "user_id"],
       ["a year Firestore cannot hold", { started_at: "0000-06-01T00:00:00Z" }, "started_at"],
+      ["negative tokens in usage", { usage: [{ model: "gpt-4o", input_tokens: -1, output_tokens: 0 }] }, "usage[0].input_tokens"],
+      ["fractional tokens in usage", { usage: [{ model: "gpt-4o", input_tokens: 1, output_tokens: 0.5 }] }, "usage[0].output_tokens"],
+      ["a model listed twice in usage", { usage: [{ model: "gpt-4o", input_tokens: 1, output_tokens: 1 }, { model: "gpt-4o", input_tokens: 2, output_tokens: 2 }] }, "usage[1].model: appears twice"],
+      ["more than 16 models in usage", { usage: Array.from({ length: 17 }, (_, index) => ({ model: `m${index}`, input_tokens: 1, output_tokens: 1 })) }, "usage: must list at most 16 models"],
+      ["a model name too long", { usage: [{ model: "m".repeat(129), input_tokens: 1, output_tokens: 1 }] }, "usage[0].model"],
+      ["an unknown key in usage", { usage: [{ model: "gpt-4o", input_tokens: 1, output_tokens: 1, cost_usd: 0.2 }] }, "usage[0].cost_usd"],
     ];
     for (const [what, override, field] of cases) {
       it(what, async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
-import type { StoredTrace } from "@agent-traces/admin";
-import { renderHeader } from "../../packages/cli/src/format/header.js";
+import type { StoredTrace, TraceErrorReport } from "@agent-traces/admin";
+import { renderHeader, usageRows } from "../../packages/cli/src/format/header.js";
+import { renderReport, usageLines } from "../../packages/cli/src/format/report.js";
 import { COLOR, PLAIN, styleFor } from "../../packages/cli/src/format/style.js";
 import { renderTraceTable } from "../../packages/cli/src/format/table.js";
 import { cut, oneLine } from "../../packages/cli/src/format/text.js";
@@ -221,6 +222,90 @@ describe("cli: rendering", () => {
       assert.doesNotMatch(text, /\n {2}error /);
       for (const line of text.split("\n")) assert.ok(line.length <= 80, line);
       assert.match(text, /z…\n$/);
+    });
+  });
+
+  describe("show header: token usage", () => {
+    const usage = [
+      { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900 },
+      { model: "claude\nsonnet\u001b[2J", input_tokens: 12, output_tokens: 0 },
+    ];
+
+    it("prints one line per model and their total, after the iterations", () => {
+      const lines = renderHeader(aStoredTrace({ usage })).split("\n");
+      const at = lines.findIndex((line) => line.startsWith("  tokens "));
+      assert.equal(lines[at - 1], "  iterations    3");
+      assert.deepEqual(lines.slice(at, at + 3), [
+        "  tokens        gpt-4o: 1,234,567 in / 8,900 out",
+        "                claude sonnet\ufffd[2J: 12 in / 0 out",
+        "                total: 1,234,579 in / 8,900 out",
+      ]);
+    });
+
+    it("prints one line, no total, for one model, and nothing when the run recorded no usage", () => {
+      assert.deepEqual(usageRows([usage[0]!]), [["tokens", "gpt-4o: 1,234,567 in / 8,900 out"]]);
+      assert.deepEqual(usageRows(undefined), []);
+      assert.deepEqual(usageRows([]), []);
+      assert.doesNotMatch(renderHeader(aStoredTrace()), /tokens/);
+    });
+  });
+
+  describe("report: token usage", () => {
+    const usage: TraceErrorReport["usage"] = {
+      label: "Estimate: weighted.",
+      input_tokens: 1_500_000,
+      output_tokens: 70_000,
+      by_skill: [
+        { skill: "planning", input_tokens: 1_200_000, output_tokens: 50_000, models: [{ model: "gpt-4o", input_tokens: 1_000_000, output_tokens: 40_000 }, { model: "claude", input_tokens: 200_000, output_tokens: 10_000 }] },
+        { skill: "search\u001b[31m", input_tokens: 300_000, output_tokens: 20_000, models: [{ model: "gpt-4o", input_tokens: 300_000, output_tokens: 20_000 }] },
+      ],
+      successes_read: 40,
+      truncated: false,
+    };
+
+    it("prints the totals, then each skill and its models in aligned columns, and the estimate's label", () => {
+      const lines = usageLines(usage);
+      assert.equal(lines[0], "Token usage  1,500,000 in / 70,000 out  (estimate)");
+      assert.match(lines[1]!, /^ {2}planning {23}\s+1,200,000 in\s+50,000 out$/);
+      assert.match(lines[2]!, /^ {4}gpt-4o\s+1,000,000 in\s+40,000 out$/);
+      assert.match(lines[3]!, /^ {4}claude\s+200,000 in\s+10,000 out$/);
+      assert.match(lines[4]!, /^ {2}search\ufffd\[31m\s+300,000 in\s+20,000 out$/);
+      assert.equal(new Set(lines.slice(1, 6).map((line) => line.indexOf(" in "))).size, 1, "the columns line up");
+      assert.equal(lines.at(-1), "  Estimate: weighted.");
+    });
+
+    it("says so when the window recorded none", () => {
+      assert.deepEqual(usageLines({ ...usage, input_tokens: 0, output_tokens: 0, by_skill: [] }), ["Token usage: none recorded in this window."]);
+    });
+
+    it("is part of the report, with what was read and whether the read cap cut the sums", () => {
+      const report = {
+        window_start: "2025-03-01T12:00:00.000Z",
+        window_end: "2025-03-01T13:00:00.000Z",
+        errors: 1,
+        timeouts: 0,
+        failures: 1,
+        estimated_runs: 11,
+        estimated_error_rate: 0.0909,
+        window_field: "received_at",
+        generated_at: "2025-03-01T13:05:00.000Z",
+        by_skill: [],
+        by_tool: [],
+        top_errors: [],
+        users_affected: 1,
+        estimate: { label: "Estimate.", stored_successes: 1, estimated_successes: 10, sample_rates: [0.1] },
+        previous: { window_start: "2025-03-01T11:00:00.000Z", window_end: "2025-03-01T12:00:00.000Z", errors: 0, timeouts: 0, failures: 0, estimated_runs: 0, estimated_error_rate: null },
+        change: { failures: 1, failures_percent: null, error_rate_points: null },
+        usage: { ...usage, truncated: true },
+        documents_read: 41,
+        aggregation_queries: 6,
+        truncated: false,
+      } satisfies TraceErrorReport;
+      const text = renderReport(report);
+      assert.match(text, /\nToken usage {2}1,500,000 in \/ 70,000 out/);
+      assert.match(text, /Read 41 traces one by one \(the failures, and 40 successes with token usage\)/);
+      assert.match(text, /Token sums cover the newest traces only \(read cap reached\)\.\n$/);
+      assert.doesNotMatch(text, ANSI);
     });
   });
 });

@@ -61,6 +61,7 @@ function servingIndex(withTieBreak: QueryPlan): string | undefined {
 
 const reportQueries: ReportQuery[] = [
   { kind: "failures" },
+  { kind: "usage" },
   { kind: "count", status: "success" },
   { kind: "count", status: "error" },
   { kind: "count", status: "timeout" },
@@ -133,8 +134,8 @@ describe("index coverage (firestore.indexes.json)", () => {
   it("declares the TTL policy on expire_at and exempts the large, unqueried and monotonic fields", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
-    // An exemption switches off single-field indexes only: the composites on status, sample_rate and received_at still exist.
-    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "trace_id", "user_id", "status", "sample_rate", "skill", "received_at"]) {
+    // An exemption switches off single-field indexes only: the composites on status, sample_rate, has_usage and received_at still exist.
+    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "has_usage", "skill", "received_at"]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
   });

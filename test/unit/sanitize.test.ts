@@ -37,6 +37,15 @@ function assertIdempotent(input: Trace): SanitizedTrace {
   return once;
 }
 
+/** The largest usage the schema accepts: every model, each name at its limit in 3-byte characters, every count at its maximum. */
+function fullUsage() {
+  return Array.from({ length: LIMITS.usageModels }, (_, index) => ({
+    model: `${"€".repeat(LIMITS.modelNameChars - 3)}${String(index).padStart(3, "0")}`,
+    input_tokens: Number.MAX_SAFE_INTEGER,
+    output_tokens: Number.MAX_SAFE_INTEGER,
+  }));
+}
+
 describe("sanitizeTrace", () => {
   describe("the reference design's limits (marker included)", () => {
     it("cuts each tool input value, stringified, to 100 chars", () => {
@@ -376,6 +385,36 @@ describe("sanitizeTrace", () => {
     });
   });
 
+  describe("token usage", () => {
+    const entry = (model: string, input_tokens = 10, output_tokens = 5) => ({ model, input_tokens, output_tokens });
+
+    it("passes usage through as validated, a copy", () => {
+      const input = trace({ usage: [entry("gpt-4o", 1200, 340), entry("€".repeat(LIMITS.modelNameChars), 0, 0)] });
+      const sanitized = assertIdempotent(input);
+      assert.deepEqual(sanitized.usage, input.usage);
+      assert.notEqual(sanitized.usage![0], input.usage![0]);
+      assertSendable(sanitized);
+    });
+
+    it("leaves usage out when there is none: absent and [] alike", () => {
+      assert.equal("usage" in sanitizeTrace(trace()), false);
+      assert.equal("usage" in sanitizeTrace(trace({ usage: [] })), false);
+      assert.equal("usage" in assertIdempotent(trace({ usage: [] })), false);
+    });
+
+    it("makes model names well-formed, merging entries that then name the same model", () => {
+      const sanitized = assertIdempotent(trace({ usage: [entry("bad\uD800", 1, 2), entry("bad\uDC00", 10, 20), entry("ok", 3, 4)] }));
+      assert.deepEqual(sanitized.usage, [entry("bad\uFFFD", 11, 22), entry("ok", 3, 4)]);
+      assertSendable(sanitized);
+    });
+
+    it("counts in the stored size, and a full usage keeps the document within its bound", () => {
+      const without = sanitizeTrace(trace());
+      const full = sanitizeTrace(trace({ usage: fullUsage() }));
+      assert.ok(storedSize(full) - storedSize(without) > 6_000, `usage adds ${storedSize(full) - storedSize(without)} bytes`);
+    });
+  });
+
   describe("adversarial traces", () => {
     function adversarial(): Trace {
       const keyOf = (index: number) => `${"😀".repeat(40)}${"€".repeat(40)}${String(index).padStart(8, "k")}`;
@@ -401,6 +440,7 @@ describe("sanitizeTrace", () => {
         ),
         tool_traces_dropped: 1_000_000,
         metadata,
+        usage: fullUsage(),
       });
     }
 
@@ -429,6 +469,7 @@ describe("sanitizeTrace", () => {
         }
       }
       assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars && sanitized.final_output.isWellFormed());
+      assert.deepEqual(sanitized.usage, fullUsage(), "the largest usage is kept whole");
     });
 
     it("stays under the budget with the maximum of small-but-full tool traces", () => {

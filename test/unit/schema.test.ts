@@ -295,6 +295,53 @@ describe("validateTrace", () => {
     });
   });
 
+  describe("usage", () => {
+    const entry = (model: string, input_tokens: unknown = 10, output_tokens: unknown = 5) => ({ model, input_tokens, output_tokens });
+    const models = (count: number) => Array.from({ length: count }, (_, index) => entry(`model-${index}`));
+
+    it("accepts one entry per model, and is absent unless sent", () => {
+      const usage = [entry("gpt-4o", 1200, 340), entry("claude-sonnet-4", 0, 0), entry("m".repeat(LIMITS.modelNameChars), Number.MAX_SAFE_INTEGER, 1)];
+      assert.deepEqual(accepted(withField("usage", usage)).usage, usage);
+      assert.deepEqual(accepted(withField("usage", [])).usage, []);
+      assert.deepEqual(accepted(withField("usage", models(LIMITS.usageModels))).usage, models(LIMITS.usageModels));
+      assert.equal("usage" in accepted(validTrace()), false);
+    });
+
+    it("rejects negative token counts", () => {
+      const message = rejected(withField("usage", [entry("gpt-4o", -1)]), "usage[0].input_tokens");
+      assert.match(message, /usage\[0\]\.input_tokens: must be a whole number of tokens >= 0/);
+      rejected(withField("usage", [entry("a"), entry("b", 1, -5)]), "usage[1].output_tokens");
+    });
+
+    it("rejects token counts that are not safe integers", () => {
+      for (const value of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "10", null]) {
+        const message = rejected(withField("usage", [entry("gpt-4o", 1, value)]), "usage[0].output_tokens");
+        assert.match(message, /whole number of tokens/, `${String(value)}: ${message}`);
+      }
+    });
+
+    it("rejects a model listed twice, naming the second entry", () => {
+      const message = rejected(withField("usage", [entry("gpt-4o"), entry("claude"), entry("gpt-4o")]), "usage[2].model");
+      assert.match(message, /usage\[2\]\.model: appears twice/);
+    });
+
+    it(`rejects more than ${LIMITS.usageModels} models`, () => {
+      const message = rejected(withField("usage", models(LIMITS.usageModels + 1)), "usage");
+      assert.match(message, /usage: must list at most 16 models/);
+    });
+
+    it(`rejects an empty model name or one over ${LIMITS.modelNameChars} characters`, () => {
+      assert.match(rejected(withField("usage", [entry("m".repeat(LIMITS.modelNameChars + 1))]), "usage[0].model"), /at most 128 characters/);
+      rejected(withField("usage", [entry("")]), "usage[0].model");
+      rejected(withField("usage", [{ input_tokens: 1, output_tokens: 1 }]), "usage[0].model");
+    });
+
+    it("rejects an unknown key in an entry, and usage that is not an array of entries", () => {
+      assert.match(rejected(withField("usage", [{ ...entry("gpt-4o"), cost_usd: 0.01 }]), "usage[0].cost_usd"), /unknown field/);
+      for (const value of [{ "gpt-4o": 3 }, "gpt-4o", null, [["gpt-4o", 1, 2]]]) rejected(withField("usage", value), value === null || !Array.isArray(value) ? "usage" : "usage[0]");
+    });
+  });
+
   describe("metadata", () => {
     it("accepts a JSON object within the limits", () => {
       const metadata = { error: "boom", list: [1, "two", { three: [3] }, null], deep: nested(LIMITS.metadataDepth - 1, 1), "a b": "", n: -0.5 };

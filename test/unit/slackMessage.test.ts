@@ -15,6 +15,7 @@ function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
     estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30, sample_rates: [0.1] },
     previous: { ...totals, window_start: "2025-06-01T09:00:00.000Z", window_end: "2025-06-01T10:00:00.000Z", errors: 1, timeouts: 0, failures: 1 },
     change: { failures: 2, failures_percent: 200, error_rate_points: 1 },
+    usage: { label: "Estimate", input_tokens: 0, output_tokens: 0, by_skill: [], successes_read: 0, truncated: false },
     documents_read: 3,
     aggregation_queries: 6,
     truncated: false,
@@ -59,5 +60,23 @@ describe("report: Slack message", () => {
     assert.match(text, /\*3\* failed runs \(2 errors, 1 timeouts\), \+2 \(\+200%\) vs previous window/);
     assert.match(text, /By skill: planning 3/);
     assert.match(text, /Failing tools: web_search 2/);
+  });
+
+  it("adds the window's token usage, estimated, with the top skills escaped; nothing when none was recorded", () => {
+    assert.doesNotMatch(slackMessage(aReport()).text, /Tokens/);
+    const usage = {
+      label: "Estimate",
+      input_tokens: 1_234_567,
+      output_tokens: 89_000,
+      by_skill: [
+        { skill: "planning", input_tokens: 1_200_000, output_tokens: 80_000, models: [{ model: "gpt-4o", input_tokens: 1_200_000, output_tokens: 80_000 }] },
+        { skill: "<!here>", input_tokens: 34_567, output_tokens: 9_000, models: [] },
+      ],
+      successes_read: 12,
+      truncated: true,
+    };
+    const lines = slackMessage(aReport({ usage })).text.split("\n");
+    assert.ok(lines.includes("Tokens (estimate): 1,234,567 in / 89,000 out; by skill: planning 1,200,000 in / 80,000 out, &lt;!here&gt; 34,567 in / 9,000 out"), lines.join("\n"));
+    assert.ok(lines.includes("_Token sums cover the newest traces only (read cap reached)._"));
   });
 });

@@ -13,8 +13,8 @@ const failure = (overrides: Partial<FailureFields> = {}): FailureFields => ({
 });
 
 describe("report: summarizeFailures", () => {
-  it("projects the small fields only: never tool_traces, of metadata only its error", () => {
-    assert.deepEqual([...FAILURE_FIELDS], ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error"]);
+  it("projects the small fields only: never tool_traces, of metadata only its error; usage for the token sums", () => {
+    assert.deepEqual([...FAILURE_FIELDS], ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error", "usage"]);
   });
 
   it("splits failing tools by failed calls and by runs, from failed_tools", () => {

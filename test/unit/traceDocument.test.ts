@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { LIMITS, sanitizeTrace, storedSize, type TraceInput } from "@agent-traces/core";
 import { storedDocumentSize } from "../../packages/core/src/storedSize.js";
 import { traceSchema } from "../../packages/core/src/schema.js";
-import { FAILED_TOOLS_BYTES, failedToolsOf, toTraceDocument, TRACES_COLLECTION } from "@agent-traces/admin";
+import { FAILED_TOOLS_BYTES, failedToolsOf, fromTraceDocument, toTraceDocument, TRACES_COLLECTION } from "@agent-traces/admin";
 
 const context = { recordedBy: "u".repeat(128), receivedAt: new Date("2025-06-01T10:00:05Z"), ttlDays: 7, sampleRate: 0.1 };
 const call = (name: string, isError: boolean, index = 0) => ({
@@ -45,11 +45,13 @@ describe("stored trace: failed_tools", () => {
     assert.deepEqual(success.failed_tools, []);
   });
 
-  it(`keeps the leading entries within ${FAILED_TOOLS_BYTES} bytes, so the document stays within ${LIMITS.storedDocumentBytes}`, () => {
+  it(`keeps the leading entries within ${FAILED_TOOLS_BYTES} bytes, so the document stays within ${LIMITS.storedDocumentBytes}, the largest usage included`, () => {
     // The most failed_tools can hold: every kept call fails, each under its own longest 3-byte name.
     const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => ({ ...call(`${index}`.padStart(3, "0") + "€".repeat(LIMITS.toolNameChars), true, index), output: "" }));
     const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`k${index}`, "€".repeat(LIMITS.metadataStringChars)]));
-    const sanitized = sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools, final_output: "€".repeat(5000), skill: "€".repeat(500), metadata: { error: "€".repeat(500), ...metadata } })));
+    // With the largest usage too: every model, each name at its limit in 3-byte characters.
+    const usage = Array.from({ length: LIMITS.usageModels }, (_, index) => ({ model: `${index}`.padStart(3, "0") + "€".repeat(LIMITS.modelNameChars - 3), input_tokens: Number.MAX_SAFE_INTEGER, output_tokens: Number.MAX_SAFE_INTEGER }));
+    const sanitized = sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools, final_output: "€".repeat(5000), skill: "€".repeat(500), metadata: { error: "€".repeat(500), ...metadata }, usage })));
     const document = toTraceDocument(sanitized, context);
     const distinct = new Set(sanitized.tool_traces.map((tool) => tool.name)).size;
     assert.ok(document.failed_tools.length > 0 && document.failed_tools.length < distinct, `${document.failed_tools.length} of ${distinct} kept`);
@@ -57,5 +59,36 @@ describe("stored trace: failed_tools", () => {
     assert.deepEqual(document.failed_tools, failedToolsOf(sanitized.tool_traces.slice(0, document.failed_tools.length)), "a prefix, in order");
     const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
     assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
+    assert.equal(document.usage?.length, LIMITS.usageModels);
+  });
+});
+
+describe("stored trace: usage", () => {
+  const usage = [
+    { model: "gpt-4o", input_tokens: 1200, output_tokens: 340 },
+    { model: "claude-sonnet-4", input_tokens: 80, output_tokens: 12 },
+  ];
+
+  it("stores usage, flagged by has_usage for the report's query, when the run recorded some", () => {
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), context);
+    assert.deepEqual(document.usage, usage);
+    assert.equal(document.has_usage, true);
+  });
+
+  it("stores neither field when the run recorded none, absent or []", () => {
+    for (const input of [trace({}), trace({ usage: [] })]) {
+      const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), context);
+      assert.equal("usage" in document, false);
+      assert.equal("has_usage" in document, false);
+    }
+    const unsanitized = { ...sanitizeTrace(traceSchema.parse(trace({}))), usage: [] };
+    assert.equal("usage" in toTraceDocument(unsanitized, context), false, "[] is not stored even when handed over as it is");
+  });
+
+  it("reads usage back without has_usage (a query field, not part of the trace)", () => {
+    const stored = fromTraceDocument(toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), context));
+    assert.deepEqual(stored.usage, usage);
+    assert.equal("has_usage" in stored, false);
+    assert.equal("usage" in fromTraceDocument(toTraceDocument(sanitizeTrace(traceSchema.parse(trace({}))), context)), false);
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { cutText, LIMITS } from "@agent-traces/core";
 import { formatAge, formatPercent, isLongText, previewText, readableText } from "../../viewer/src/view/format.js";
 import { loadListContext, neighborsInList, saveListContext } from "../../viewer/src/view/listContext.js";
-import { reportHeadline, reportListHref } from "../../viewer/src/view/reportView.js";
+import { reportHeadline, reportListHref, reportUsage } from "../../viewer/src/view/reportView.js";
 import { runNotices } from "../../viewer/src/view/runNotices.js";
 import { axisTicks, MIN_BAR_PERCENT, waterfallBars } from "../../viewer/src/view/waterfall.js";
 import { isExpired, traceFromDocument } from "../../viewer/src/data/traceFromDocument.js";
@@ -147,6 +147,22 @@ describe("viewer report view", () => {
 
   it("links to the list filtered to the window, status and skill", () => {
     assert.equal(reportListHref(report, { status: "error", skill: "a b" }), "/?status=error&skill=a+b&from=2026-12-01T10%3A00%3A00.000Z&to=2026-12-01T11%3A00%3A00.000Z");
+  });
+
+  it("writes the token usage per skill, its models on one line; nothing for a report without usage or older than it", () => {
+    const usage = {
+      input_tokens: 1_250_000,
+      output_tokens: 4_200,
+      by_skill: [{ skill: "planning", input_tokens: 1_250_000, output_tokens: 4_200, models: [{ model: "gpt-4o", input_tokens: 1_000_000, output_tokens: 4_000 }, { model: "claude", input_tokens: 250_000, output_tokens: 200 }] }],
+      truncated: false,
+    };
+    assert.deepEqual(reportUsage({ usage }), {
+      total: "1,250,000 in / 4,200 out",
+      rows: [{ skill: "planning", input: "1,250,000", output: "4,200", models: "gpt-4o 1,000,000 / 4,000 · claude 250,000 / 200" }],
+      truncated: false,
+    });
+    assert.equal(reportUsage({ usage: { ...usage, input_tokens: 0, output_tokens: 0, by_skill: [] } }), undefined);
+    assert.equal(reportUsage({}), undefined);
   });
 });
 

@@ -21,7 +21,12 @@ export function scheduledWindow(scheduleTime: string | undefined, windowHours: n
  * A failing webhook is logged; the stored report stands.
  */
 export async function reportTraceErrors(window: ReportWindow, { db, config }: ReportDependencies): Promise<TraceErrorReport> {
-  const report = await buildErrorReport(db, { window, maxFailuresRead: config.maxFailuresRead, currentSampleRate: config.currentSampleRate });
+  const report = await buildErrorReport(db, {
+    window,
+    maxFailuresRead: config.maxFailuresRead,
+    maxUsageRead: config.maxUsageRead,
+    currentSampleRate: config.currentSampleRate,
+  });
   await writeErrorReport(db, report, config.ttlDays);
   logs.errorReport(report, report.failures >= config.errorThreshold);
   if (config.webhookUrl) {

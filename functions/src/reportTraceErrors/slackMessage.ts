@@ -1,4 +1,5 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
+import { formatTokens } from "@agent-traces/core";
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
@@ -25,9 +26,21 @@ export function slackMessage(report: TraceErrorReport): { text: string } {
     ...(report.by_skill.length ? [`By skill: ${report.by_skill.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
     ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
     ...report.top_errors.slice(0, 3).map((entry) => `• ${entry.count}× ${code(entry.message)} (e.g. ${escapeMrkdwn(entry.sample_trace_ids[0] ?? "n/a")})`),
+    ...usageLines(report.usage),
     ...(report.truncated ? ["_Breakdowns cover the newest failures only (read cap reached); counts are exact._"] : []),
   ];
   return { text: lines.join("\n") };
+}
+
+/** The window's token usage, when any run recorded some: totals and the top skills. */
+function usageLines(usage: TraceErrorReport["usage"]): string[] {
+  if (usage.input_tokens + usage.output_tokens === 0) return [];
+  const tokens = (entry: { input_tokens: number; output_tokens: number }) => `${formatTokens(entry.input_tokens)} in / ${formatTokens(entry.output_tokens)} out`;
+  const skills = usage.by_skill.slice(0, 3).map((entry) => `${escapeMrkdwn(entry.skill)} ${tokens(entry)}`);
+  return [
+    `Tokens (estimate): ${tokens(usage)}${skills.length ? `; by skill: ${skills.join(", ")}` : ""}`,
+    ...(usage.truncated ? ["_Token sums cover the newest traces only (read cap reached)._"] : []),
+  ];
 }
 
 /** Inline code: escaped, with its backticks replaced so the text cannot end the code span early. */

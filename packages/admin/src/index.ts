@@ -26,10 +26,20 @@ export { createTraceDocument, createTraceDocuments } from "./writeTrace.js";
 export { grantTraces, type Grant, type SlotCounts } from "./rateLimit/slidingWindow.js";
 export { createTracesWithinLimit, type LimitedOutcome, type LimitedWrite } from "./rateLimit/createTracesWithinLimit.js";
 export { KnownCounters, type KnownCounter } from "./rateLimit/knownCounters.js";
-export { buildErrorReport, type ReportOptions, type TraceErrorReport, type WindowTotals } from "./report/buildReport.js";
+export { buildErrorReport, DEFAULT_MAX_USAGE_READ, type ReportOptions, type TraceErrorReport, type UsageReport, type WindowTotals } from "./report/buildReport.js";
 export { countRuns, type RunCounts } from "./report/countRuns.js";
 export { normalizeErrorMessage } from "./report/normalizeErrorMessage.js";
 export { buildReportQuery, planReportQuery, REPORT_WINDOW_FIELD, type ReportQuery } from "./report/reportQueries.js";
 export { precedingWindow, previousFullHours, windowStartingAt, type ReportWindow } from "./report/reportWindow.js";
 export { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./report/summarizeFailures.js";
+export {
+  OTHER_SKILLS,
+  summarizeUsage,
+  USAGE_FIELDS,
+  USAGE_MODELS_SHOWN,
+  USAGE_SKILLS_SHOWN,
+  type SkillUsage,
+  type UsageBreakdown,
+  type UsageFields,
+} from "./report/summarizeUsage.js";
 export { writeErrorReport } from "./report/writeReport.js";

@@ -28,6 +28,8 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   expire_at: Timestamp;
   /** The success sample rate in force when the trace was kept; 1 / rate weights it in estimates. */
   sample_rate: number;
+  /** Present (true) exactly when `usage` is: what the report's usage query filters on. Not read back. */
+  has_usage?: true;
   schema_version: 1;
 };
 
@@ -41,8 +43,9 @@ export interface StorageContext {
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
   const startedAt = timestampOf(trace.started_at);
   const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
+  const { usage, ...fields } = trace;
   return {
-    ...trace,
+    ...fields,
     user_id: trace.user_id ?? context.recordedBy,
     skill: trace.skill ?? null,
     started_at: startedAt,
@@ -55,6 +58,8 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     received_at: Timestamp.fromDate(context.receivedAt),
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
     sample_rate: context.sampleRate,
+    // Stored only when there is some: absent and [] both mean none recorded.
+    ...(usage?.length ? { usage, has_usage: true as const } : {}),
     schema_version: 1,
   };
 }
@@ -81,7 +86,7 @@ export function failedToolsOf(tools: readonly Pick<SanitizedToolTrace, "name" | 
 }
 
 export function fromTraceDocument(document: TraceDocument): StoredTrace {
-  const { schema_version: _version, ...fields } = document;
+  const { schema_version: _version, has_usage: _hasUsage, ...fields } = document;
   return {
     ...fields,
     // Stored before the field existed: nothing was shortened.

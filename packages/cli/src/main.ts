@@ -18,6 +18,7 @@ import { connect, connectAuth, ConnectionError, describeTarget, readRepoFirebase
 
 const QUERY_TIMEOUT_MS = 30_000;
 const REPORT_MAX_FAILURES_READ = 2000;
+const REPORT_MAX_USAGE_READ = 2000;
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -62,7 +63,12 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
   }
   if (command.kind === "report") {
     const window = command.windowStart ? windowStartingAt(command.windowStart, command.hours) : previousFullHours(new Date(), command.hours);
-    const report = await buildErrorReport(db, { window, maxFailuresRead: REPORT_MAX_FAILURES_READ, currentSampleRate: DEFAULT_SAMPLE_RATE });
+    const report = await buildErrorReport(db, {
+      window,
+      maxFailuresRead: REPORT_MAX_FAILURES_READ,
+      maxUsageRead: REPORT_MAX_USAGE_READ,
+      currentSampleRate: DEFAULT_SAMPLE_RATE,
+    });
     await write(process.stdout, command.json ? json(report) : renderReport(report, { style }));
     return 0;
   }

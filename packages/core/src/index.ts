@@ -1,13 +1,12 @@
 // What the tracer, the functions, admin, the CLI and the viewer use; tests and benchmarks reach other modules by path.
 // Pure and browser-safe: nothing here imports Node or firebase-admin.
-export { LIMITS } from "./limits.js";
+export { LIMITS, MAX_BATCH_TRACES } from "./limits.js";
 export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
 export { decideRecording, DEFAULT_SAMPLE_RATE, type RecordingReason } from "./recordingDecision.js";
 export type { RecordTraceReason, RecordTraceResult } from "./recordTraceResult.js";
 export {
   isBatchPayload,
-  MAX_BATCH_TRACES,
   recordTraceBatchResultSchema,
   recordTraceBatchSchema,
   type RecordTraceBatchItemResult,
@@ -17,7 +16,19 @@ export {
 export { DROPPED_KEYS_FIELD, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
 export type { Sampler } from "./sampler/Sampler.js";
 export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";
-export { isToolInput, toolTraceSchema, type JsonObject, type ToolTrace, type ToolTraceInput, type TraceInput, type TraceStatus } from "./schema.js";
+export { isToolInput } from "./firestoreKeys.js";
+export {
+  modelUsageSchema,
+  toolTraceSchema,
+  type JsonObject,
+  type ModelUsage,
+  type ToolTrace,
+  type ToolTraceInput,
+  type TraceInput,
+  type TraceStatus,
+} from "./schema.js";
+export { addModelUsage, OTHER_MODELS, type TokenCounts } from "./modelUsage.js";
+export { formatTokens } from "./formatTokens.js";
 export { storedSize } from "./storedSize.js";
 export { stringifyValue } from "./stringify.js";
 export { cutText, lengthBeforeCut } from "./text.js";

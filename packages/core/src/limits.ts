@@ -14,6 +14,9 @@ export const LIMITS = {
   userIdChars: 128,
   keyChars: 128,
   toolInputKeys: 32,
+  /** Models one trace's token `usage` lists (each at most once). */
+  usageModels: 16,
+  modelNameChars: 128,
   maxToolTraces: 100,
   /** Firestore bytes for all kept tool traces together: inputs and outputs are cut shorter to fit before calls are dropped. */
   toolTracesBytes: 40 * 1024,
@@ -27,3 +30,6 @@ export const LIMITS = {
   /** The whole stored document, asserted by tests and the size benchmark. */
   storedDocumentBytes: 64 * 1024,
 } as const;
+
+/** Traces one `recordTrace` call may carry in its batch form. */
+export const MAX_BATCH_TRACES = 100;

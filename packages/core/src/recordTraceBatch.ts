@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { MAX_BATCH_TRACES } from "./limits.js";
 import { recordTraceResultSchema } from "./recordTraceResult.js";
-
-/** Traces one `recordTrace` call may carry in its batch form. */
-export const MAX_BATCH_TRACES = 100;
 
 /**
  * The batch form of a `recordTrace` call: `{ traces: [...], sample_rate? }`. Each trace is validated

@@ -1,7 +1,8 @@
 import { boundToolTraces } from "./boundToolTraces.js";
 import { LIMITS } from "./limits.js";
+import { addTokens } from "./modelUsage.js";
 import { REDACTED } from "./redact.js";
-import type { JsonObject, Trace } from "./schema.js";
+import type { JsonObject, ModelUsage, Trace } from "./schema.js";
 import { redactAndCut, storedKey } from "./sanitizeText.js";
 import type { SanitizedToolTrace } from "./sanitizeToolTrace.js";
 import { storedSize } from "./storedSize.js";
@@ -24,8 +25,10 @@ export const DROPPED_KEYS_FIELD = "_dropped_keys";
  */
 export function sanitizeTrace(trace: Trace): SanitizedTrace {
   const { kept, dropped, shortened } = boundToolTraces(trace.tool_traces);
+  const { usage, ...rest } = trace;
+  const storedUsage = sanitizeUsage(usage);
   return {
-    ...trace,
+    ...rest,
     user_id: typeof trace.user_id === "string" ? wellFormed(trace.user_id) : trace.user_id,
     skill: trace.skill == null ? trace.skill : cutText(wellFormed(trace.skill), LIMITS.skillChars),
     tool_traces: kept,
@@ -33,7 +36,27 @@ export function sanitizeTrace(trace: Trace): SanitizedTrace {
     tool_traces_shortened: trace.tool_traces_shortened + shortened,
     final_output: redactAndCut(trace.final_output, LIMITS.finalOutputChars),
     metadata: sanitizeMetadata(trace.metadata),
+    ...(storedUsage ? { usage: storedUsage } : {}),
   };
+}
+
+/**
+ * The token usage to store, or undefined for none (absent or `[]`): model names well-formed and
+ * within LIMITS.modelNameChars (as validated, unchanged), entries that then name the same model merged.
+ */
+function sanitizeUsage(usage: readonly ModelUsage[] | undefined): ModelUsage[] | undefined {
+  if (!usage || usage.length === 0) return undefined;
+  const stored: ModelUsage[] = [];
+  for (const entry of usage) {
+    const model = cutText(wellFormed(entry.model), LIMITS.modelNameChars);
+    const same = stored.find((kept) => kept.model === model);
+    if (!same) stored.push({ model, input_tokens: entry.input_tokens, output_tokens: entry.output_tokens });
+    else {
+      same.input_tokens = addTokens(same.input_tokens, entry.input_tokens);
+      same.output_tokens = addTokens(same.output_tokens, entry.output_tokens);
+    }
+  }
+  return stored;
 }
 
 /**

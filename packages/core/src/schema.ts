@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
+import { checkKey } from "./firestoreKeys.js";
 import { isPlainObject } from "./plainObject.js";
 import { FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 import { isValidTraceId } from "./traceId.js";
@@ -31,8 +32,6 @@ export const userIdSchema = z.union(
   [z.string().min(1).max(LIMITS.userIdChars), z.number().int().refine(Number.isSafeInteger)],
   { error: `must be a string of 1-${LIMITS.userIdChars} characters or a safe integer` },
 );
-
-const RESERVED_KEY = /^__.*__$/;
 
 /**
  * Checks what Firestore cannot store, so that it is rejected with the field named instead of
@@ -88,22 +87,6 @@ function plainObjectSchema(error: string) {
   return z.custom<Record<string, unknown>>(isPlainObject, { error });
 }
 
-function checkKey(key: string): string | undefined {
-  if (key.length === 0) return "is an empty key, which Firestore cannot store";
-  if (RESERVED_KEY.test(key)) return "is a reserved key (__name__ form), which Firestore cannot store";
-  return undefined;
-}
-
-/**
- * Whether a tool call's input passes `toolTraceSchema` as it is (a plain object with storable keys),
- * with the schema's own checks: lets the tracer skip a full parse of the calls it builds itself.
- */
-export function isToolInput(value: unknown): value is Record<string, unknown> {
-  if (!isPlainObject(value)) return false;
-  for (const key of Object.keys(value)) if (checkKey(key)) return false;
-  return true;
-}
-
 /** A JSON object Firestore can store as a map. */
 export const jsonObjectSchema = plainObjectSchema("must be a JSON object")
   .superRefine((value, context) => checkStorableJson(value, [], 1, context));
@@ -126,6 +109,28 @@ export const toolTraceSchema = z.strictObject({
   timestamp: isoDateTime,
 });
 
+/** Whole tokens: a safe integer >= 0. */
+const tokenCountSchema = z.number({ error: "must be a whole number of tokens >= 0" }).int("must be a whole number of tokens >= 0").min(0, "must be a whole number of tokens >= 0");
+
+/** The tokens one model consumed in a run. */
+export const modelUsageSchema = z.strictObject({
+  model: z.string({ error: "must be a model name" }).min(1, "must not be empty").max(LIMITS.modelNameChars, `must be at most ${LIMITS.modelNameChars} characters`),
+  input_tokens: tokenCountSchema,
+  output_tokens: tokenCountSchema,
+});
+
+/** A run's token usage, one entry per model: a model listed twice is rejected at its second entry. */
+export const usageSchema = z
+  .array(modelUsageSchema, { error: "must be an array of { model, input_tokens, output_tokens }" })
+  .max(LIMITS.usageModels, `must list at most ${LIMITS.usageModels} models`)
+  .superRefine((usage, context) => {
+    const seen = new Set<string>();
+    usage.forEach(({ model }, index) => {
+      if (seen.has(model)) context.addIssue({ code: "custom", path: [index, "model"], message: "appears twice" });
+      seen.add(model);
+    });
+  });
+
 export const traceSchema = z
   .strictObject({
     trace_id: traceIdSchema,
@@ -142,6 +147,8 @@ export const traceSchema = z
     final_output: z.string().default(""),
     status: traceStatusSchema,
     metadata: jsonObjectSchema.default({}),
+    /** Tokens per model; absent and `[]` both mean none recorded. */
+    usage: usageSchema.optional(),
   })
   .superRefine((trace, context) => {
     if (trace.ended_at && Date.parse(trace.ended_at) < Date.parse(trace.started_at)) {
@@ -154,6 +161,7 @@ export type TraceInput = z.input<typeof traceSchema>;
 /** A validated trace, defaults applied and trace id normalized. */
 export type Trace = z.output<typeof traceSchema>;
 export type ToolTrace = z.output<typeof toolTraceSchema>;
+export type ModelUsage = z.output<typeof modelUsageSchema>;
 export type ToolTraceInput = z.input<typeof toolTraceSchema>;
 export type TraceStatus = z.output<typeof traceStatusSchema>;
 export type JsonObject = Record<string, unknown>;

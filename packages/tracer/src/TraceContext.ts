@@ -1,17 +1,20 @@
 import {
+  addModelUsage,
   cutText,
   isToolInput,
   LIMITS,
   randomTraceId,
   sanitizeToolTrace,
   stringifyValue,
-  toolTraceSchema,
   type JsonObject,
+  type ModelUsage,
   type ToolTrace,
   type ToolTraceInput,
   type TraceInput,
   type TraceStatus,
 } from "@agent-traces/core";
+import { parseToolTrace } from "#platform";
+import { getCurrentTrace, runWithTrace } from "./context/currentTrace.js";
 import { toJsonValue } from "./jsonValue.js";
 import { ToolCallBuffer } from "./toolCallBuffer.js";
 import { createToolTrace } from "./toolTrace.js";
@@ -39,6 +42,7 @@ export class TraceContext {
   private finalOutput = "";
   private status: TraceStatus | undefined;
   private readonly metadata: JsonObject = {};
+  private readonly usage: ModelUsage[] = [];
 
   constructor(options: TraceContextOptions = {}) {
     this.userId = options.userId;
@@ -48,13 +52,14 @@ export class TraceContext {
 
   /**
    * Runs one tool call and records it: its input, its output (or error message), how long it took
-   * and when it started. Returns what `run` returns; an error `run` throws is recorded and rethrown as is.
+   * and when it started. `run` gets this trace (and it is the current trace while `run` starts).
+   * Returns what `run` returns; an error `run` throws is recorded and rethrown as is.
    */
-  async tool<T>(name: string, input: Record<string, unknown>, run: () => Promise<T> | T): Promise<T> {
+  async tool<T>(name: string, input: Record<string, unknown>, run: (trace: TraceContext) => Promise<T> | T): Promise<T> {
     const call = { name, input, timestamp: new Date(), start: performance.now() };
     this.running.add(call);
     try {
-      const output = await run();
+      const output = await (getCurrentTrace() === this ? run(this) : runWithTrace(this, () => run(this)));
       if (this.running.delete(call)) this.recordCall(createToolTrace({ name, input, output, durationMs: performance.now() - call.start, timestamp: call.timestamp }));
       return output;
     } catch (error) {
@@ -74,8 +79,8 @@ export class TraceContext {
    */
   addToolTrace(toolTrace: ToolTraceInput): void {
     if (this.endedAt) return;
-    const parsed = toolTraceSchema.safeParse(toolTrace);
-    this.toolTraces.add(parsed.success ? sanitizeToolTrace(parsed.data) : toolTrace);
+    const parsed = parseToolTrace(toolTrace);
+    this.toolTraces.add(parsed ? sanitizeToolTrace(parsed) : toolTrace);
   }
 
   /**
@@ -95,6 +100,12 @@ export class TraceContext {
 
   incrementIteration(): void {
     this.iterations++;
+  }
+
+  /** Adds one model call's tokens to the run's usage for `model` (calls after the run ended are ignored). */
+  addUsage(model: string, tokens: { inputTokens: number; outputTokens: number }): void {
+    if (this.endedAt) return;
+    addModelUsage(this.usage, model, { input_tokens: tokens.inputTokens, output_tokens: tokens.outputTokens });
   }
 
   setOutput(text: string): void {
@@ -150,6 +161,7 @@ export class TraceContext {
       final_output: this.finalOutput,
       status: this.status ?? "success",
       metadata: structuredClone(this.metadata),
+      ...(this.usage.length > 0 && { usage: this.usage.map((entry) => ({ ...entry })) }),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
-import { runWithTrace } from "./context.js";
+import { openTraceStore, watchPageExit } from "#platform";
+import { runWithTrace } from "./context/currentTrace.js";
 import type { TraceSendError } from "./errors.js";
 import { BatchTraceProcessor, checkBatchOptions, DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
 import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
@@ -30,6 +31,11 @@ export type TracerOptions = Partial<BatchOptions> & {
   onError?: (error: TraceSendError) => void;
   /** Told the server's answer for each trace sent. */
   onSent?: (result: RecordTraceResult) => void;
+  /**
+   * In a browser, keep the runs not yet answered in localStorage, so that a page closed before they
+   * were delivered sends them on its next load (see README). Default `true`; no effect in Node.
+   */
+  persist?: boolean;
 } & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
 
 /**
@@ -40,6 +46,7 @@ export class Tracer {
   private readonly processor: BatchTraceProcessor;
   private readonly onError: (error: TraceSendError) => void;
   private readonly onSent: ((result: RecordTraceResult) => void) | undefined;
+  private readonly stopWatchingPage: () => void;
 
   /** `onBusy` is told when the tracer starts holding runs not yet answered (`true`) and when it holds none. */
   constructor(options: TracerOptions, onBusy?: (busy: boolean) => void) {
@@ -52,9 +59,14 @@ export class Tracer {
       maxConcurrentExports: options.maxConcurrentExports ?? DEFAULT_BATCH_OPTIONS.maxConcurrentExports,
     });
     const retry = resolveRetryOptions(options.retry);
-    this.processor = new BatchTraceProcessor(resolveExporter(options), new TraceIdRatioBasedSampler(sampleRate), sampleRate, retry, batch, onBusy);
+    const exporter = resolveExporter(options);
+    const store = options.persist === false ? undefined : openTraceStore(options.functions?.app.options.projectId ?? "exporter");
+    this.processor = new BatchTraceProcessor(exporter, new TraceIdRatioBasedSampler(sampleRate), sampleRate, retry, batch, onBusy, store);
     this.onError = options.onError ?? warn;
     this.onSent = options.onSent;
+    // After construction, so that onBusy never runs before the tracer exists.
+    queueMicrotask(() => this.processor.resumePersisted({ onError: this.onError, onSent: this.onSent }));
+    this.stopWatchingPage = store ? watchPageExit(() => this.processor.onPageExit()) : () => undefined;
   }
 
   /**
@@ -92,6 +104,7 @@ export class Tracer {
 
   /** Flushes (see flush), then drops and reports any run that ends later. */
   shutdown(timeoutMs?: number): Promise<boolean> {
+    this.stopWatchingPage();
     return this.processor.shutdown(timeoutMs);
   }
 

@@ -1,4 +1,4 @@
-export { getCurrentTrace } from "./context.js";
+export { getCurrentTrace } from "./context/currentTrace.js";
 export { InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError } from "./errors.js";
 export { DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";

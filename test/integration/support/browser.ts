@@ -83,13 +83,8 @@ export interface BrowserPage {
   close(): Promise<void>;
 }
 
-/**
- * A fresh page in a browser context of its own (its own storage, cache and permissions) that
- * records every `pageerror` and console `error`.
- */
-export async function openPage(browser: Browser, options: OpenPageOptions = {}): Promise<BrowserPage> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
+/** Collects every uncaught page error and console error `page` reports from now on. */
+export function recordPageProblems(page: Page): PageProblem[] {
   const problems: PageProblem[] = [];
   page.on("pageerror", (error: unknown) => {
     problems.push({ kind: "pageerror", text: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -99,6 +94,17 @@ export async function openPage(browser: Browser, options: OpenPageOptions = {}):
     const url = message.location().url;
     problems.push({ kind: "console.error", text: message.text(), ...(url ? { url } : {}) });
   });
+  return problems;
+}
+
+/**
+ * A fresh page in a browser context of its own (its own storage, cache and permissions) that
+ * records every `pageerror` and console `error`.
+ */
+export async function openPage(browser: Browser, options: OpenPageOptions = {}): Promise<BrowserPage> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const problems = recordPageProblems(page);
   // tsx compiles these test files with esbuild's keepNames, which wraps named functions in a
   // `__name(...)` helper; functions sent to the page carry those calls, so the page needs a no-op one.
   await page.evaluateOnNewDocument("globalThis.__name = globalThis.__name || ((target) => target);");

@@ -1,4 +1,4 @@
-import { randomTraceId, sanitizeTrace, type TraceInput } from "@agent-traces/core";
+import { randomTraceId, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
 import { adminFirestore } from "./emulators.js";
@@ -14,6 +14,8 @@ export interface SeedTrace {
   userId?: string;
   error?: string;
   failedTools?: string[];
+  /** Token usage per model; none by default. */
+  usage?: ModelUsage[];
 }
 
 /** Stores traces exactly as recordTrace would, without going through the function (fast seeding). */
@@ -38,6 +40,7 @@ export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]
         timestamp: seed.startedAt.toISOString(),
       })),
       metadata: seed.error ? { error: seed.error } : {},
+      ...(seed.usage ? { usage: seed.usage } : {}),
     });
     const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
       recordedBy: "seed",

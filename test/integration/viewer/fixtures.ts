@@ -3,7 +3,7 @@
  * toTraceDocument) with firebase-admin, and the oracle for what a filtered list must show.
  */
 import { Timestamp } from "firebase-admin/firestore";
-import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
+import { sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument, type TraceDocument } from "@agent-traces/admin";
 import { adminFirestore } from "../support/emulators.js";
@@ -40,6 +40,8 @@ export interface ViewerSeed {
   sampleRate?: number;
   /** received_at; defaults to the run's end. */
   receivedAt?: Date;
+  /** Token usage per model; none by default. */
+  usage?: ModelUsage[];
 }
 
 const MINUTE = 60_000;
@@ -79,6 +81,7 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     final_output: seed.finalOutput ?? `Output of run ${seed.id.slice(-4)}.`,
     status: seed.status,
     metadata: { ...seed.metadata, ...(seed.error ? { error: seed.error } : {}) },
+    ...(seed.usage ? { usage: seed.usage } : {}),
   };
   const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
     recordedBy: "viewer-test-seed",

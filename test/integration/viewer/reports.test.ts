@@ -9,7 +9,7 @@ const PREVIOUS = windowStartingAt(new Date("2026-11-25T09:00:00.000Z"), 1);
 
 let next = 0;
 /** `count` runs of `status` in `window`, started (and received, a second later) well inside it. */
-function runsIn(window: ReportWindow, count: number, status: Status, skill: string): ViewerSeed[] {
+function runsIn(window: ReportWindow, count: number, status: Status, skill: string, extra: Partial<ViewerSeed> = {}): ViewerSeed[] {
   return Array.from({ length: count }, (_, i) => ({
     id: traceIdFor(0x5000 + next),
     // A minute apart from every other run (no ties), from 2 minutes into the window.
@@ -20,19 +20,21 @@ function runsIn(window: ReportWindow, count: number, status: Status, skill: stri
     user: `user-${i % 3}`,
     sampleRate: 0.1,
     ...(status === "error" ? { error: `boom ${i}` } : {}),
+    ...extra,
   }));
 }
 
 /**
  * The window: 6 errors and 4 timeouts, 9 successes kept at rate 0.1 (standing for 90): 10 failures
- * of ~100 runs, 10.0 %. The hour before: 4 errors and 6 successes (60): 4 of ~64, 6.25 %.
+ * of ~100 runs, 10.0 %. The hour before: 4 errors and 6 successes (60): 4 of ~64, 6.25 %. The
+ * window's successes used 10 input and 1 output tokens each: ~900 and ~90 over the 90 runs.
  */
 const RUNS: ViewerSeed[] = [
   ...runsIn(WINDOW, 4, "error", "search"),
   ...runsIn(WINDOW, 2, "error", "planning"),
   ...runsIn(WINDOW, 1, "timeout", "search"),
   ...runsIn(WINDOW, 3, "timeout", "planning"),
-  ...runsIn(WINDOW, 9, "success", "search"),
+  ...runsIn(WINDOW, 9, "success", "search", { usage: [{ model: "gpt-4o", input_tokens: 10, output_tokens: 1 }] }),
   ...runsIn(PREVIOUS, 4, "error", "planning"),
   ...runsIn(PREVIOUS, 6, "success", "planning"),
 ];
@@ -85,6 +87,18 @@ describe("viewer: the reports page", () => {
     assert.match(before!.failures, /^4\b/);
     assert.match(before!.errorRate, /^6\.(3|25)\s?%/);
     assert.match(before!.change, /^\+4\b/);
+    await assertHealthy(tab);
+  });
+
+  it("shows the window's token usage per skill and model, as an estimate, and none for a window without", async () => {
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const section = (window: ReportWindow) => `[data-testid=report][data-window-start="${window.start.toISOString()}"]`;
+    assert.equal(await page.$eval(`${section(WINDOW)} [data-field=tokens]`, (dd) => (dd.textContent ?? "").trim()), "900 in / 90 out (estimate)");
+    const rows = await page.$$eval(`${section(WINDOW)} [data-testid=usage] tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? "").trim())));
+    assert.deepEqual(rows, [["search", "900", "90", "gpt-4o 900 / 90"]]);
+    assert.equal(await page.$(`${section(PREVIOUS)} [data-field=tokens]`), null);
+    assert.equal(await page.$(`${section(PREVIOUS)} [data-testid=usage]`), null);
     await assertHealthy(tab);
   });
 

@@ -34,6 +34,10 @@ const RUN: ViewerSeed = {
   metadata: { model: "gemini-2.5-flash" },
   toolTracesDropped: 2,
   toolTracesShortened: 1,
+  usage: [
+    { model: "gemini-2.5-flash", input_tokens: 12_345, output_tokens: 678 },
+    { model: "gemini-2.5-pro", input_tokens: 1_000, output_tokens: 0 },
+  ],
 };
 
 /** Around RUN, newest first: A, B, C, RUN, D, E, F. The errors are A, C, RUN and F, so j/k within `?status=error` skip B, D and E. */
@@ -70,8 +74,8 @@ describe("viewer: the run page", () => {
       }),
     );
     const shown = new Map(fields);
-    // Every stored field has its dt/dd, but the tool calls (the waterfall) and the final output (its own section).
-    const expected = Object.keys(stored).filter((key) => key !== "tool_traces" && key !== "final_output");
+    // Every stored field has its dt/dd, but the tool calls (the waterfall), the token usage and the final output (sections of their own).
+    const expected = Object.keys(stored).filter((key) => key !== "tool_traces" && key !== "final_output" && key !== "usage");
     assert.deepEqual(expected.filter((key) => !shown.has(key)), [], "stored fields missing from the field list");
     for (const [key, text] of shown) assert.notEqual(text, "", `${key} shows a value`);
 
@@ -93,6 +97,12 @@ describe("viewer: the run page", () => {
     }
     assert.ok(field("metadata").includes("gemini-2.5-flash"), "metadata is shown");
     assert.ok(field("failed_tools").includes("summarize"), "failed_tools is shown");
+    const usageRows = await page.$$eval("[data-testid=usage] tbody tr", (rows) => rows.map((row) => Array.from(row.children, (cell) => (cell.textContent ?? "").trim())));
+    assert.deepEqual(usageRows, [
+      ["gemini-2.5-flash", "12,345", "678"],
+      ["gemini-2.5-pro", "1,000", "0"],
+      ["Total", "13,345", "678"],
+    ]);
 
     const runText = await page.$eval("[data-testid=run]", (el) => el.textContent ?? "");
     assert.ok(runText.includes("Partial answer. More detail."), "the final output is shown");

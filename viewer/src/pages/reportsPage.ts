@@ -4,7 +4,7 @@ import { onSnapshot } from "firebase/firestore";
 import { h, replaceChildren } from "../dom.js";
 import { reportsQuery } from "../data/traceQueries.js";
 import { previewText } from "../view/format.js";
-import { reportHeadline, reportListHref } from "../view/reportView.js";
+import { reportHeadline, reportListHref, reportUsage } from "../view/reportView.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 
@@ -37,6 +37,7 @@ export function reportsPage(context: PageContext): Page {
 
 function reportSection(report: TraceErrorReport): HTMLElement {
   const headline = reportHeadline(report);
+  const usage = reportUsage(report);
   return h(
     "section",
     { class: "report", "data-testid": "report", "data-window-start": report.window_start },
@@ -52,6 +53,7 @@ function reportSection(report: TraceErrorReport): HTMLElement {
       h("dd", { "data-field": "change" }, headline.change),
       h("dt", {}, "Users affected"),
       h("dd", { "data-field": "users" }, report.users_affected),
+      usage ? [h("dt", {}, "Tokens"), h("dd", { "data-field": "tokens" }, usage.total, h("span", { class: "muted" }, " (estimate)"))] : null,
     ),
     report.by_skill.length
       ? h(
@@ -90,6 +92,15 @@ function reportSection(report: TraceErrorReport): HTMLElement {
           ),
         )
       : null,
+    usage
+      ? h(
+          "table",
+          { class: "breakdown", "data-testid": "usage" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Input tokens"), h("th", {}, "Output tokens"), h("th", {}, "By model (in / out)"))),
+          h("tbody", {}, usage.rows.map((row) => h("tr", {}, h("td", {}, row.skill), h("td", { class: "number" }, row.input), h("td", { class: "number" }, row.output), h("td", { class: "muted" }, row.models)))),
+        )
+      : null,
     report.truncated ? h("p", { class: "warning" }, "The breakdowns cover the newest failures only (read cap reached); the counts are exact.") : null,
+    usage?.truncated ? h("p", { class: "warning" }, "The token sums cover the newest traces only (read cap reached).") : null,
   );
 }

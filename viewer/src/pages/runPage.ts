@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/core";
 import { getDoc, getDocs } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
@@ -120,6 +120,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       : null,
     notices.length ? h("section", { class: "notices", "data-testid": "notices" }, h("h2", {}, "Not everything was stored"), h("ul", {}, notices.map((notice) => h("li", {}, notice)))) : null,
     waterfall(trace),
+    usageSection(trace),
     h("section", {}, h("h2", {}, "Final output"), textBlock(trace.final_output || "(empty)")),
     h("section", {}, h("h2", {}, "Fields"), fieldList(trace, now)),
   );
@@ -170,6 +171,26 @@ function waterfall(trace: StoredTrace): HTMLElement {
   return section;
 }
 
+/** The run's tokens per model, with their total when there are several; nothing when it recorded no usage. */
+function usageSection(trace: StoredTrace): HTMLElement | null {
+  const usage = Array.isArray(trace.usage) ? trace.usage : [];
+  if (usage.length === 0) return null;
+  const row = (model: string, input: number, output: number, total = false) =>
+    h("tr", { class: total ? "total" : null }, h(total ? "th" : "td", {}, model), h("td", { class: "number" }, formatTokens(input)), h("td", { class: "number" }, formatTokens(output)));
+  const sum = (field: "input_tokens" | "output_tokens") => usage.reduce((total, entry) => total + entry[field], 0);
+  return h(
+    "section",
+    { "data-testid": "usage" },
+    h("h2", {}, "Token usage"),
+    h(
+      "table",
+      { class: "breakdown" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Model"), h("th", {}, "Input tokens"), h("th", {}, "Output tokens"))),
+      h("tbody", {}, usage.map((entry) => row(entry.model, entry.input_tokens, entry.output_tokens)), usage.length > 1 ? row("Total", sum("input_tokens"), sum("output_tokens"), true) : null),
+    ),
+  );
+}
+
 /** A stored text, JSON pretty-printed; long ones start collapsed. */
 function textBlock(text: string): HTMLElement {
   const { text: shown, json } = readableText(text);
@@ -188,10 +209,13 @@ const FIELD_ORDER = [
   "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "expire_at", "sample_rate", "metadata",
 ];
 
-/** Every stored field but the tool calls and the final output (shown above), known ones first. */
+/** Fields shown in sections of their own above the field list. */
+const SHOWN_ABOVE = ["tool_traces", "final_output", "usage"];
+
+/** Every stored field but the tool calls, the token usage and the final output (shown above), known ones first. */
 function fieldList(trace: StoredTrace, now: number): HTMLElement {
   const record = trace as unknown as Record<string, unknown>;
-  const keys = [...FIELD_ORDER.filter((key) => key in record), ...Object.keys(record).filter((key) => !FIELD_ORDER.includes(key) && key !== "tool_traces" && key !== "final_output").sort()];
+  const keys = [...FIELD_ORDER.filter((key) => key in record), ...Object.keys(record).filter((key) => !FIELD_ORDER.includes(key) && !SHOWN_ABOVE.includes(key)).sort()];
   const value = (key: string): Node | string => {
     const field = record[key];
     if (key.endsWith("_at") && typeof field === "string") return `${formatInstant(field)}  (${field})${key === "expire_at" && isExpired(trace, now) ? " expired: the TTL policy deletes it soon" : ""}`;

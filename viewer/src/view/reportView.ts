@@ -1,4 +1,4 @@
-import type { TraceStatus } from "@agent-traces/core";
+import { formatTokens, type ModelUsage, type TraceStatus } from "@agent-traces/core";
 import { listFilterSearch } from "./listFilter.js";
 import { formatPercent, signed } from "./format.js";
 
@@ -14,6 +14,29 @@ export interface ReportFields {
   users_affected: number;
   previous: { failures: number; estimated_error_rate: number | null };
   change: { failures: number; failures_percent: number | null; error_rate_points: number | null };
+  /** Absent on reports written before token usage was summed. */
+  usage?: {
+    input_tokens: number;
+    output_tokens: number;
+    by_skill: { skill: string; input_tokens: number; output_tokens: number; models: ModelUsage[] }[];
+    truncated: boolean;
+  };
+}
+
+/** A report's token usage as the page writes it, one row per skill with its models on one line; undefined when none was recorded. */
+export function reportUsage(report: Pick<ReportFields, "usage">): { total: string; rows: { skill: string; input: string; output: string; models: string }[]; truncated: boolean } | undefined {
+  const usage = report.usage;
+  if (!usage || usage.input_tokens + usage.output_tokens === 0) return undefined;
+  return {
+    total: `${formatTokens(usage.input_tokens)} in / ${formatTokens(usage.output_tokens)} out`,
+    rows: usage.by_skill.map((entry) => ({
+      skill: entry.skill,
+      input: formatTokens(entry.input_tokens),
+      output: formatTokens(entry.output_tokens),
+      models: entry.models.map((model) => `${model.model} ${formatTokens(model.input_tokens)} / ${formatTokens(model.output_tokens)}`).join(" · "),
+    })),
+    truncated: usage.truncated,
+  };
 }
 
 /** The headline numbers of a report as the page writes them. */

@@ -3,11 +3,17 @@ import { countRuns, type RunCounts } from "./countRuns.js";
 import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
 import { precedingWindow, type ReportWindow } from "./reportWindow.js";
 import { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./summarizeFailures.js";
+import { summarizeUsage, USAGE_FIELDS, type UsageBreakdown, type UsageFields } from "./summarizeUsage.js";
+
+/** Successes with token usage read per report when ReportOptions.maxUsageRead is not given. */
+export const DEFAULT_MAX_USAGE_READ = 2000;
 
 export interface ReportOptions {
   window: ReportWindow;
   /** At most this many failed traces are read for the breakdowns; counts stay exact beyond it. */
   maxFailuresRead: number;
+  /** At most this many successes with token usage are read for the usage estimate (default DEFAULT_MAX_USAGE_READ, at least 1). */
+  maxUsageRead?: number;
   /** The success sample rate configured now, used for successes stored at a rate no failure shows. */
   currentSampleRate: number;
   now?: Date;
@@ -40,23 +46,48 @@ export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "
     failures_percent: number | null;
     error_rate_points: number | null;
   };
-  /** Failed traces read one by one (capped at maxFailuresRead); successes are never read. */
+  /** Token usage per skill and model over the window. */
+  usage: UsageReport;
+  /**
+   * Traces read one by one: the failures (capped at maxFailuresRead) and the successes that carry token
+   * usage (capped at maxUsageRead); other successes are never read.
+   */
   documents_read: number;
   aggregation_queries: number;
   /** True when more failures existed than were read: the breakdowns cover the newest ones only. */
   truncated: boolean;
 }
 
+export interface UsageReport extends UsageBreakdown {
+  label: string;
+  /** Successes with token usage whose tokens are summed (the failures' come with their breakdowns). */
+  successes_read: number;
+  /** More successes with usage, or more failures, existed than were read: the sums cover the newest ones only. */
+  truncated: boolean;
+}
+
+const USAGE_LABEL =
+  "Estimate: tokens of failed runs are exact; those of successful runs are the stored ones weighted by 1 / the sample rate they were kept at. Runs sent without usage add none.";
+const USAGE_UNREADABLE_LABEL = "Failed runs only: the tokens of successful runs could not be read";
 const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the stored ones weighted by 1 / the sample rate they were kept at.";
 
 /** Builds the error report for one window of `received_at`, compared with the window before it. */
 export async function buildErrorReport(db: Firestore, options: ReportOptions): Promise<TraceErrorReport> {
   const { window, maxFailuresRead, currentSampleRate } = options;
-  const snapshot = await buildReportQuery(db, window, { kind: "failures" })
-    .select(...FAILURE_FIELDS)
-    .limit(maxFailuresRead + 1)
-    .get();
+  const maxUsageRead = Math.max(1, options.maxUsageRead ?? DEFAULT_MAX_USAGE_READ);
+  const [snapshot, usageRead] = await Promise.all([
+    buildReportQuery(db, window, { kind: "failures" }).select(...FAILURE_FIELDS).limit(maxFailuresRead + 1).get(),
+    // The usage sums are an extra: when their query fails (its index still building after a deploy,
+    // say), the report goes out with the failures' tokens only, and says so.
+    buildReportQuery(db, window, { kind: "usage" })
+      .select(...USAGE_FIELDS)
+      .limit(maxUsageRead + 1)
+      .get()
+      .then((usageSnapshot) => ({ ok: true as const, usageSnapshot }), (error: unknown) => ({ ok: false as const, error })),
+  ]);
+  const usageSnapshot = usageRead.ok ? usageRead.usageSnapshot : undefined;
   const failures = snapshot.docs.slice(0, maxFailuresRead).map((doc) => doc.data() as FailureFields);
+  const successes = (usageSnapshot?.docs ?? []).slice(0, maxUsageRead).map((doc) => doc.data() as UsageFields);
   const { sample_rates, ...breakdown } = summarizeFailures(failures);
   const rates = [...new Set([...sample_rates, currentSampleRate])].sort((a, b) => a - b);
 
@@ -88,7 +119,13 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
           ? null
           : round((totals.estimated_error_rate - previousTotals.estimated_error_rate) * 100, 2),
     },
-    documents_read: snapshot.size,
+    usage: {
+      label: usageRead.ok ? USAGE_LABEL : `${USAGE_UNREADABLE_LABEL} (${errorText(usageRead.error)})`,
+      ...summarizeUsage([...failures, ...successes]),
+      successes_read: successes.length,
+      truncated: !usageRead.ok || snapshot.size > maxFailuresRead || (usageSnapshot?.size ?? 0) > maxUsageRead,
+    },
+    documents_read: snapshot.size + (usageSnapshot?.size ?? 0),
     aggregation_queries: current.aggregations + before.aggregations,
     truncated: snapshot.size > maxFailuresRead,
   };
@@ -111,4 +148,10 @@ function windowTotals(window: ReportWindow, counts: RunCounts): WindowTotals {
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/** An error's first line, short enough for a report label. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0]!.slice(0, 200);
 }

@@ -1,18 +1,23 @@
 import type { TraceDocument } from "../traceDocument.js";
 import { normalizeErrorMessage } from "./normalizeErrorMessage.js";
 
-/** The fields of a failed trace the report reads; `failed_tools` is absent on traces stored before it existed. */
+/**
+ * The fields of a failed trace the report reads; `failed_tools` is absent on traces stored before it
+ * existed, `usage` on traces sent without token usage.
+ */
 export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" | "user_id" | "sample_rate"> & {
   failed_tools?: TraceDocument["failed_tools"];
   metadata?: { error?: unknown };
+  usage?: TraceDocument["usage"];
 };
 
 /**
  * The projection of the failures query: the fields of FailureFields and nothing else (no
- * `tool_traces`; of `metadata`, only `error`). A projected document is at most about 11 KiB
- * (`failed_tools` <= 2 KiB, `metadata.error` <= the 8 KiB metadata budget), a few hundred bytes typically.
+ * `tool_traces`; of `metadata`, only `error`). A projected document is at most about 18 KiB
+ * (`failed_tools` <= 2 KiB, `metadata.error` <= the 8 KiB metadata budget, `usage` <= 16 models of
+ * 128 characters), a few hundred bytes typically.
  */
-export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error"] as const;
+export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error", "usage"] as const;
 
 export interface FailureBreakdown {
   by_skill: { skill: string; errors: number; timeouts: number }[];

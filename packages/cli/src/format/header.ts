@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, formatInstant, formatTokens, type ModelUsage, type StoredTrace } from "@agent-traces/core";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
@@ -11,7 +11,7 @@ export interface HeaderOptions {
 
 const LABEL_WIDTH = 14;
 
-/** The run's header: identity, timing, storage facts, error, metadata and final output, one line each. */
+/** The run's header: identity, timing, token usage per model, storage facts, error, metadata and final output, one line each. */
 export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): string {
   const style = options.style ?? PLAIN;
   const valueWidth = Math.max(20, (options.columns ?? 120) - LABEL_WIDTH - 2);
@@ -23,6 +23,7 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     ["ended", trace.ended_at ? formatInstant(trace.ended_at, true) : "— (no end recorded)"],
     ["duration", formatDuration(trace.duration_ms)],
     ["iterations", String(trace.iterations)],
+    ...usageRows(trace.usage),
     ["recorded by", trace.recorded_by],
     ["received", formatInstant(trace.received_at, true)],
     ["sample rate", String(trace.sample_rate)],
@@ -38,4 +39,19 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     return `  ${style.dim(padEnd(label, LABEL_WIDTH))}${paint ? paint(text) : text}`;
   });
   return [style.bold(title), ...lines].join("\n") + "\n";
+}
+
+/**
+ * "tokens" rows: one per model (`gpt-4o: 1,200 in / 500 out`), then their total when there are
+ * several; none when the run recorded no usage.
+ */
+export function usageRows(usage: readonly ModelUsage[] | undefined): [string, string][] {
+  if (!usage?.length) return [];
+  const tokens = (input: number, output: number) => `${formatTokens(input)} in / ${formatTokens(output)} out`;
+  const rows: [string, string][] = usage.map((entry, index) => [index === 0 ? "tokens" : "", `${entry.model}: ${tokens(entry.input_tokens, entry.output_tokens)}`]);
+  if (usage.length > 1) {
+    const sum = (field: "input_tokens" | "output_tokens") => usage.reduce((total, entry) => total + entry[field], 0);
+    rows.push(["", `total: ${tokens(sum("input_tokens"), sum("output_tokens"))}`]);
+  }
+  return rows;
 }

@@ -1,9 +1,9 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { formatInstant } from "@agent-traces/core";
+import { formatInstant, formatTokens } from "@agent-traces/core";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
 
-/** The error report as a terminal reads it: totals, change, breakdowns, top messages; text from traces on one line, no control characters. */
+/** The error report as a terminal reads it: totals, change, breakdowns, top messages, token usage; text from traces on one line, no control characters. */
 export function renderReport(report: TraceErrorReport, options: { style?: Style } = {}): string {
   const style = options.style ?? PLAIN;
   const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(2)}%`);
@@ -34,7 +34,28 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
       lines.push(`  ${String(entry.count).padStart(5)}×  ${cut(oneLine(entry.message), 90)}`, style.dim(`         e.g. ${oneLine(entry.sample_trace_ids.join(", "))}`));
     }
   }
-  lines.push("", style.dim(`Read ${report.documents_read} failed traces one by one and ran ${report.aggregation_queries} count() aggregations; successes are never read.`));
+  lines.push("", ...usageLines(report.usage, style));
+  lines.push(
+    "",
+    style.dim(
+      `Read ${report.documents_read} traces one by one (the failures, and ${report.usage.successes_read} successes with token usage) and ran ${report.aggregation_queries} count() aggregations; other successes are never read.`,
+    ),
+  );
   if (report.truncated) lines.push(style.yellow("Breakdowns cover the newest failures only (read cap reached); the counts are exact."));
+  if (report.usage.truncated) lines.push(style.yellow("Token sums cover the newest traces only (read cap reached)."));
   return `${lines.join("\n")}\n`;
+}
+
+/** Token usage per skill, and per model within each skill, with the estimate's label; one line when there is none. */
+export function usageLines(usage: TraceErrorReport["usage"], style: Style = PLAIN): string[] {
+  if (usage.input_tokens + usage.output_tokens === 0) return ["Token usage: none recorded in this window."];
+  const tokens = (entry: { input_tokens: number; output_tokens: number }) =>
+    `${formatTokens(entry.input_tokens).padStart(15)} in ${formatTokens(entry.output_tokens).padStart(15)} out`;
+  const lines = [`Token usage  ${formatTokens(usage.input_tokens)} in / ${formatTokens(usage.output_tokens)} out  ${style.dim("(estimate)")}`];
+  for (const skill of usage.by_skill) {
+    lines.push(`  ${padEnd(cut(oneLine(skill.skill), 30), 30)} ${tokens(skill)}`);
+    for (const model of skill.models) lines.push(style.dim(`    ${padEnd(cut(oneLine(model.model), 28), 28)} ${tokens(model)}`));
+  }
+  lines.push(style.dim(`  ${usage.label}`));
+  return lines;
 }

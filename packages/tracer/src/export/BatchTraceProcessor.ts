@@ -3,8 +3,6 @@ import {
   isRetryableCode,
   raceTimeout,
   MAX_BATCH_TRACES,
-  sanitizeTrace,
-  validateTrace,
   type RecordTraceBatchItemResult,
   type RecordTraceResult,
   type SanitizedTrace,
@@ -13,6 +11,9 @@ import {
 } from "@agent-traces/core";
 import { InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError } from "../errors.js";
 import type { TraceExporter } from "../exporter/TraceExporter.js";
+import type { TraceStore } from "../persist/TraceStore.js";
+import type { PreparedTrace } from "../prepare/PreparedTrace.js";
+import { prepareTrace } from "#platform";
 import { retry, type RetryOptions } from "./retry.js";
 import { TraceQueue } from "./TraceQueue.js";
 
@@ -61,6 +62,10 @@ interface Entry extends RunCallbacks {
   failure: boolean;
   /** Its place in line: runs are numbered as they are queued. */
   seq: number;
+  /** The run made ready to send, once it has been (for the persisted queue, or the first send). */
+  prepared?: PreparedTrace;
+  /** The prepared trace as persisted JSON, once it has been. */
+  json?: string;
 }
 
 /**
@@ -81,6 +86,8 @@ export class BatchTraceProcessor {
   /** The queued runs have waited `scheduledDelayMs`: send them without waiting for a full batch. */
   private due = false;
   private closed = false;
+  /** A save of the persisted queue is due (coalesced: at most one per task). */
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly counts = { queued: 0, sampledOut: 0, droppedFailures: 0, droppedSuccesses: 0, exportCalls: 0, answered: 0, stored: 0, failed: 0 };
 
   constructor(
@@ -91,6 +98,8 @@ export class BatchTraceProcessor {
     private readonly batch: BatchOptions,
     /** Told when the processor starts holding runs (`true`) and when it holds none any more. */
     private readonly onBusy: (busy: boolean) => void = () => undefined,
+    /** Keeps the runs not yet answered across a page's end (the browser's persisted queue). */
+    private readonly store?: TraceStore,
   ) {
     this.queue = new TraceQueue<Entry>(batch.maxQueueSize);
   }
@@ -110,14 +119,34 @@ export class BatchTraceProcessor {
     }
     const entry: Entry = { ...callbacks, input, traceId, failure: decision.reason !== "sampled", seq: ++this.seq };
     if (this.closed) return this.drop(entry, "shut_down");
-    const dropped = this.queue.push(entry);
-    if (dropped !== entry) {
-      this.counts.queued++;
-      if (this.unsettled.size === 0) this.onBusy(true);
-      this.unsettled.add(entry);
-    }
-    if (dropped) this.drop(dropped, "queue_full");
+    this.enqueue(entry);
     this.pump();
+    this.persistSoon();
+  }
+
+  /**
+   * Queues the runs an earlier page persisted and never saw answered (already sampled and sanitized),
+   * answering through `callbacks`. Returns how many were taken.
+   */
+  resumePersisted(callbacks: RunCallbacks): number {
+    if (!this.store || this.closed) return 0;
+    const traces = this.store.adopt();
+    for (const trace of traces) {
+      this.enqueue({ ...callbacks, input: trace, traceId: trace.trace_id, failure: trace.status !== "success", seq: ++this.seq, prepared: { ok: true, trace } });
+    }
+    this.due ||= traces.length > 0;
+    this.pump();
+    this.persistSoon();
+    return traces.length;
+  }
+
+  /** The page may be going: persists what is unanswered now, and sends it without waiting for a fuller batch. */
+  onPageExit(): void {
+    this.persistNow();
+    if (this.queue.size > 0) {
+      this.due = true;
+      this.pump();
+    }
   }
 
   /**
@@ -141,6 +170,8 @@ export class BatchTraceProcessor {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.persistNow();
+    this.store?.close();
     return flushed;
   }
 
@@ -157,6 +188,43 @@ export class BatchTraceProcessor {
       if (this.flushes[index]!.upTo < oldest) this.flushes.splice(index, 1)[0]!.resolve();
     }
     if (this.unsettled.size === 0) this.onBusy(false);
+    this.persistSoon();
+  }
+
+  /** Queues a run, dropping what the full queue must give up for it (maybe the run itself). */
+  private enqueue(entry: Entry): void {
+    const dropped = this.queue.push(entry);
+    if (dropped !== entry) {
+      this.counts.queued++;
+      if (this.unsettled.size === 0) this.onBusy(true);
+      this.unsettled.add(entry);
+    }
+    if (dropped) this.drop(dropped, "queue_full");
+  }
+
+  private persistSoon(): void {
+    if (!this.store || this.persistTimer !== undefined) return;
+    this.persistTimer = setTimeout(() => this.persistNow(), 0);
+  }
+
+  /** Saves every unanswered run that can be sent, failures first, each prepared and serialized once. */
+  private persistNow(): void {
+    if (!this.store) return;
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    const texts: string[] = [];
+    for (const failuresFirst of [true, false]) {
+      for (const entry of this.unsettled) {
+        if (entry.failure !== failuresFirst) continue;
+        const prepared = (entry.prepared ??= prepareTrace(entry.input));
+        if (prepared.ok) texts.push((entry.json ??= JSON.stringify(prepared.trace)));
+      }
+    }
+    try {
+      this.store.save(texts);
+    } catch (error) {
+      console.warn("[agent-traces] could not persist the unsent runs:", error);
+    }
   }
 
   private drop(entry: Entry, reason: "queue_full" | "shut_down"): void {
@@ -197,9 +265,9 @@ export class BatchTraceProcessor {
     try {
       let pending: { entry: Entry; trace: SanitizedTrace }[] = [];
       for (const entry of entries) {
-        const validation = validateTrace(entry.input);
-        if (validation.ok) pending.push({ entry, trace: sanitizeTrace(validation.trace) });
-        else this.fail(entry, 0, new InvalidTraceError(validation.message, validation.fields));
+        const prepared = (entry.prepared ??= prepareTrace(entry.input));
+        if (prepared.ok) pending.push({ entry, trace: prepared.trace });
+        else this.fail(entry, 0, new InvalidTraceError(prepared.message, prepared.fields));
       }
       if (pending.length === 0) return;
       const outcome = await retry(

@@ -1,4 +1,4 @@
-import { escapeWireKeys, recordTraceBatchResultSchema, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
+import { escapeWireKeys, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
 import { httpsCallable, type Functions, type HttpsCallable } from "firebase/functions";
 import { UnexpectedResponseError } from "../errors.js";
 import type { ExportContext, TraceExporter } from "./TraceExporter.js";
@@ -26,8 +26,9 @@ export class CallableTraceExporter implements TraceExporter {
 
   async export(traces: readonly SanitizedTrace[], { sampleRate }: ExportContext): Promise<RecordTraceBatchItemResult[]> {
     const { data } = await this.recordTrace({ traces: escapeWireKeys(traces), sample_rate: sampleRate });
-    const parsed = recordTraceBatchResultSchema.safeParse(data);
-    if (!parsed.success || parsed.data.results.length !== traces.length) throw new UnexpectedResponseError(data);
-    return parsed.data.results;
+    // Each answer's shape is checked by the processor; no schema library here, so that the browser build stays small.
+    const results = (data as { results?: unknown } | null)?.results;
+    if (!Array.isArray(results) || results.length !== traces.length) throw new UnexpectedResponseError(data);
+    return results as RecordTraceBatchItemResult[];
   }
 }

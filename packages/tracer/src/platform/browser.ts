@@ -1,0 +1,31 @@
+/** The browser platform (`#platform` under the `browser` condition): no `node:` import and no schema library. */
+import { asyncContextVariable } from "../context/asyncContextVariable.js";
+import { synchronousContext } from "../context/synchronousContext.js";
+import { localStorageTraceStore } from "../persist/localStorageTraceStore.js";
+import type { TraceStore } from "../persist/TraceStore.js";
+
+export { parseToolTrace, prepareTrace } from "../prepare/shapeCheckingPrepare.js";
+
+export const traceContextStorage = asyncContextVariable() ?? synchronousContext();
+
+/** The page's persisted queue (localStorage), where the page may use it. */
+export function openTraceStore(namespace: string): TraceStore | undefined {
+  return localStorageTraceStore(namespace);
+}
+
+/**
+ * Calls `onExit` when the page may be about to go: hidden (tab switched, app backgrounded: on mobile
+ * the last event a page is sure to get) or `pagehide` (navigated away, closed, put in the back/forward cache).
+ */
+export function watchPageExit(onExit: () => void): () => void {
+  if (typeof document === "undefined" || typeof addEventListener !== "function") return () => undefined;
+  const onVisibility = () => {
+    if (document.visibilityState === "hidden") onExit();
+  };
+  document.addEventListener("visibilitychange", onVisibility);
+  addEventListener("pagehide", onExit);
+  return () => {
+    document.removeEventListener("visibilitychange", onVisibility);
+    removeEventListener("pagehide", onExit);
+  };
+}

@@ -1,0 +1,231 @@
+import { strict as assert } from "node:assert";
+import { TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { getTrace, TRACES_COLLECTION } from "@agent-traces/admin";
+import type { RecordTraceResult } from "@agent-traces/tracer";
+import type { ScenarioResult } from "./pages/firebaseAi.js";
+import { FLIGHTS, FLIGHTS_DOWN, MODEL, WEATHER } from "./pages/shared.js";
+import { adminFirestore, clearFirestore } from "../support/emulators.js";
+import { useBrowserSuite, type Tab } from "./support/browserSuite.js";
+import { ANSWER, FUNCTION_CALLS, stubGemini, USAGE, type GeminiRequest } from "./support/geminiStub.js";
+
+const SERVER_SAMPLE_RATE = 0.1;
+
+type Scenario = "chat" | "chatStream" | "chatStreamResponse" | "manual";
+interface AiPageApi {
+  testApi: Record<Scenario, (flightsFail: boolean) => Promise<ScenarioResult>> & {
+    sharedChat(): Promise<ScenarioResult[]>;
+    uid(): string;
+    flush(timeoutMs: number): Promise<{ flushed: boolean; sent: RecordTraceResult[]; errors: string[] }>;
+  };
+}
+
+type TraceShape = {
+  trace_id: string;
+  status: string;
+  iterations: number;
+  final_output: string;
+  tool_traces: { name: string; input: Record<string, unknown>; output: string; is_error: boolean }[];
+  usage?: { model: string; input_tokens: number; output_tokens: number }[];
+  metadata: Record<string, unknown>;
+};
+
+interface Ran {
+  tab: Tab;
+  result: ScenarioResult;
+  requests: GeminiRequest[];
+  uid: string;
+  answer: RecordTraceResult | undefined;
+}
+
+const both = (usage: readonly { promptTokenCount: number; candidatesTokenCount: number }[]) => [
+  { model: MODEL, input_tokens: usage.reduce((sum, turn) => sum + turn.promptTokenCount, 0), output_tokens: usage.reduce((sum, turn) => sum + turn.candidatesTokenCount, 0) },
+];
+
+describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemini answered by request interception)", () => {
+  const suite = useBrowserSuite(["firebaseAi"]);
+  const sampler = new TraceIdRatioBasedSampler(SERVER_SAMPLE_RATE);
+
+  before(async () => {
+    await clearFirestore();
+  });
+
+  /** Opens the page with Gemini stubbed, runs `scenario`, flushes the tracer and returns what happened. */
+  async function run(scenario: Scenario, flightsFail: boolean): Promise<Ran> {
+    let requests: GeminiRequest[] = [];
+    const tab = await suite.open("/firebaseAi.html", {
+      beforeLoad: async (opened) => {
+        requests = await stubGemini(opened.page);
+      },
+    });
+    const result = await tab.page.evaluate((name: Scenario, fail: boolean) => (window as unknown as AiPageApi).testApi[name](fail), scenario, flightsFail);
+    const flushed = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.flush(20_000));
+    assert.equal(flushed.flushed, true, "flush() saw the run answered");
+    assert.deepEqual(flushed.errors, [], "the run was sent");
+    const uid = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.uid());
+    return { tab, result, requests, uid, answer: flushed.sent.find((answer) => answer.trace_id === result.traceId) };
+  }
+
+  /** The stored trace, read back raw too (`usage` as Firestore holds it); `undefined` when not stored. */
+  async function storedTrace(traceId: string): Promise<{ trace: TraceShape; raw: Record<string, unknown> } | undefined> {
+    const trace = await getTrace(adminFirestore(), traceId);
+    if (!trace) return undefined;
+    const raw = (await adminFirestore().collection(TRACES_COLLECTION).doc(traceId).get()).data()!;
+    return { trace: trace as unknown as TraceShape, raw };
+  }
+
+  /** Checks the stored copy when the server keeps this run: always for a failure, a success only when the sampler keeps its id. */
+  async function checkStored(ran: Ran, check: (trace: TraceShape) => void): Promise<void> {
+    const { traceId } = ran.result;
+    const input = ran.result.traceInput as TraceShape;
+    const kept = input.status !== "success" || sampler.shouldSample(traceId);
+    assert.deepEqual(ran.answer, { trace_id: traceId, stored: kept, reason: input.status === "error" ? "error" : kept ? "sampled" : "sampled_out" }, "the server's answer");
+    const stored = await storedTrace(traceId);
+    assert.equal(Boolean(stored), kept, `stored exactly when ${input.status === "error" ? "failed" : "sampled"}`);
+    if (!stored) return;
+    assert.equal(stored.raw.recorded_by, ran.uid);
+    check(stored.trace);
+    assert.deepEqual(stored.raw.usage, input.usage, "the stored document holds the run's usage");
+  }
+
+  it("chat.sendMessage with functionReference: a function that throws fails the send, and the run records both calls, the model turn and its usage", async function () {
+    this.timeout(60_000);
+    const ran = await run("chat", true);
+    const { result, requests } = ran;
+    // What the SDK does (firebase/ai _callFunctionsAsNeeded): a throwing function rejects sendMessage with an AIError, no second model call.
+    assert.deepEqual(result.settled, { ok: false, message: `AI: Error in user-defined function "get_flights": ${FLIGHTS_DOWN} (AI/error)` });
+    assert.equal(requests.length, 1, "one model call: the SDK stops at the function error");
+    assert.match(requests[0]!.url, new RegExp(`/models/${MODEL.replace(/\./g, "\\.")}:generateContent$`));
+    assert.deepEqual(result.calls.map((call) => call.name), ["get_weather", "get_flights"], "both functions ran");
+
+    const check = (trace: TraceShape) => {
+      assert.equal(trace.status, "error");
+      assert.ok(trace.iterations >= 1, `at least one iteration (got ${trace.iterations})`);
+      assert.deepEqual(
+        trace.tool_traces.map((tool) => ({ name: tool.name, input: tool.input, is_error: tool.is_error })),
+        FUNCTION_CALLS.map((call) => ({ name: call.name, input: call.args, is_error: call.name === "get_flights" })),
+      );
+      assert.equal(trace.tool_traces.find((tool) => tool.name === "get_flights")!.output, FLIGHTS_DOWN);
+      assert.deepEqual(JSON.parse(trace.tool_traces.find((tool) => tool.name === "get_weather")!.output), WEATHER);
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls]), "the model's tokens under its name");
+      assert.match(String(trace.metadata.error), /get_flights/);
+    };
+    check(result.traceInput as TraceShape);
+    await checkStored(ran, check);
+    assert.ok(await storedTrace(result.traceId), "a failed run is always stored");
+    ran.tab.assertNoProblems();
+  });
+
+  it("chat.sendMessage, both functions answering: two model turns, both calls, the answer and the tokens of both turns", async function () {
+    this.timeout(60_000);
+    const ran = await run("chat", false);
+    const { result, requests } = ran;
+    assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
+    assert.equal(requests.length, 2);
+    assertFunctionResponses(requests[1]!, { get_weather: WEATHER, get_flights: FLIGHTS }, "user");
+    const check = (trace: TraceShape) => {
+      assert.equal(trace.status, "success");
+      assert.equal(trace.iterations, 2, "one iteration per model response");
+      assert.deepEqual(trace.tool_traces.map((tool) => [tool.name, tool.is_error]), [["get_weather", false], ["get_flights", false]]);
+      assert.equal(trace.final_output, ANSWER.join(""));
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]));
+    };
+    check(result.traceInput as TraceShape);
+    await checkStored(ran, check);
+    ran.tab.assertNoProblems();
+  });
+
+  it("chat.sendMessageStream read to the end: the same calls, turns and tokens as sendMessage", async function () {
+    this.timeout(60_000);
+    const ran = await run("chatStream", false);
+    const { result, requests } = ran;
+    assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
+    assert.deepEqual(requests.map((request) => request.stream), [true, true], "two streamed model calls");
+    assertFunctionResponses(requests[1]!, { get_weather: WEATHER, get_flights: FLIGHTS }, "user");
+    const check = (trace: TraceShape) => {
+      assert.equal(trace.status, "success");
+      assert.equal(trace.iterations, 2);
+      assert.deepEqual(trace.tool_traces.map((tool) => [tool.name, tool.is_error]), [["get_weather", false], ["get_flights", false]]);
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]), "the streamed turns' tokens (each in the stream's last chunk)");
+    };
+    check(result.traceInput as TraceShape);
+    await checkStored(ran, check);
+    ran.tab.assertNoProblems();
+  });
+
+  it("chat.sendMessageStream with only its aggregated response awaited (the stream never read): the tokens still count", async function () {
+    this.timeout(60_000);
+    const ran = await run("chatStreamResponse", false);
+    const { result, requests } = ran;
+    assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
+    assert.deepEqual(requests.map((request) => request.stream), [true, true]);
+    const check = (trace: TraceShape) => {
+      assert.equal(trace.iterations, 2);
+      assert.deepEqual(trace.tool_traces.map((tool) => [tool.name, tool.is_error]), [["get_weather", false], ["get_flights", false]]);
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]));
+    };
+    check(result.traceInput as TraceShape);
+    await checkStored(ran, check);
+    ran.tab.assertNoProblems();
+  });
+
+  it("two runs sending at once through one chat session: each records the calls its own message caused, never the other's", async function () {
+    this.timeout(60_000);
+    let requests: GeminiRequest[] = [];
+    const tab = await suite.open("/firebaseAi.html", {
+      beforeLoad: async (opened) => {
+        requests = await stubGemini(opened.page);
+      },
+    });
+    const results = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.sharedChat());
+    assert.equal(requests.length, 4, "two model calls per message");
+    assert.deepEqual(results[0]!.calls.map((call) => (call.args as { ask: string }).ask), ["0", "0", "1", "1"], "the session's sends took turns");
+    results.forEach((result, index) => {
+      assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
+      const trace = result.traceInput as TraceShape;
+      assert.deepEqual(
+        trace.tool_traces.map((tool) => ({ name: tool.name, input: tool.input })),
+        FUNCTION_CALLS.map((call) => ({ name: call.name, input: { ...call.args, ask: String(index) } })),
+        `run ${index} holds exactly the calls its own message caused`,
+      );
+      assert.equal(trace.iterations, 2, `run ${index}: its own two model turns`);
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]), `run ${index}: its own turns' tokens`);
+    });
+    const flushed = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.flush(20_000));
+    assert.equal(flushed.flushed, true);
+    assert.deepEqual(flushed.errors, []);
+    tab.assertNoProblems();
+  });
+
+  it("the hand-written loop (generateContent, callFunctions, recordModelTurn): a failing function answers the model an error and the run goes on", async function () {
+    this.timeout(60_000);
+    const ran = await run("manual", true);
+    const { result, requests } = ran;
+    assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
+    assert.equal(requests.length, 2);
+    assertFunctionResponses(requests[1]!, { get_weather: WEATHER, get_flights: { error: FLIGHTS_DOWN } }, "function");
+    const check = (trace: TraceShape) => {
+      assert.equal(trace.status, "success");
+      assert.equal(trace.iterations, 2);
+      assert.deepEqual(
+        trace.tool_traces.map((tool) => ({ name: tool.name, input: tool.input, is_error: tool.is_error })),
+        FUNCTION_CALLS.map((call) => ({ name: call.name, input: call.args, is_error: call.name === "get_flights" })),
+      );
+      assert.equal(trace.tool_traces[1]!.output, FLIGHTS_DOWN);
+      assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]));
+    };
+    check(result.traceInput as TraceShape);
+    await checkStored(ran, check);
+    ran.tab.assertNoProblems();
+  });
+});
+
+/**
+ * The request's last turn answers the model's calls: one functionResponse part per call, with these
+ * responses, in a turn of `role` (the chat sends them as "user"; the hand-written loop as "function").
+ */
+function assertFunctionResponses(request: GeminiRequest, responses: Record<string, unknown>, role: string): void {
+  const lastTurn = request.contents.at(-1)!;
+  const parts = lastTurn.parts.map((part) => part.functionResponse as { name: string; response: unknown });
+  assert.deepEqual(Object.fromEntries(parts.map((part) => [part.name, part.response])), responses, "the function results sent back to the model");
+  assert.deepEqual(request.contents.map((content) => content.role), ["user", "model", role], "the conversation sent: prompt, the model's calls, their results");
+}
