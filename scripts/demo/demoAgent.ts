@@ -34,6 +34,8 @@ export async function runAgent(skill: Skill, question: string, random: () => num
   const notes: string[] = [];
   for (let step = 0; step < steps; step++) {
     trace.incrementIteration();
+    // What a model call of this step would have cost, as Firebase AI Logic reports it (usageMetadata).
+    trace.addUsage("demo-model", { inputTokens: 400 + Math.floor(random() * 800), outputTokens: 50 + Math.floor(random() * 200) });
     const tool = TOOLS[skill][Math.floor(random() * 3)]!;
     const roll = random();
     try {
