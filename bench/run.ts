@@ -48,6 +48,8 @@ async function main(): Promise<number> {
 
   // B1 first: CPU only, while the emulators are idle.
   rows.push(...(await attempt("B1", "tracer capture vs OpenTelemetry", async () => single(await benchTracer(log)), single)));
+  const { benchInstrumentation } = await import("./b11Instrumentation.js");
+  rows.push(...(await attempt("B11", "a tool call through the span processor", async () => single(await benchInstrumentation(log)), single)));
   const { benchHandler } = await import("./b2Handler.js");
   rows.push(...(await attempt("B2", "handler vs raw write", () => benchHandler(log), single)));
   const { benchCallable } = await import("./b3Callable.js");
@@ -76,7 +78,7 @@ async function main(): Promise<number> {
   const { benchBurst } = await import("./b8Burst.js");
   rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
 
-  rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })); // run out of order (B8 last), shown in order (B10 after B9)
+  rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })); // run out of order (B8 last), shown in order
   const durationSeconds = (Date.now() - started.getTime()) / 1000;
   writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));
   console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);

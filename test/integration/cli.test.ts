@@ -7,6 +7,10 @@ import { traceSchema } from "../../packages/core/src/schema.js";
 import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace, type TraceErrorReport } from "@agent-traces/admin";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
+import { AgentTracesSpanProcessor, toOtlpJson, type OtlpTraces } from "@agent-traces/otel";
+import { createTracer, type TraceExporter } from "@agent-traces/tracer";
+import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
+import { replaySpans, spansFromOtlp } from "../support/otlpSpans.js";
 import { adminAuth, adminFirestore, clearFirestore, projectId } from "./support/emulators.js";
 import { aTrace } from "./support/traces.js";
 
@@ -33,6 +37,15 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Keeps every trace it is sent and answers each as stored. */
+class KeepingExporter implements TraceExporter {
+  readonly traces: SanitizedTrace[] = [];
+  async export(traces: readonly SanitizedTrace[]): Promise<RecordTraceBatchItemResult[]> {
+    this.traces.push(...traces);
+    return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status }));
+  }
 }
 
 function assertOneLineError(run: Run, pattern: RegExp): void {
@@ -165,6 +178,28 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     const run = await cli(["show", ids.bobError, "--json"]);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), await getTrace(adminFirestore(), ids.bobError));
+  });
+
+  it("export: OTLP/JSON of the stored trace that the span processor reads back as the same trace; --format json the stored trace", async () => {
+    const stored = (await getTrace(adminFirestore(), ids.bobError))!;
+    const run = await cli(["export", ids.bobError]);
+    assert.equal(run.code, 0, run.stderr);
+    const document = JSON.parse(run.stdout) as OtlpTraces;
+    assert.deepEqual(document, toOtlpJson(stored));
+    const spans = document.resourceSpans[0]!.scopeSpans[0]!.spans;
+    assert.ok(spans.every((span) => span.traceId === ids.bobError), "the run's trace id is every span's");
+    assert.equal(spans.filter((span) => span.name.startsWith("execute_tool ")).length, stored.tool_traces.length);
+
+    const exporter = new KeepingExporter();
+    const processor = new AgentTracesSpanProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }) });
+    replaySpans(processor, spansFromOtlp(document));
+    await processor.forceFlush();
+    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, expire_at: _expire, sample_rate: _rate, ...sent } = stored;
+    assert.deepEqual(exporter.traces, [sent]);
+
+    const asJson = await cli(["export", ids.bobError, "--format", "json"]);
+    assert.deepEqual(JSON.parse(asJson.stdout), stored);
+    assertOneLineError(await cli(["export", ids.bobError, "--format", "zipkin"]), /--format must be otlp or json/);
   });
 
   it("finds the emulator at firebase.json's pinned port when FIRESTORE_EMULATOR_HOST is unset", async () => {

@@ -21,6 +21,7 @@ export type Command =
   | { kind: "help" }
   | (CommonOptions & { kind: "list"; filters: ListFilters })
   | (CommonOptions & { kind: "show"; traceId: string })
+  | { kind: "export"; project?: string; traceId: string; format: ExportFormat }
   | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number })
   | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean };
 
@@ -29,7 +30,10 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const COMMANDS = ["list", "show", "report", "grant-admin"] as const;
+const COMMANDS = ["list", "show", "export", "report", "grant-admin"] as const;
+/** What `export` writes: OTLP/JSON (an OTel collector's or Jaeger's import), or the stored trace's JSON. */
+export const EXPORT_FORMATS = ["otlp", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -42,9 +46,10 @@ const OPTIONS = {
   "window-start": { type: "string", for: ["report"] },
   hours: { type: "string", for: ["report"] },
   json: { type: "boolean", for: ["list", "show", "report"] },
-  project: { type: "string", for: ["list", "show", "report", "grant-admin"] },
+  format: { type: "string", for: ["export"] },
+  project: { type: "string", for: ["list", "show", "export", "report", "grant-admin"] },
   revoke: { type: "boolean", for: ["grant-admin"] },
-  help: { type: "boolean", for: ["list", "show", "report", "grant-admin"], short: "h" },
+  help: { type: "boolean", for: ["list", "show", "export", "report", "grant-admin"], short: "h" },
 } as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -55,8 +60,8 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   const { values, positionals } = readTokens(argv);
   if (values.has("help") || positionals[0] === "help") return { kind: "help" };
   const [name, ...rest] = positionals;
-  if (name === undefined) throw new UsageError("missing command: list, show, report or grant-admin (see --help)");
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, report or grant-admin (see --help)`);
+  if (name === undefined) throw new UsageError("missing command: list, show, export, report or grant-admin (see --help)");
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, report or grant-admin (see --help)`);
   for (const option of values.keys()) {
     if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
   }
@@ -70,11 +75,15 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
     return { kind: "grant-admin", ...target, account: accountRef(rest[0]!), revoke: values.has("revoke") };
   }
 
-  if (name === "show") {
-    if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "show needs a trace id" : `show takes one trace id, got ${rest.length}`);
+  if (name === "show" || name === "export") {
+    if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `${name} needs a trace id` : `${name} takes one trace id, got ${rest.length}`);
     const traceId = rest[0]!.toLowerCase();
     if (!isValidTraceId(traceId)) throw new UsageError(`${quote(rest[0]!)} is not a trace id (32 hex digits, not all zeros)`);
-    return { kind: "show", ...common, traceId };
+    if (name === "show") return { kind: "show", ...common, traceId };
+    const format = values.get("format") ?? "otlp";
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(" or ")}, got ${quote(format)}`);
+    const { json: _json, ...target } = common;
+    return { kind: "export", ...target, traceId, format: format as ExportFormat };
   }
   if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${quote(rest[0]!)}`);
   if (name === "report") return { kind: "report", ...common, ...reportWindow(values, now) };

@@ -6,6 +6,7 @@ export const USAGE = `agent-traces: inspect stored agent traces, and grant who m
 Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
   agent-traces show <trace_id> [--json]
+  agent-traces export <trace_id> [--format otlp|json]
   agent-traces report [--window-start T] [--hours N] [--json]
   agent-traces grant-admin <email-or-uid> [--revoke]
   agent-traces --help
@@ -13,6 +14,9 @@ Usage:
 list      the newest runs first: started, trace id, status, user, skill, duration,
           tool calls (kept/errors/dropped), iterations
 show      one run: its header and a waterfall of its tool calls
+export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenAI
+          conventions, for an OTel collector's or Jaeger's OTLP/HTTP import; our ids kept)
+          or as the stored trace's JSON
 report    the error report for a window of arrival time (received_at), built by the
           same code as the scheduled reportTraceErrors function (read-only: nothing is
           stored or posted)
@@ -33,6 +37,7 @@ Options:
                   previous full hour(s)
   --hours N       the report window's length in hours (default 1)
   --revoke        grant-admin: remove the admin claim instead of setting it
+  --format F      export: otlp (default) or json
   --json          JSON only on stdout (list: an array of traces; show: the trace)
   --project ID    use the Firebase project ID with application default credentials (its
                   Firestore, or for grant-admin its Auth users), instead of the emulator

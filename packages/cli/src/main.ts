@@ -3,6 +3,7 @@ import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
 import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
 import { DEFAULT_SAMPLE_RATE, raceTimeout } from "@agent-traces/core";
+import { toOtlpJson } from "@agent-traces/otel";
 import { parseCommand, UsageError, type Command } from "./args.js";
 import { renderAdminChange } from "./format/adminChange.js";
 import { renderHeader } from "./format/header.js";
@@ -74,6 +75,10 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
   }
   const trace = await getTrace(db, command.traceId);
   if (!trace) return fail(`no trace ${command.traceId} in ${describeTarget(target)}`);
+  if (command.kind === "export") {
+    await write(process.stdout, json(command.format === "otlp" ? toOtlpJson(trace) : trace));
+    return 0;
+  }
   await write(process.stdout, command.json ? json(trace) : `${renderHeader(trace, { style, columns })}\n${renderWaterfall(trace, { style, columns })}`);
   return 0;
 }

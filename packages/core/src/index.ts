@@ -30,6 +30,7 @@ export {
 export { addModelUsage, OTHER_MODELS, type TokenCounts } from "./modelUsage.js";
 export { formatTokens } from "./formatTokens.js";
 export { storedSize } from "./storedSize.js";
+export { parseJsonText } from "./parseJsonText.js";
 export { stringifyValue } from "./stringify.js";
 export { cutText, lengthBeforeCut } from "./text.js";
 export { isValidTraceId, randomTraceId } from "./traceId.js";

@@ -16,6 +16,7 @@ import {
 import { parseToolTrace } from "#platform";
 import { getCurrentTrace, runWithTrace } from "./context/currentTrace.js";
 import { toJsonValue } from "./jsonValue.js";
+import { toolTraceFromShape } from "./prepare/toolTraceShape.js";
 import { ToolCallBuffer } from "./toolCallBuffer.js";
 import { createToolTrace } from "./toolTrace.js";
 
@@ -23,6 +24,10 @@ export interface TraceContextOptions {
   userId?: string | number;
   skill?: string;
   metadata?: Record<string, unknown>;
+  /** For a run recorded elsewhere (OpenTelemetry spans): its W3C trace id, else a random one. */
+  traceId?: string;
+  /** For a run recorded elsewhere: when it started, else now. */
+  startedAt?: Date;
 }
 
 /**
@@ -30,10 +35,10 @@ export interface TraceContextOptions {
  * It collects the run's tool calls, iterations, output, status and metadata; `withTrace` ends it.
  */
 export class TraceContext {
-  readonly traceId = randomTraceId();
+  readonly traceId: string;
   readonly userId: string | number | undefined;
   readonly skill: string | undefined;
-  readonly startedAt = new Date();
+  readonly startedAt: Date;
   private endedAt: Date | undefined;
   private iterations = 0;
   private readonly toolTraces = new ToolCallBuffer();
@@ -45,6 +50,8 @@ export class TraceContext {
   private readonly usage: ModelUsage[] = [];
 
   constructor(options: TraceContextOptions = {}) {
+    this.traceId = options.traceId ?? randomTraceId();
+    this.startedAt = options.startedAt ?? new Date();
     this.userId = options.userId;
     this.skill = options.skill;
     for (const [key, value] of Object.entries(options.metadata ?? {})) this.setMetadata(key, value);
@@ -79,7 +86,7 @@ export class TraceContext {
    */
   addToolTrace(toolTrace: ToolTraceInput): void {
     if (this.endedAt) return;
-    const parsed = parseToolTrace(toolTrace);
+    const parsed = toolTraceFromShape(toolTrace) ?? parseToolTrace(toolTrace);
     this.toolTraces.add(parsed ? sanitizeToolTrace(parsed) : toolTrace);
   }
 
@@ -127,9 +134,10 @@ export class TraceContext {
   /**
    * Ends the run. A thrown error makes it `error` (or keeps an explicit `timeout`, which is the more
    * specific cause) and puts the error's message in `metadata.error`. A `tool()` call still running
-   * is recorded as failed, its output saying it had not finished. Later calls do nothing.
+   * is recorded as failed, its output saying it had not finished. It ends now, or at `endedAt` (a
+   * run recorded elsewhere). Later calls do nothing.
    */
-  end(outcome: { threw: false } | { threw: true; error: unknown }): void {
+  end(outcome: ({ threw: false } | { threw: true; error: unknown }) & { endedAt?: Date }): void {
     if (this.endedAt) return;
     const now = performance.now();
     for (const call of this.running) {
@@ -138,7 +146,7 @@ export class TraceContext {
       this.recordCall(createToolTrace({ name: call.name, input: call.input, output, durationMs, timestamp: call.timestamp, isError: true }));
     }
     this.running.clear();
-    this.endedAt = new Date();
+    this.endedAt = outcome.endedAt ?? new Date();
     if (outcome.threw) {
       this.status = this.status === "timeout" ? "timeout" : "error";
       this.metadata.error = cutText(errorMessage(outcome.error), LIMITS.errorMessageChars);

@@ -1,4 +1,4 @@
-import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler, type TraceInput } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
 import { openTraceStore, watchPageExit } from "#platform";
 import { runWithTrace } from "./context/currentTrace.js";
@@ -77,9 +77,7 @@ export class Tracer {
    */
   async withTrace<T>(options: RunOptions, run: (trace: TraceContext) => Promise<T> | T): Promise<T> {
     const trace = new TraceContext({ userId: options.userId, skill: options.skill, metadata: options.metadata });
-    const callbacks = { onError: options.onError ?? this.onError, onSent: options.onSent ?? this.onSent };
-    // Queued outside the run's context, so that nothing the sender does is attributed to the run.
-    const end = () => runWithTrace(undefined, () => this.processor.onEnd(trace.toTraceInput(), callbacks));
+    const end = () => this.record(trace.toTraceInput(), options);
     let result: T;
     try {
       result = await runWithTrace(trace, () => run(trace));
@@ -91,6 +89,16 @@ export class Tracer {
     trace.end({ threw: false });
     end();
     return result;
+  }
+
+  /**
+   * Takes a run recorded elsewhere and already finished (from OpenTelemetry spans, say), in wire form:
+   * sampled and queued like a `withTrace` run, its answer told to `callbacks` (default: the tracer's).
+   */
+  record(input: TraceInput, callbacks: Pick<RunOptions, "onError" | "onSent"> = {}): void {
+    const answer = { onError: callbacks.onError ?? this.onError, onSent: callbacks.onSent ?? this.onSent };
+    // Queued outside any run's context, so that nothing the sender does is attributed to a run.
+    runWithTrace(undefined, () => this.processor.onEnd(input, answer));
   }
 
   /**

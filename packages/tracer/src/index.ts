@@ -4,7 +4,7 @@ export { DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./ex
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
 export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";
 export type { ExportContext, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceExporter, TraceRejection } from "./exporter/TraceExporter.js";
-export { createToolTrace, type ToolTraceOptions } from "./toolTrace.js";
+export { createToolTrace, toolInputFrom, type ToolTraceOptions } from "./toolTrace.js";
 export { TraceContext, type TraceContextOptions } from "./TraceContext.js";
 export { createTracer, DEFAULT_SAMPLE_RATE, Tracer, type RunOptions, type TracerOptions } from "./Tracer.js";
 export { flush, withTrace, type WithTraceOptions } from "./withTrace.js";

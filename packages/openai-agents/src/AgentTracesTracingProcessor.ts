@@ -1,0 +1,168 @@
+import { isValidTraceId, randomTraceId, stringifyValue, type TraceInput } from "@agent-traces/core";
+import { createToolTrace, createTracer, toolInputFrom, TraceContext, type Tracer, type TracerOptions } from "@agent-traces/tracer";
+import type { AgentsSpanLike, AgentsTraceLike, AgentsUsageLike } from "./agentsTracing.js";
+
+/** Where the runs go: a tracer of yours, or the options to make one; and how many runs may be open. */
+export type AgentTracesTracingProcessorOptions = {
+  /** Runs followed at once, at most; the oldest is given up for a new one beyond it. Default 1,000. */
+  maxOpenRuns?: number;
+} & ({ tracer: Tracer } | TracerOptions);
+
+/** The trace metadata key that names the run's user (`new Runner({ traceMetadata: { user_id } })`). */
+export const USER_ID_METADATA_KEY = "user_id";
+const MODEL_UNKNOWN = "unknown";
+
+/** One agent run being assembled from its spans. */
+class AgentRun {
+  skill: string | undefined;
+  turns = 0;
+  modelCalls = 0;
+  /** Token usage seen on turn spans: when there is any, model calls' own usage is not added again. */
+  readonly turnUsage: { model: string; usage: AgentsUsageLike }[] = [];
+  readonly callUsage: { model: string; usage: AgentsUsageLike }[] = [];
+  /** The model the latest model call named, for the turn that holds it. */
+  lastModel: string | undefined;
+  /** When the latest top-level span ended: the run's end when its SDK trace ends. */
+  endedAt: string | null = null;
+  constructor(
+    readonly trace: TraceContext,
+    readonly userId: string | number | undefined,
+  ) {}
+}
+
+/**
+ * An OpenAI Agents SDK TracingProcessor that records each agent run (one SDK trace) as one agent
+ * trace: function spans are the tool calls, model turns the iterations and their token usage, the
+ * first agent's name the skill, `traceMetadata.user_id` the user. The run ends with its SDK trace
+ * (all the runs inside one `withTrace` are one run), or with the top-level runner span that records
+ * an error (a run that throws never ends its SDK trace; later spans of that trace are ignored), and
+ * goes to the batching tracer. Register it with `setTraceProcessors([...])` (which also keeps the
+ * SDK from exporting to OpenAI).
+ */
+export class AgentTracesTracingProcessor {
+  readonly tracer: Tracer;
+  private readonly ownsTracer: boolean;
+  private readonly maxOpenRuns: number;
+  private readonly runs = new Map<string, AgentRun>();
+  /** SDK traces ended early by a failing run, whose trace has not ended: their later spans are not a new run. */
+  private readonly failed = new Set<string>();
+
+  constructor(options: AgentTracesTracingProcessorOptions) {
+    const { maxOpenRuns, ...destination } = options;
+    this.ownsTracer = !("tracer" in destination);
+    this.tracer = "tracer" in destination ? destination.tracer : createTracer(destination);
+    this.maxOpenRuns = maxOpenRuns ?? 1000;
+  }
+
+  async onTraceStart(trace: AgentsTraceLike): Promise<void> {
+    this.safely(() => this.open(trace.traceId, trace.metadata));
+  }
+
+  async onTraceEnd(trace: AgentsTraceLike): Promise<void> {
+    this.safely(() => {
+      this.failed.delete(trace.traceId);
+      const run = this.runs.get(trace.traceId);
+      if (run) this.finish(trace.traceId, run, { error: null, endedAt: run.endedAt ?? new Date().toISOString() });
+    });
+  }
+
+  async onSpanStart(span: AgentsSpanLike): Promise<void> {
+    this.safely(() => {
+      if (!this.runs.has(span.traceId)) this.open(span.traceId, span.traceMetadata);
+    });
+  }
+
+  async onSpanEnd(span: AgentsSpanLike): Promise<void> {
+    this.safely(() => this.record(span));
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.tracer.flush();
+  }
+
+  async shutdown(_timeout?: number): Promise<void> {
+    this.runs.clear();
+    this.failed.clear();
+    await (this.ownsTracer ? this.tracer.shutdown() : this.tracer.flush());
+  }
+
+  private open(sdkTraceId: string, metadata: Record<string, unknown> | undefined): void {
+    if (this.runs.has(sdkTraceId) || this.failed.has(sdkTraceId)) return;
+    if (this.runs.size >= this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value!);
+    const hex = sdkTraceId.replace(/^trace_/, "").toLowerCase();
+    const user = metadata?.[USER_ID_METADATA_KEY];
+    const { [USER_ID_METADATA_KEY]: _user, ...rest } = metadata ?? {};
+    const trace = new TraceContext({ traceId: isValidTraceId(hex) ? hex : randomTraceId(), metadata: rest });
+    this.runs.set(sdkTraceId, new AgentRun(trace, typeof user === "string" || (typeof user === "number" && Number.isSafeInteger(user)) ? user : undefined));
+  }
+
+  private record(span: AgentsSpanLike): void {
+    const run = this.runs.get(span.traceId);
+    if (!run) return;
+    const data = span.spanData;
+    switch (data.type) {
+      case "function": {
+        const startedAt = span.startedAt ? new Date(span.startedAt) : new Date();
+        const durationMs = span.endedAt && span.startedAt ? Date.parse(span.endedAt) - Date.parse(span.startedAt) : 0;
+        const failure = span.error ? (span.error.data?.error ?? span.error.message) : undefined;
+        run.trace.addToolTrace(
+          createToolTrace({ name: data.name ?? "function", input: toolInputFrom(data.input), output: failure ?? data.output, isError: Boolean(span.error), durationMs, timestamp: startedAt }),
+        );
+        break;
+      }
+      case "agent":
+        run.skill ??= data.name;
+        break;
+      case "turn":
+        run.turns++;
+        if (data.usage) run.turnUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, usage: data.usage });
+        run.lastModel = undefined;
+        break;
+      case "generation":
+      case "response": {
+        run.modelCalls++;
+        run.lastModel = data.model ?? data._response?.model ?? undefined;
+        const usage = data.usage ?? data._response?.usage;
+        if (usage) run.callUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, usage });
+        break;
+      }
+    }
+    if (span.parentId === null) {
+      run.endedAt = span.endedAt;
+      // A runner span that failed: the error may leave the SDK trace never ended, so the run ends here.
+      if (span.error && (data.type === "task" || data.type === "agent")) {
+        this.finish(span.traceId, run, span);
+        this.failed.add(span.traceId);
+        if (this.failed.size > this.maxOpenRuns) this.failed.delete(this.failed.values().next().value!);
+      }
+    }
+  }
+
+  /** The run's SDK trace ended (or a failing runner span did): the run is assembled and handed to the tracer. */
+  private finish(sdkTraceId: string, run: AgentRun, root: Pick<AgentsSpanLike, "error" | "endedAt">): void {
+    this.runs.delete(sdkTraceId);
+    const { trace } = run;
+    for (const { model, usage } of run.turnUsage.length > 0 ? run.turnUsage : run.callUsage) {
+      trace.addUsage(model, { inputTokens: usage.input_tokens ?? 0, outputTokens: usage.output_tokens ?? 0 });
+    }
+    const endedAt = root.endedAt ? new Date(root.endedAt) : new Date();
+    if (root.error) {
+      const message = stringifyValue(root.error.data?.error ?? root.error.message);
+      if (/\b(?:timeout|timed out|deadline|abort(?:ed)?)\b/i.test(message)) trace.setStatus("timeout");
+      trace.end({ threw: true, error: new Error(message), endedAt });
+    } else {
+      trace.end({ threw: false, endedAt });
+    }
+    const input: TraceInput = { ...trace.toTraceInput(), user_id: run.userId ?? null, skill: run.skill ?? null, iterations: run.turns || run.modelCalls };
+    this.tracer.record(input);
+  }
+
+  /** The SDK awaits trace callbacks and would fail the agent's run on a throw: nothing is thrown. */
+  private safely(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      console.warn("[agent-traces] an OpenAI Agents span could not be recorded:", error);
+    }
+  }
+}

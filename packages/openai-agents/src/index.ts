@@ -1,0 +1,2 @@
+export type { AgentsSpanLike, AgentsTraceLike } from "./agentsTracing.js";
+export { AgentTracesTracingProcessor, USER_ID_METADATA_KEY, type AgentTracesTracingProcessorOptions } from "./AgentTracesTracingProcessor.js";

@@ -1,0 +1,49 @@
+import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type StartedSpanLike } from "../span/SpanLike.js";
+import { toolInputFrom } from "@agent-traces/tracer";
+import type { SpanConvention } from "./SpanConvention.js";
+
+const RUN_OPERATIONS = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
+const MODEL_OPERATIONS = new Set(["ai.generateText.doGenerate", "ai.streamText.doStream", "ai.generateObject.doGenerate", "ai.streamObject.doStream"]);
+
+function operationId(span: StartedSpanLike): string {
+  return stringAttribute(span.attributes, "ai.operationId") ?? span.name;
+}
+
+/**
+ * The AI SDK's own spans (`ai` 5 and 6 with `experimental_telemetry`, 7 with `LegacyOpenTelemetry`):
+ * `ai.generateText`/`ai.streamText` (and the object calls) is the run, `ai.toolCall` a tool call,
+ * `….doGenerate`/`….doStream` a model call. Skill: `functionId`; user: `metadata.userId`.
+ */
+export const aiSdkConvention: SpanConvention = {
+  name: "ai-sdk",
+  isRun: (span) => RUN_OPERATIONS.has(operationId(span)),
+  run: ({ attributes }) => {
+    const user = attributes["ai.telemetry.metadata.userId"];
+    return {
+      skill: stringAttribute(attributes, "ai.telemetry.functionId"),
+      userId: typeof user === "string" || typeof user === "number" ? user : undefined,
+      output: attributes["ai.response.text"] ?? jsonAttribute(attributes, "ai.response.object"),
+    };
+  },
+  tool(span) {
+    if (operationId(span) !== "ai.toolCall") return undefined;
+    const { attributes } = span;
+    const isError = span.status.code === STATUS_ERROR;
+    return {
+      name: stringAttribute(attributes, "ai.toolCall.name") ?? "tool",
+      input: toolInputFrom(attributes["ai.toolCall.args"]),
+      output: isError ? errorMessage(span) : jsonAttribute(attributes, "ai.toolCall.result"),
+      isError,
+    };
+  },
+  model(span) {
+    if (!MODEL_OPERATIONS.has(operationId(span))) return undefined;
+    const { attributes } = span;
+    return {
+      model: stringAttribute(attributes, "ai.response.model") ?? stringAttribute(attributes, "ai.model.id") ?? "unknown",
+      // gen_ai.* in every version; ai.usage.* names changed (promptTokens in 5's doGenerate).
+      inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? numberAttribute(attributes, "ai.usage.inputTokens") ?? numberAttribute(attributes, "ai.usage.promptTokens") ?? 0,
+      outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? numberAttribute(attributes, "ai.usage.outputTokens") ?? numberAttribute(attributes, "ai.usage.completionTokens") ?? 0,
+    };
+  },
+};

@@ -1,0 +1,64 @@
+import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type StartedSpanLike } from "../span/SpanLike.js";
+import { toolInputFrom } from "@agent-traces/tracer";
+import type { SpanConvention } from "./SpanConvention.js";
+
+const OPERATION = "gen_ai.operation.name";
+const RUN_OPERATIONS = new Set(["invoke_agent", "invoke_workflow"]);
+const MODEL_OPERATIONS = new Set(["chat", "text_completion", "generate_content"]);
+
+function operation(span: { name: string; attributes: Attributes }): string | undefined {
+  return stringAttribute(span.attributes, OPERATION) ?? span.name.split(" ")[0];
+}
+
+/**
+ * The text of `gen_ai.output.messages` (`[{ role, parts: [{ type: "text", content }, …] }]`): its text
+ * parts, each message's joined, the messages' on lines of their own; the value as it is when it has none.
+ */
+function outputText(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return messages;
+  const texts = messages.flatMap((message: { parts?: unknown } | null) => {
+    const parts = Array.isArray(message?.parts) ? (message.parts as ({ type?: unknown; content?: unknown } | null)[]) : [];
+    const text = parts.flatMap((part) => (part?.type === "text" && typeof part.content === "string" ? [part.content] : [])).join("");
+    return text ? [text] : [];
+  });
+  return texts.length > 0 ? texts.join("\n") : messages;
+}
+
+/**
+ * The OpenTelemetry GenAI semantic conventions (the AI SDK's `@ai-sdk/otel`, and any framework that
+ * follows them): `invoke_agent`/`invoke_workflow` is the run, `execute_tool` a tool call, `chat`,
+ * `generate_content` and `text_completion` model calls with `gen_ai.usage.*`.
+ */
+export const genAiConvention: SpanConvention = {
+  name: "gen-ai",
+  isRun: (span: StartedSpanLike) => RUN_OPERATIONS.has(operation(span) ?? ""),
+  run: ({ attributes }) => {
+    // The AI SDK 7 puts `runtimeContext.userId` there (with includeRuntimeContext and runtimeContext: true).
+    const user = attributes["ai.settings.context.userId"];
+    return {
+      skill: stringAttribute(attributes, "gen_ai.agent.name") ?? stringAttribute(attributes, "gen_ai.workflow.name"),
+      userId: typeof user === "string" || typeof user === "number" ? user : undefined,
+      output: outputText(jsonAttribute(attributes, "gen_ai.output.messages")),
+    };
+  },
+  tool(span) {
+    if (operation(span) !== "execute_tool") return undefined;
+    const { attributes } = span;
+    const isError = span.status.code === STATUS_ERROR || stringAttribute(attributes, "error.type") !== undefined;
+    return {
+      name: stringAttribute(attributes, "gen_ai.tool.name") ?? (span.name.replace(/^execute_tool\s*/, "") || "tool"),
+      input: toolInputFrom(attributes["gen_ai.tool.call.arguments"]),
+      output: jsonAttribute(attributes, "gen_ai.tool.call.result") ?? (isError ? errorMessage(span) : undefined),
+      isError,
+    };
+  },
+  model(span) {
+    if (!MODEL_OPERATIONS.has(operation(span) ?? "")) return undefined;
+    const { attributes } = span;
+    return {
+      model: stringAttribute(attributes, "gen_ai.response.model") ?? stringAttribute(attributes, "gen_ai.request.model") ?? "unknown",
+      inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? 0,
+      outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? 0,
+    };
+  },
+};

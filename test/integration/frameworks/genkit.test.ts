@@ -1,0 +1,274 @@
+import { strict as assert } from "node:assert";
+import { genkit, z, type MessageData } from "genkit";
+import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler, type StoredTrace } from "@agent-traces/core";
+import { getTrace } from "@agent-traces/admin";
+import { AGENT_TRACES_ATTRIBUTES, type AgentTracesSpanProcessor } from "@agent-traces/otel";
+import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";
+import { adminFirestore, clientSession, type ClientSession } from "../support/emulators.js";
+import { registerGenkitProcessor, useTraceIds } from "./support/genkitTelemetry.js";
+
+const MODEL = "fake/travel-model";
+const FIRST_TURN = { inputTokens: 120, outputTokens: 30 };
+const SECOND_TURN = { inputTokens: 200, outputTokens: 15 };
+const sampler = new TraceIdRatioBasedSampler(DEFAULT_SAMPLE_RATE);
+
+/** What the tools do in one run (by the run's number, which the model passes them). */
+interface RunPlan {
+  flightsFail?: boolean;
+  /** get_weather waits for it before it answers: it outlives the failed flow. */
+  holdWeather?: Promise<void>;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** The travel agent: a flow whose fake model asks for two tools in parallel, then answers from their results. */
+const ai = genkit({});
+const plans = new Map<number, RunPlan & { weatherStarted: ReturnType<typeof deferred> }>();
+const planOf = (run: number) => plans.get(run) ?? assert.fail(`no plan for run ${run}`);
+
+const travelModel = ai.defineModel({ name: MODEL, supports: { tools: true, multiturn: true } }, async (request) => {
+  const prompt = request.messages.find((message) => message.role === "user")?.content[0]?.text ?? "";
+  const run = Number(/\(run (\d+)\)/.exec(prompt)?.[1]);
+  const toolMessage = request.messages.find((message: MessageData) => message.role === "tool");
+  if (!toolMessage) {
+    return {
+      message: {
+        role: "model" as const,
+        content: [
+          { toolRequest: { name: "get_weather", ref: "w", input: { city: "Paris", run } } },
+          { toolRequest: { name: "get_flights", ref: "f", input: { from: "BER", to: "CDG", run } } },
+        ],
+      },
+      finishReason: "stop" as const,
+      usage: FIRST_TURN,
+    };
+  }
+  const outputs = Object.fromEntries(toolMessage.content.map((part) => [part.toolResponse?.name, part.toolResponse?.output]));
+  const weather = outputs.get_weather as { sky: string; tempC: number };
+  const flights = outputs.get_flights as string;
+  return {
+    message: { role: "model" as const, content: [{ text: `Run ${run}: ${weather.tempC}°C and ${weather.sky} in Paris; flight ${flights}.` }] },
+    finishReason: "stop" as const,
+    usage: SECOND_TURN,
+  };
+});
+
+const getWeather = ai.defineTool(
+  {
+    name: "get_weather",
+    description: "The weather in a city",
+    inputSchema: z.object({ city: z.string(), run: z.number() }),
+    outputSchema: z.object({ run: z.number(), tempC: z.number(), sky: z.string() }),
+  },
+  async ({ run }) => {
+    const plan = planOf(run);
+    plan.weatherStarted.resolve();
+    await plan.holdWeather;
+    return { run, tempC: 21, sky: "sunny" };
+  },
+);
+
+const getFlights = ai.defineTool(
+  {
+    name: "get_flights",
+    description: "Flights between two airports",
+    inputSchema: z.object({ from: z.string(), to: z.string(), run: z.number() }),
+    outputSchema: z.string(),
+  },
+  async ({ from, to, run }) => {
+    const plan = planOf(run);
+    // Both tool calls are under way before this one fails the flow.
+    await plan.weatherStarted.promise;
+    if (plan.flightsFail) throw new Error(`flight API down for ${from}->${to} (run ${run})`);
+    return `LH${1000 + run} 07:10`;
+  },
+);
+
+const travelAgent = ai.defineFlow({ name: "travelAgent", inputSchema: z.object({ run: z.number() }), outputSchema: z.string() }, async ({ run }) => {
+  const response = await ai.generate({ model: travelModel, prompt: `Plan a day trip to Paris (run ${run})`, tools: [getWeather, getFlights] });
+  return response.text;
+});
+
+interface RunOutcome {
+  run: number;
+  traceId: string;
+  output?: string;
+  error?: Error & { traceId?: string };
+}
+
+/** One flow run for `traveler-<run>`, the way an app passes its user: the auth context, and the telemetry label. */
+async function runAgent(run: number, plan: RunPlan = {}): Promise<RunOutcome> {
+  plans.set(run, { ...plan, weatherStarted: deferred() });
+  let traceId = "";
+  const uid = `traveler-${run}`;
+  const options = {
+    context: { auth: { uid } },
+    telemetryLabels: { [AGENT_TRACES_ATTRIBUTES.userId]: uid },
+    onTraceStart: (started: { traceId: string }) => void (traceId = started.traceId),
+  };
+  try {
+    const output = await travelAgent({ run }, options);
+    return { run, traceId, output };
+  } catch (error) {
+    return { run, traceId, error: error as RunOutcome["error"] };
+  }
+}
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const byName = (stored: StoredTrace, name: string) => stored.tool_traces.find((tool) => tool.name === name) ?? assert.fail(`no ${name} call in ${stored.trace_id}`);
+const endOf = (tool: { timestamp: string; duration_ms: number }) => Date.parse(tool.timestamp) + tool.duration_ms;
+
+describe("Genkit -> AgentTracesSpanProcessor (enableTelemetry) -> recordTrace -> Firestore", () => {
+  let client: ClientSession;
+  let processor: AgentTracesSpanProcessor;
+  const sent: RecordTraceResult[] = [];
+  const failed: TraceSendError[] = [];
+  const answerFor = (traceId: string) => sent.filter((result) => result.trace_id === traceId);
+
+  /** Every run assembled (late spans included), then sent and answered. */
+  async function settle(): Promise<void> {
+    await waitUntil(() => processor.stats.open === 0, "the processor's runs to end");
+    await processor.forceFlush();
+    assert.deepEqual(failed, [], "every trace was delivered");
+  }
+
+  async function stored(traceId: string): Promise<StoredTrace> {
+    return (await getTrace(adminFirestore(), traceId)) ?? assert.fail(`trace ${traceId} is not stored`);
+  }
+
+  before(async () => {
+    client = await clientSession();
+    // Before the first Genkit action of the process: the one line an app adds (see genkitTelemetry.ts).
+    processor = await registerGenkitProcessor({ functions: client.functions, scheduledDelayMs: 50, onSent: (result) => sent.push(result), onError: (error) => failed.push(error) });
+  });
+  after(async () => {
+    useTraceIds("kept");
+    await processor?.forceFlush();
+    await client?.close();
+  });
+
+  it("stores a failed flow with both tool calls, the one that outlived the flow included", async () => {
+    const release = deferred();
+    const runsBefore = processor.stats.runs;
+    const outcome = await runAgent(1, { flightsFail: true, holdWeather: release.promise });
+    assert.equal(outcome.error?.message, "flight API down for BER->CDG (run 1)");
+    assert.match(outcome.traceId, /^[0-9a-f]{32}$/);
+    assert.equal(outcome.error?.traceId, outcome.traceId, "Genkit's error carries the trace id");
+    // The flow's root span has ended, get_weather's has not: the run waits for it (lateSpanGraceMs).
+    assert.equal(processor.stats.open, 1);
+    await new Promise((resolve) => setTimeout(resolve, 25)); // so that get_weather ends measurably after the flow
+    release.resolve();
+    await settle();
+    assert.equal(processor.stats.runs, runsBefore + 1);
+    assert.deepEqual(answerFor(outcome.traceId), [{ trace_id: outcome.traceId, stored: true, reason: "error" }]);
+
+    const trace = await stored(outcome.traceId);
+    assert.equal(trace.status, "error");
+    assert.equal(trace.skill, "travelAgent");
+    assert.equal(trace.user_id, "traveler-1", "the user from the telemetry label");
+    assert.equal(trace.recorded_by, client.uid);
+    assert.equal(trace.iterations, 1);
+    assert.deepEqual(trace.usage, [{ model: MODEL, input_tokens: FIRST_TURN.inputTokens, output_tokens: FIRST_TURN.outputTokens }]);
+    assert.equal(trace.metadata.error, "flight API down for BER->CDG (run 1)");
+    assert.equal(trace.tool_traces.length, 2);
+    const flights = byName(trace, "get_flights");
+    assert.equal(flights.is_error, true);
+    assert.equal(flights.output, "flight API down for BER->CDG (run 1)");
+    assert.deepEqual(flights.input, { from: "BER", to: "CDG", run: "1" }, "input values are stored as text");
+    const weather = byName(trace, "get_weather");
+    assert.equal(weather.is_error, false);
+    assert.deepEqual(weather.input, { city: "Paris", run: "1" });
+    assert.deepEqual(JSON.parse(weather.output), { run: 1, tempC: 21, sky: "sunny" });
+    assert.ok(endOf(weather) > Date.parse(trace.ended_at!), "get_weather ended after the flow");
+    assert.equal(trace.tool_error_count, 1);
+    assert.deepEqual(trace.failed_tools, [{ name: "get_flights", calls: 1 }]);
+  });
+
+  it("stores a successful flow the sampler keeps: two iterations, usage summed, the model's answer", async () => {
+    useTraceIds("kept");
+    const outcome = await runAgent(2);
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.output, "Run 2: 21°C and sunny in Paris; flight LH1002 07:10.");
+    assert.ok(sampler.shouldSample(outcome.traceId), "the id generator gave a kept id");
+    await settle();
+    assert.deepEqual(answerFor(outcome.traceId), [{ trace_id: outcome.traceId, stored: true, reason: "sampled" }]);
+
+    const trace = await stored(outcome.traceId);
+    assert.equal(trace.status, "success");
+    assert.equal(trace.skill, "travelAgent");
+    assert.equal(trace.user_id, "traveler-2");
+    assert.equal(trace.iterations, 2);
+    assert.deepEqual(trace.usage, [
+      { model: MODEL, input_tokens: FIRST_TURN.inputTokens + SECOND_TURN.inputTokens, output_tokens: FIRST_TURN.outputTokens + SECOND_TURN.outputTokens },
+    ]);
+    assert.equal(trace.final_output, outcome.output);
+    assert.equal(trace.metadata.error, undefined);
+    assert.deepEqual(trace.tool_traces.map((tool) => [tool.name, tool.is_error]).sort(), [["get_flights", false], ["get_weather", false]]);
+    assert.equal(byName(trace, "get_flights").output, "LH1002 07:10", "a string output is stored as it is, not as JSON text");
+    assert.equal(trace.tool_error_count, 0);
+  });
+
+  it("neither sends nor stores a successful flow the sampler drops", async () => {
+    useTraceIds("dropped");
+    const sampledOut = processor.tracer.stats.sampledOut;
+    const runs = processor.stats.runs;
+    const outcome = await runAgent(3);
+    useTraceIds("kept");
+    assert.equal(outcome.error, undefined);
+    assert.equal(sampler.shouldSample(outcome.traceId), false);
+    await settle();
+    assert.equal(processor.stats.runs, runs + 1, "the run was assembled");
+    assert.equal(processor.tracer.stats.sampledOut, sampledOut + 1);
+    assert.deepEqual(answerFor(outcome.traceId), []);
+    assert.equal(await getTrace(adminFirestore(), outcome.traceId), undefined);
+  });
+
+  it("keeps 20 concurrent flows apart: each stored trace holds its own run's tool calls", async () => {
+    useTraceIds("alternate");
+    const runsBefore = processor.stats.runs;
+    const numbers = Array.from({ length: 20 }, (_, index) => 100 + index);
+    const failing = (run: number) => run % 3 === 0;
+    const outcomes = await Promise.all(numbers.map((run) => runAgent(run, { flightsFail: failing(run) })));
+    useTraceIds("kept");
+    await settle();
+    assert.deepEqual(processor.stats, { runs: runsBefore + 20, abandonedRuns: 0, ignoredSpans: 0, open: 0 });
+    assert.equal(new Set(outcomes.map((outcome) => outcome.traceId)).size, 20, "one trace id per run");
+
+    const keptSuccesses = outcomes.filter((outcome) => !failing(outcome.run) && sampler.shouldSample(outcome.traceId));
+    assert.ok(keptSuccesses.length > 0 && keptSuccesses.length < 20 - numbers.filter(failing).length, "successes both kept and dropped");
+    for (const { run, traceId, output, error } of outcomes) {
+      const fails = failing(run);
+      assert.equal(error?.message, fails ? `flight API down for BER->CDG (run ${run})` : undefined, `run ${run}`);
+      const kept = fails || sampler.shouldSample(traceId);
+      if (!kept) {
+        assert.deepEqual(answerFor(traceId), [], `run ${run} is not sent`);
+        assert.equal(await getTrace(adminFirestore(), traceId), undefined, `run ${run} is not stored`);
+        continue;
+      }
+      assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: fails ? "error" : "sampled" }], `run ${run}`);
+      const trace = await stored(traceId);
+      assert.equal(trace.user_id, `traveler-${run}`);
+      assert.equal(trace.status, fails ? "error" : "success");
+      assert.equal(trace.iterations, fails ? 1 : 2);
+      assert.deepEqual(
+        trace.tool_traces.map((tool) => [tool.name, tool.input.run, tool.is_error]).sort(),
+        [["get_flights", String(run), fails], ["get_weather", String(run), false]],
+        `run ${run} holds exactly its own tool calls`,
+      );
+      assert.equal(JSON.parse(byName(trace, "get_weather").output).run, run);
+      if (fails) assert.equal(trace.metadata.error, `flight API down for BER->CDG (run ${run})`);
+      else assert.equal(trace.final_output, output);
+    }
+  });
+});

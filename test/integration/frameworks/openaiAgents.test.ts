@@ -1,0 +1,124 @@
+import { strict as assert } from "node:assert";
+import { Runner, setTraceProcessors, setTracingDisabled } from "@openai/agents";
+import { getTrace } from "@agent-traces/admin";
+import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";
+import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
+import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "../support/emulators.js";
+import { FIRST_CALL_TOKENS, SECOND_CALL_TOKENS, travelAgent } from "./support/openaiAgents.js";
+import { sampledTraceId } from "./support/sampledIds.js";
+import { storedTrace } from "./support/storedTrace.js";
+
+describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrace (functions emulator) -> Firestore", () => {
+  let client: ClientSession;
+  let processor: AgentTracesTracingProcessor;
+  const sent: RecordTraceResult[] = [];
+  const failed: TraceSendError[] = [];
+
+  before(async () => {
+    await clearFirestore();
+    client = await clientSession();
+    setTracingDisabled(false); // the SDK turns tracing off when NODE_ENV is "test"
+    processor = new AgentTracesTracingProcessor({
+      functions: client.functions,
+      scheduledDelayMs: 50,
+      onSent: (result) => sent.push(result),
+      onError: (error) => failed.push(error),
+    });
+    setTraceProcessors([processor]); // replaces the SDK's default exporter to OpenAI: nothing leaves the machine
+  });
+  after(async () => {
+    await processor.forceFlush();
+    setTraceProcessors([]); // the SDK's processors are global: none is left for other tests (this shuts ours down)
+    await client.close();
+  });
+
+  it("stores a run with both tool calls (the failed one flagged), its turns, usage, agent and user", async () => {
+    const id = sampledTraceId(true); // a success the 10% sampler keeps, so the test does not depend on chance
+    const result = await new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: "user-42", tenant: "acme" } }).run(travelAgent({ flightsThrow: true }), "trip #1");
+    assert.equal(result.finalOutput, "Trip #1: sunny, no flights.");
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "sampled" });
+    const stored = await storedTrace(id);
+    assert.equal(stored.status, "success", "the SDK hands a tool's error to the model: the run goes on");
+    assert.equal(stored.user_id, "user-42");
+    assert.equal(stored.skill, "travel");
+    assert.equal(stored.recorded_by, client.uid);
+    assert.equal(stored.iterations, 2);
+    assert.deepEqual(stored.metadata, { tenant: "acme" });
+    assert.deepEqual(stored.usage, [
+      { model: "unknown", input_tokens: FIRST_CALL_TOKENS.inputTokens + SECOND_CALL_TOKENS.inputTokens, output_tokens: FIRST_CALL_TOKENS.outputTokens + SECOND_CALL_TOKENS.outputTokens },
+    ]);
+    assert.deepEqual(
+      stored.tool_traces.map(({ name, input, output, is_error }) => ({ name, input, output, is_error })),
+      [
+        { name: "get_weather", input: { city: "city-1" }, output: "sunny in city-1", is_error: false },
+        // The SDK's default errorFunction redacts the error from the span; a tool with an errorFunction of its own keeps it.
+        { name: "get_flights", input: { from: "from-1", to: "to-1" }, output: "Tool execution failed. Error details are redacted.", is_error: true },
+      ],
+    );
+    assert.equal(stored.tool_error_count, 1);
+    assert.ok(stored.duration_ms !== null && stored.duration_ms >= 0);
+    for (const call of stored.tool_traces) assert.ok(Date.parse(stored.started_at) <= Date.parse(call.timestamp) && Date.parse(call.timestamp) <= Date.parse(stored.ended_at!));
+  });
+
+  it("stores a failed tool's own message when the tool has an errorFunction", async () => {
+    const id = sampledTraceId(true);
+    await new Runner({ traceId: `trace_${id}` }).run(travelAgent({ flightsThrow: true, errorFunction: () => "Flights are unavailable." }), "trip #2");
+    await processor.forceFlush();
+    const stored = await storedTrace(id);
+    assert.deepEqual(stored.tool_traces.map((call) => [call.name, call.is_error, call.output]), [
+      ["get_weather", false, "sunny in city-2"],
+      ["get_flights", true, "Error: flights backend down (from-2->to-2)"],
+    ]);
+  });
+
+  it("stores a run that throws (errorFunction: null) as an error with its message, whatever its id", async () => {
+    const id = sampledTraceId(false); // errors are kept even when the sampler would drop the id
+    await assert.rejects(new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: "bob" } }).run(travelAgent({ flightsThrow: true, errorFunction: null }), "trip #3"), /flights backend down/);
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "error" });
+    const stored = await storedTrace(id);
+    assert.equal(stored.status, "error");
+    assert.equal(stored.user_id, "bob");
+    assert.equal(stored.iterations, 1);
+    assert.match(String(stored.metadata.error), /^ToolCallError: .*flights backend down \(from-3->to-3\)/);
+    assert.deepEqual(stored.tool_traces.map((call) => [call.name, call.is_error, call.output]), [
+      ["get_weather", false, "sunny in city-3"],
+      ["get_flights", true, "Error: flights backend down (from-3->to-3)"],
+    ]);
+  });
+
+  it("does not send a success whose id the sampler drops", async () => {
+    const id = sampledTraceId(false);
+    await new Runner({ traceId: `trace_${id}` }).run(travelAgent(), "trip #4");
+    await processor.forceFlush();
+    assert.equal(sent.find((answer) => answer.trace_id === id), undefined);
+    assert.equal(await getTrace(adminFirestore(), id), undefined);
+  });
+
+  it("keeps 20 concurrent runs apart: each stored trace holds exactly its own calls", async () => {
+    const agent = travelAgent();
+    const ids = Array.from({ length: 20 }, () => sampledTraceId(true));
+    await Promise.all(ids.map((id, index) => new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: `user-${index}` } }).run(agent, `trip #${index}`)));
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    for (const [index, id] of ids.entries()) {
+      const stored = await storedTrace(id);
+      assert.equal(stored.user_id, `user-${index}`);
+      assert.equal(stored.iterations, 2);
+      assert.deepEqual(
+        stored.tool_traces.map((call) => [call.name, call.input, call.output]),
+        [
+          ["get_weather", { city: `city-${index}` }, `sunny in city-${index}`],
+          ["get_flights", { from: `from-${index}`, to: `to-${index}` }, `no flights from-${index}->to-${index}`],
+        ],
+        `trace ${index}`,
+      );
+    }
+  });
+});

@@ -1,0 +1,14 @@
+import { strict as assert } from "node:assert";
+import { getTrace, type StoredTrace } from "@agent-traces/admin";
+import { adminFirestore } from "../../support/emulators.js";
+
+/** The stored trace with this id, once it is there (the callable answers after its write, so this is a bound, not a wait). */
+export async function storedTrace(id: string, timeoutMs = 5000): Promise<StoredTrace> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const trace = await getTrace(adminFirestore(), id);
+    if (trace) return trace;
+    if (Date.now() > deadline) assert.fail(`trace ${id} was not stored within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

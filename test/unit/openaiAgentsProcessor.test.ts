@@ -1,0 +1,141 @@
+import { strict as assert } from "node:assert";
+import { Runner, setTraceProcessors, setTracingDisabled, withTrace } from "@openai/agents";
+import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
+import { createTracer, type TraceExporter } from "@agent-traces/tracer";
+import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
+import { FIRST_CALL_TOKENS, ScriptedModel, SECOND_CALL_TOKENS, travelAgent } from "../integration/frameworks/support/openaiAgents.js";
+
+/** Keeps every trace it is sent and answers each as stored. */
+class KeepingExporter implements TraceExporter {
+  readonly traces: SanitizedTrace[] = [];
+  async export(traces: readonly SanitizedTrace[]): Promise<RecordTraceBatchItemResult[]> {
+    this.traces.push(...traces);
+    return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status }));
+  }
+}
+
+const TOTAL_TOKENS = { input_tokens: FIRST_CALL_TOKENS.inputTokens + SECOND_CALL_TOKENS.inputTokens, output_tokens: FIRST_CALL_TOKENS.outputTokens + SECOND_CALL_TOKENS.outputTokens };
+
+describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted model, no network)", () => {
+  let exporter: KeepingExporter;
+  let processor: AgentTracesTracingProcessor;
+
+  before(() => setTracingDisabled(false)); // the SDK turns tracing off when NODE_ENV is "test"
+  beforeEach(() => {
+    exporter = new KeepingExporter();
+    processor = new AgentTracesTracingProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }) });
+    setTraceProcessors([processor]);
+  });
+  after(() => setTraceProcessors([])); // the SDK's processors are global: nothing is left registered
+
+  async function recorded(): Promise<SanitizedTrace[]> {
+    await processor.forceFlush();
+    return exporter.traces;
+  }
+
+  it("maps a run: tools (a non-fatal failure flagged, with the SDK's redacted text), turns, usage, skill, user, trace id", async () => {
+    const id = "0af7651916cd43dd8448eb211c80319c";
+    const result = await new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: "user-42", tenant: "acme" } }).run(travelAgent({ flightsThrow: true }), "trip #3");
+    assert.equal(result.finalOutput, "Trip #3: sunny, no flights.");
+    const [trace, ...others] = await recorded();
+    assert.deepEqual(others, []);
+    assert.equal(trace!.trace_id, id);
+    assert.equal(trace!.user_id, "user-42");
+    assert.equal(trace!.skill, "travel");
+    assert.equal(trace!.status, "success", "a tool error the SDK hands to the model does not fail the run");
+    assert.equal(trace!.iterations, 2);
+    assert.deepEqual(trace!.metadata, { tenant: "acme" });
+    assert.deepEqual(trace!.usage, [{ model: "unknown", ...TOTAL_TOKENS }]);
+    assert.equal(trace!.final_output, "", "the SDK's spans do not carry the final output");
+    assert.deepEqual(
+      trace!.tool_traces.map(({ name, input, output, is_error }) => ({ name, input, output, is_error })),
+      [
+        { name: "get_weather", input: { city: "city-3" }, output: "sunny in city-3", is_error: false },
+        { name: "get_flights", input: { from: "from-3", to: "to-3" }, output: "Tool execution failed. Error details are redacted.", is_error: true },
+      ],
+    );
+    assert.ok(Date.parse(trace!.started_at) <= Date.parse(trace!.tool_traces[0]!.timestamp));
+    assert.ok(Date.parse(trace!.tool_traces[1]!.timestamp) <= Date.parse(trace!.ended_at!));
+  });
+
+  it("keeps a failed tool's own message when the tool has an errorFunction of its own", async () => {
+    const errorFunction = () => "The flights service is unavailable; answer without flights.";
+    await new Runner().run(travelAgent({ flightsThrow: true, errorFunction }), "trip #4");
+    const [trace] = await recorded();
+    assert.deepEqual(trace!.tool_traces.map((call) => [call.name, call.is_error, call.output]), [
+      ["get_weather", false, "sunny in city-4"],
+      ["get_flights", true, "Error: flights backend down (from-4->to-4)"],
+    ]);
+  });
+
+  it("records a run that throws (errorFunction: null) as an error, though the SDK never ends its trace", async () => {
+    await assert.rejects(new Runner({ traceMetadata: { user_id: "bob" } }).run(travelAgent({ flightsThrow: true, errorFunction: null }), "trip #5"), /flights backend down/);
+    const [trace, ...others] = await recorded();
+    assert.deepEqual(others, []);
+    assert.equal(trace!.status, "error");
+    assert.equal(trace!.user_id, "bob");
+    assert.equal(trace!.iterations, 1);
+    assert.match(String(trace!.metadata.error), /^ToolCallError: .*flights backend down \(from-5->to-5\)/);
+    assert.deepEqual(trace!.tool_traces.map((call) => [call.name, call.is_error, call.output]), [
+      ["get_weather", false, "sunny in city-5"],
+      ["get_flights", true, "Error: flights backend down (from-5->to-5)"],
+    ]);
+    assert.deepEqual(trace!.usage, [{ model: "unknown", input_tokens: FIRST_CALL_TOKENS.inputTokens, output_tokens: FIRST_CALL_TOKENS.outputTokens }]);
+  });
+
+  it("records the runs inside one withTrace as one run, its user from the trace's metadata", async () => {
+    const agent = travelAgent();
+    await withTrace(
+      "two trips",
+      async () => {
+        await new Runner().run(agent, "trip #1");
+        await new Runner().run(agent, "trip #2");
+      },
+      { metadata: { user_id: "carol" } },
+    );
+    const [trace, ...others] = await recorded();
+    assert.deepEqual(others, [], "one trace, not one per run");
+    assert.equal(trace!.user_id, "carol");
+    assert.equal(trace!.iterations, 4);
+    assert.deepEqual(trace!.tool_traces.map((call) => call.output), ["sunny in city-1", "no flights from-1->to-1", "sunny in city-2", "no flights from-2->to-2"]);
+    assert.deepEqual(trace!.usage, [{ model: "unknown", input_tokens: 2 * TOTAL_TOKENS.input_tokens, output_tokens: 2 * TOTAL_TOKENS.output_tokens }]);
+  });
+
+  it("inside a withTrace, a run that fails ends the trace as an error; the runs after it add nothing", async () => {
+    await withTrace("retry", async () => {
+      await new Runner().run(travelAgent({ flightsThrow: true, errorFunction: null }), "trip #6").catch(() => undefined);
+      await new Runner().run(travelAgent(), "trip #7");
+    });
+    const [trace, ...others] = await recorded();
+    assert.deepEqual(others, [], "no second trace under the same id");
+    assert.equal(trace!.status, "error");
+    assert.deepEqual(trace!.tool_traces.map((call) => call.input), [{ city: "city-6" }, { from: "from-6", to: "to-6" }]);
+  });
+
+  it("names the model when a custom Model reports it on a generation span", async () => {
+    await new Runner().run(travelAgent({ model: new ScriptedModel({ generationModel: "scripted-1" }) }), "trip #8");
+    const [trace] = await recorded();
+    assert.deepEqual(trace!.usage, [{ model: "scripted-1", ...TOTAL_TOKENS }]);
+    assert.equal(trace!.iterations, 2);
+  });
+
+  it("keeps concurrent runs apart: each trace holds exactly its own calls", async () => {
+    const agent = travelAgent();
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const runner = new Runner({ traceMetadata: { user_id: `user-${index}` } });
+        await runner.run(agent, `trip #${index}`);
+        return index;
+      }),
+    );
+    const traces = await recorded();
+    assert.equal(traces.length, ids.length);
+    for (const trace of traces) {
+      const index = String(trace.user_id).replace("user-", "");
+      assert.deepEqual(trace.tool_traces.map((call) => call.input), [{ city: `city-${index}` }, { from: `from-${index}`, to: `to-${index}` }]);
+      assert.equal(trace.iterations, 2);
+      assert.deepEqual(trace.usage, [{ model: "unknown", ...TOTAL_TOKENS }]);
+    }
+    assert.equal(new Set(traces.map((trace) => trace.user_id)).size, ids.length);
+  });
+});

@@ -1,0 +1,152 @@
+import { strict as assert } from "node:assert";
+import { context, trace as otelTrace, SpanStatusCode, type Context } from "@opentelemetry/api";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { randomTraceId, sanitizeTrace, validateTrace, type RecordTraceBatchItemResult, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { createTracer, type TraceExporter } from "@agent-traces/tracer";
+import { AgentTracesSpanProcessor, toOtlpJson, type OtlpSpan } from "@agent-traces/otel";
+import { replaySpans, spansFromOtlp } from "../support/otlpSpans.js";
+
+/** Keeps every trace it is sent and answers each as stored. */
+class KeepingExporter implements TraceExporter {
+  readonly traces: SanitizedTrace[] = [];
+  async export(traces: readonly SanitizedTrace[]): Promise<RecordTraceBatchItemResult[]> {
+    this.traces.push(...traces);
+    return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status }));
+  }
+}
+
+function setUp(options: { maxSpansPerRun?: number; maxRunAgeMs?: number } = {}) {
+  const exporter = new KeepingExporter();
+  const tracer = createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 });
+  const processor = new AgentTracesSpanProcessor({ tracer, ...options });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  return { exporter, tracer, processor, otel: provider.getTracer("test") };
+}
+
+/** A stored-looking trace: what recordTrace keeps (sanitized), with everything the export carries. */
+function storedTrace(): SanitizedTrace {
+  const input: TraceInput = {
+    trace_id: randomTraceId(),
+    user_id: 42,
+    skill: "travel",
+    started_at: "2026-11-30T10:00:00.000Z",
+    ended_at: "2026-11-30T10:00:03.250Z",
+    iterations: 3,
+    tool_traces: [
+      { name: "get_weather", input: { city: "Oslo", days: "3" }, output: '{"sky":"clear"}', duration_ms: 120, is_error: false, timestamp: "2026-11-30T10:00:00.500Z" },
+      { name: "get_flights", input: { city: "Oslo" }, output: "flights backend down", duration_ms: 80, is_error: true, timestamp: "2026-11-30T10:00:00.700Z" },
+    ],
+    tool_traces_dropped: 3,
+    final_output: "Clear skies, no flights.",
+    status: "error",
+    metadata: { error: "the planner gave up", region: "eu", nested: { attempts: 2, tags: ["a", "b"] } },
+    usage: [
+      { model: "gemini-2.5-flash", input_tokens: 1200, output_tokens: 300 },
+      { model: "gemini-2.5-pro", input_tokens: 50, output_tokens: 7 },
+    ],
+  };
+  const validation = validateTrace(input);
+  assert.ok(validation.ok, "the fixture is a valid trace");
+  return sanitizeTrace(validation.trace);
+}
+
+describe("OpenTelemetry: OTLP export and the span processor", () => {
+  it("exports a stored trace as OTLP/JSON in the GenAI conventions, its ids kept", () => {
+    const trace = storedTrace();
+    const document = toOtlpJson(trace);
+    const spans = document.resourceSpans[0]!.scopeSpans[0]!.spans;
+    const attribute = (span: OtlpSpan, key: string) => span.attributes.find((entry) => entry.key === key)?.value;
+    const [root, ...children] = spans;
+    assert.equal(root!.traceId, trace.trace_id);
+    assert.match(root!.spanId, /^[0-9a-f]{16}$/);
+    assert.equal(root!.parentSpanId, undefined);
+    assert.deepEqual(attribute(root!, "gen_ai.operation.name"), { stringValue: "invoke_agent" });
+    assert.deepEqual(attribute(root!, "gen_ai.agent.name"), { stringValue: "travel" });
+    assert.deepEqual(attribute(root!, "gen_ai.usage.input_tokens"), { intValue: "1250" });
+    assert.deepEqual(root!.status, { code: 2, message: "the planner gave up" });
+    assert.equal(root!.startTimeUnixNano, "1796032800000000000");
+    assert.deepEqual(children.map((span) => span.name), ["execute_tool get_weather", "execute_tool get_flights", "chat gemini-2.5-flash", "chat gemini-2.5-pro"]);
+    assert.ok(children.every((span) => span.traceId === trace.trace_id && span.parentSpanId === root!.spanId));
+    assert.equal(new Set(spans.map((span) => span.spanId)).size, spans.length, "span ids are distinct");
+    assert.deepEqual(attribute(children[0]!, "gen_ai.tool.call.arguments"), { stringValue: '{"city":"Oslo","days":"3"}' });
+    assert.deepEqual(children[1]!.status, { code: 2, message: "flights backend down" });
+    assert.deepEqual(toOtlpJson(trace), document, "the same trace exports the same document");
+  });
+
+  it("round trip: an exported trace fed to the span processor comes back as the same trace", async () => {
+    for (const status of ["error", "timeout", "success"] as const) {
+      const original = { ...storedTrace(), status };
+      if (status === "success") original.metadata = { region: "eu" };
+      const { exporter, processor } = setUp();
+      replaySpans(processor, spansFromOtlp(toOtlpJson(original)));
+      await processor.forceFlush();
+      assert.equal(exporter.traces.length, 1);
+      assert.deepEqual(exporter.traces[0], original, `status ${status}`);
+    }
+  });
+
+  it("takes the outermost run span as the run: nested runs, spans above it and other traces stay apart", async () => {
+    const { exporter, processor, otel } = setUp();
+    const under = (parent: ReturnType<typeof otel.startSpan>): Context => otelTrace.setSpan(context.active(), parent);
+    const http = otel.startSpan("GET /chat");
+    const run = otel.startSpan("invoke_agent travel", { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "travel", "agent_traces.user_id": "u1" } }, under(http));
+    const inner = otel.startSpan("invoke_agent helper", { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "helper" } }, under(run));
+    const tool = otel.startSpan("execute_tool lookup", { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup", "gen_ai.tool.call.arguments": '{"q":"x"}' } }, under(inner));
+    tool.setAttribute("gen_ai.tool.call.result", "found");
+    tool.end();
+    const chat = otel.startSpan("chat m", { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 2 } }, under(run));
+    chat.end();
+    inner.end();
+    const unrelated = otel.startSpan("db.query");
+    unrelated.end();
+    assert.equal(processor.stats.open, 1, "one run under way; the HTTP and db spans are not followed");
+    run.end();
+    // A second run in the same OTel trace gets an id of its own.
+    const second = otel.startSpan("invoke_agent travel", { attributes: { "gen_ai.operation.name": "invoke_agent" } }, under(http));
+    second.setStatus({ code: SpanStatusCode.ERROR, message: "request aborted by the client" });
+    second.end();
+    http.end();
+    await processor.forceFlush();
+    // (Failures are sent first: find each by its status.)
+    const first = exporter.traces.find((trace) => trace.status === "success");
+    const next = exporter.traces.find((trace) => trace.status !== "success");
+    assert.equal(first!.trace_id, run.spanContext().traceId, "the run's OTel trace id is its id");
+    assert.equal(first!.skill, "travel");
+    assert.equal(first!.user_id, "u1");
+    assert.equal(first!.iterations, 1);
+    assert.deepEqual(first!.usage, [{ model: "m", input_tokens: 10, output_tokens: 2 }]);
+    assert.deepEqual(first!.tool_traces.map((call) => [call.name, call.input, call.output]), [["lookup", { q: "x" }, "found"]], "the nested run's tool call is the outer run's");
+    assert.notEqual(next!.trace_id, first!.trace_id);
+    assert.equal(next!.status, "timeout", "an aborted run is a timeout");
+    assert.equal(processor.stats.runs, 2);
+    assert.equal(processor.stats.open, 0);
+  });
+
+  it("is bounded: spans past the limit are not followed, and a run that never ends is given up", async () => {
+    const { exporter, processor, otel } = setUp({ maxSpansPerRun: 3, maxRunAgeMs: 0 });
+    const run = otel.startSpan("invoke_agent a", { attributes: { "gen_ai.operation.name": "invoke_agent" } });
+    const ctx = otelTrace.setSpan(context.active(), run);
+    for (let index = 0; index < 5; index++) otel.startSpan(`execute_tool t${index}`, { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": `t${index}` } }, ctx).end();
+    assert.equal(processor.stats.ignoredSpans, 3);
+    // maxRunAgeMs 0: the next run to start gives the first one up.
+    otel.startSpan("invoke_agent b", { attributes: { "gen_ai.operation.name": "invoke_agent" } }).end();
+    run.end();
+    await processor.forceFlush();
+    assert.equal(processor.stats.abandonedRuns, 1);
+    assert.deepEqual(exporter.traces.map((trace) => trace.tool_traces.length), [0], "only run b, which ended, was recorded");
+  });
+
+  it("never throws into the instrumented code", () => {
+    const { processor } = setUp();
+    const broken = { name: "invoke_agent", attributes: { "gen_ai.operation.name": "invoke_agent" }, startTime: [Number.NaN, 0] as const, spanContext: () => { throw new Error("broken span"); } };
+    const warn = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      assert.doesNotThrow(() => processor.onStart(broken));
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings.length, 1);
+  });
+});
