@@ -22,7 +22,7 @@ describe("TraceIdRatioBasedSampler", () => {
   }
 
   it("agrees with OpenTelemetry on edge ids and odd ratios", () => {
-    const edgeIds = ["00000000000000000000000000000001", "ffffffffffffffffffffffffffffffff", "ffffffff000000000000000000000000", "0000000000000000000000000000000g"];
+    const edgeIds = ["00000000000000000000000000000001", "ffffffffffffffffffffffffffffffff", "ffffffff000000000000000000000000", "0000000000000000000000000000000g", "FFFFFFFF000000000000000000000000", "4BF92F3577B34DA6A3CE929D0E0E4736"];
     for (const ratio of [-1, 0.000001, 0.25, 0.999999, 2, Number.NaN]) {
       const ours = new TraceIdRatioBasedSampler(ratio);
       const otel = new OtelSampler(ratio);
@@ -45,16 +45,14 @@ describe("TraceIdRatioBasedSampler", () => {
       ["7fffffff000000000000000000000000", [false, false, false, true, true]], // 2147483647, the 0.5 bound itself
       ["4bf92f3577b34da6a3ce929d0e0e4736", [false, false, false, true, true]], // 0x918ab738 = 2441787192
       ["ffffffff000000000000000000000000", [false, false, false, false, true]], // 4294967295
-      ["7FFFFFFE000000000000000000000000", [false, false, false, false, false]], // not lowercase: not a W3C id here
+      ["7FFFFFFE000000000000000000000000", [false, false, true, true, true]], // uppercase hex: read as OpenTelemetry reads it, 2147483646
       ["00000000000000000000000000000000", [false, false, false, false, false]], // the invalid id
     ];
     for (const [id, kept] of known) {
       ratios.forEach((ratio, index) => {
         assert.equal(new TraceIdRatioBasedSampler(ratio).shouldSample(id), kept[index], `ours, ratio ${ratio}, id ${id}`);
-        if (id === id.toLowerCase()) {
-          const otel = new OtelSampler(ratio).shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
-          assert.equal(otel, kept[index], `OpenTelemetry, ratio ${ratio}, id ${id}`);
-        }
+        const otel = new OtelSampler(ratio).shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
+        assert.equal(otel, kept[index], `OpenTelemetry, ratio ${ratio}, id ${id}`);
       });
     }
   });

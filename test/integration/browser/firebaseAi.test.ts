@@ -41,6 +41,14 @@ const both = (usage: readonly { promptTokenCount: number; candidatesTokenCount: 
   { model: MODEL, input_tokens: usage.reduce((sum, turn) => sum + turn.promptTokenCount, 0), output_tokens: usage.reduce((sum, turn) => sum + turn.candidatesTokenCount, 0) },
 ];
 
+/**
+ * How long a test waits for the tracer to deliver: its whole retry window (about 32 s of backoff plus
+ * 10 s call timeouts) with room for a loaded 2-core machine, where one call through the functions
+ * emulator can take many seconds. Not a speed assertion: a quiet machine is done in well under a second.
+ */
+const FLUSH_WAIT_MS = 150_000;
+const TEST_TIMEOUT_MS = FLUSH_WAIT_MS + 60_000;
+
 describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemini answered by request interception)", () => {
   const suite = useBrowserSuite(["firebaseAi"]);
   const sampler = new TraceIdRatioBasedSampler(SERVER_SAMPLE_RATE);
@@ -58,7 +66,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
       },
     });
     const result = await tab.page.evaluate((name: Scenario, fail: boolean) => (window as unknown as AiPageApi).testApi[name](fail), scenario, flightsFail);
-    const flushed = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.flush(20_000));
+    const flushed = await tab.page.evaluate((wait: number) => (window as unknown as AiPageApi).testApi.flush(wait), FLUSH_WAIT_MS);
     assert.equal(flushed.flushed, true, "flush() saw the run answered");
     assert.deepEqual(flushed.errors, [], "the run was sent");
     const uid = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.uid());
@@ -88,7 +96,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
   }
 
   it("chat.sendMessage with functionReference: a function that throws fails the send, and the run records both calls, the model turn and its usage", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("chat", true);
     const { result, requests } = ran;
     // What the SDK does (firebase/ai _callFunctionsAsNeeded): a throwing function rejects sendMessage with an AIError, no second model call.
@@ -116,7 +124,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
   });
 
   it("chat.sendMessage, both functions answering: two model turns, both calls, the answer and the tokens of both turns", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("chat", false);
     const { result, requests } = ran;
     assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
@@ -135,7 +143,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
   });
 
   it("chat.sendMessageStream read to the end: the same calls, turns and tokens as sendMessage", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("chatStream", false);
     const { result, requests } = ran;
     assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
@@ -153,7 +161,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
   });
 
   it("chat.sendMessageStream with only its aggregated response awaited (the stream never read): the tokens still count", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("chatStreamResponse", false);
     const { result, requests } = ran;
     assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });
@@ -169,7 +177,7 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
   });
 
   it("two runs sending at once through one chat session: each records the calls its own message caused, never the other's", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     let requests: GeminiRequest[] = [];
     const tab = await suite.open("/firebaseAi.html", {
       beforeLoad: async (opened) => {
@@ -190,14 +198,14 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
       assert.equal(trace.iterations, 2, `run ${index}: its own two model turns`);
       assert.deepEqual(trace.usage, both([USAGE.functionCalls, USAGE.answer]), `run ${index}: its own turns' tokens`);
     });
-    const flushed = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.flush(20_000));
+    const flushed = await tab.page.evaluate((wait: number) => (window as unknown as AiPageApi).testApi.flush(wait), FLUSH_WAIT_MS);
     assert.equal(flushed.flushed, true);
     assert.deepEqual(flushed.errors, []);
     tab.assertNoProblems();
   });
 
   it("the hand-written loop (generateContent, callFunctions, recordModelTurn): a failing function answers the model an error and the run goes on", async function () {
-    this.timeout(60_000);
+    this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("manual", true);
     const { result, requests } = ran;
     assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") });

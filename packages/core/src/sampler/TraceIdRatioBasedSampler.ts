@@ -16,8 +16,10 @@ export class TraceIdRatioBasedSampler implements Sampler {
     this.upperBound = this.ratio === 1 ? 0x100000000 : Math.floor(this.ratio * 0xffffffff);
   }
 
+  /** Hex digits in either case, as OpenTelemetry reads them (the server stores ids lowercased). */
   shouldSample(traceId: string): boolean {
-    return isValidTraceId(traceId) && accumulate(traceId) < this.upperBound;
+    const id = isValidTraceId(traceId) ? traceId : traceId.toLowerCase();
+    return isValidTraceId(id) && accumulate(id) < this.upperBound;
   }
 }
 

@@ -86,7 +86,8 @@ try {
 
     // All started in the same task: every run's callbacks interleave with the others'.
     const outcomes = await Promise.all(Array.from({ length: count }, (_, index) => runOne(index)));
-    const flushed = await tracer.flush(30_000);
+    // The whole retry window, with room for a loaded machine (the test's timeout allows for it).
+    const flushed = await tracer.flush(150_000);
     return { uid, outcomes, flushed, sent, errors, stats: tracer.stats };
   }
 
