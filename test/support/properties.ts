@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
-import { cutText, LIMITS, sanitizeTrace, storedSize, TraceIdRatioBasedSampler, validateTrace } from "@agent-traces/core";
+import { cutText, LIMITS, sanitizeTrace, storedSize, TraceIdRatioBasedSampler, validateTrace, type TraceInput } from "@agent-traces/core";
 import { REDACTED, redactText } from "../../packages/core/src/redact.js";
 import { redactAndCut } from "../../packages/core/src/sanitizeText.js";
 import { storedDocumentSize, utf8Length } from "../../packages/core/src/storedSize.js";
@@ -10,7 +10,10 @@ import { traceSchema, type Trace } from "../../packages/core/src/schema.js";
 import { shortenText } from "../../packages/core/src/shortenText.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
 import { secretCorpus } from "./fakeSecrets.js";
-import { checkAnswer, describePayload, fuzzCaseArb, payloadWithId, traceIdSequence, validTraceArb, wireRoundTrip, type FuzzMode } from "./fuzzTraces.js";
+import { checkAnswer, checkFieldsNamed, describePayload, fuzzCaseArb, payloadWithId, traceIdSequence, validTraceArb, wireRoundTrip, type FuzzMode } from "./fuzzTraces.js";
+import { prepareTrace as prepareOnServer } from "../../functions/src/recordTrace/prepareTrace.js";
+import { prepareTrace as prepareInNode } from "../../packages/tracer/src/prepare/validatingPrepare.js";
+import { prepareTrace as prepareInBrowser } from "../../packages/tracer/src/prepare/shapeCheckingPrepare.js";
 
 /**
  * The property tests, each defined once. The unit suite runs them with fast-check's fixed seed
@@ -272,8 +275,154 @@ export const SAMPLER_MATCHES_OPENTELEMETRY: PropertyDefinition = {
     }),
 };
 
+// ---------------------------------------------------------------------------------------------
+// Repair, never reject
+
+class Point {
+  constructor(readonly x = 1) {}
+}
+
+/** What producers put in a run that JSON or Firestore cannot take as it is, and plain values. */
+const nastyLeaf: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: secretText },
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, Number.MAX_SAFE_INTEGER + 2, 1.5),
+  fc.boolean(),
+  fc.constantFrom(null, undefined),
+  fc.bigInt(),
+  fc.date({ noInvalidDate: false }),
+  fc.constantFrom<unknown>(() => 1, Symbol("s"), new Map<unknown, unknown>([[1, "a"], ["__x__", [[1]]]]), new Set([1, [2]]), new Point(), new Error("boom"), new Uint8Array([1, 2])),
+);
+const nastyKey = fc.oneof({ weight: 3, arbitrary: keyArb }, fc.constantFrom("", "__x__", "__proto__", "____", "_x_", "__", "(empty)", "constructor", "toJSON"));
+
+/** Any JSON-like tree: nested arrays, maps and chains deeper than LIMITS.metadataDepth, bad keys, the values above, cycles. */
+const nastyTree: fc.Arbitrary<unknown> = fc
+  .letrec<{ tree: unknown }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      nastyLeaf,
+      fc.array(tie("tree"), { maxLength: 3 }),
+      fc.dictionary(nastyKey, tie("tree"), { maxKeys: 4 }),
+      fc.tuple(fc.integer({ min: LIMITS.metadataDepth - 1, max: LIMITS.metadataDepth + 4 }), fc.boolean(), tie("tree")).map(([depth, arrays, leaf]) => {
+        let value = leaf;
+        for (let level = 0; level < depth; level++) value = arrays && level % 2 === 0 ? [value] : { d: value };
+        return value;
+      }),
+    ),
+  }))
+  .tree.chain((tree) =>
+    fc.boolean().map((cyclic) => {
+      if (cyclic && typeof tree === "object" && tree !== null && !(tree instanceof Map) && !(tree instanceof Set)) (tree as Record<string, unknown>).self = tree;
+      return tree;
+    }),
+  );
+
+const nastyInstant = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(TIMESTAMP) },
+  fc.constantFrom<unknown>("", "yesterday", "2025-01-31", "2025-02-30T00:00:00Z", "+275760-09-13T00:00:00.000Z", 0, -1e15, null, undefined, new Date(Number.NaN)),
+  fc.date({ noInvalidDate: false }),
+);
+const nastyCount = fc.oneof({ weight: 3, arbitrary: fc.nat(5) }, fc.constantFrom<unknown>(-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "3", null, 1e20));
+
+/** A failed run as a producer may hand it over: any tree in metadata, tool input and output, names and user id. */
+const failedRunArb = fc.record(
+  {
+    trace_id: fc.oneof({ weight: 3, arbitrary: fc.constant(TRACE_ID) }, fc.constantFrom<unknown>(TRACE_ID.toUpperCase(), "", "0".repeat(32), "xyz", 42, null)),
+    user_id: fc.oneof(nastyLeaf, fc.constantFrom("", "u".repeat(LIMITS.userIdChars), "u".repeat(LIMITS.userIdChars + 1), "😀".repeat(100))),
+    skill: fc.oneof(secretText, nastyLeaf),
+    started_at: nastyInstant,
+    ended_at: nastyInstant,
+    iterations: nastyCount,
+    tool_traces: fc.oneof(
+      { weight: 5, arbitrary: fc.array(fc.record({ name: fc.oneof(secretText, nastyLeaf), input: nastyTree, output: nastyTree, duration_ms: nastyCount, is_error: fc.oneof(fc.boolean(), nastyLeaf), timestamp: nastyInstant }, { requiredKeys: ["name"] }), { maxLength: 4 }) },
+      nastyTree,
+    ),
+    final_output: fc.oneof(secretText, nastyLeaf),
+    status: fc.constantFrom("error", "timeout"),
+    metadata: fc.oneof({ weight: 3, arbitrary: fc.dictionary(nastyKey, nastyTree, { maxKeys: 5 }) }, nastyTree),
+    usage: fc.oneof(fc.constant(undefined), nastyTree, fc.array(fc.record({ model: fc.oneof(secretText, nastyLeaf), input_tokens: nastyCount, output_tokens: nastyCount }), { maxLength: 20 })),
+    values_repaired: nastyCount,
+    unknown_field: nastyLeaf,
+  },
+  { requiredKeys: ["trace_id", "status"] },
+);
+
+/** A prepared trace as the server receives it, checked: what the wire schema takes, sanitizing it again changes nothing. */
+function assertSendable(prepared: ReturnType<typeof prepareInNode>, status: unknown, where: string): void {
+  if (!prepared.ok) assert.fail(`${where}: refused: ${prepared.message}`);
+  const sent = JSON.parse(JSON.stringify(prepared.trace)) as unknown;
+  const received = validateTrace(sent);
+  if (!received.ok) assert.fail(`${where}: ${received.message}`);
+  assert.equal(received.trace.status, status, `${where}: the run stays a failure`);
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(sanitizeTrace(received.trace))), sent, `${where}: the function stores what the tracer sent`);
+}
+
+export const FAILED_RUNS_ARE_REPAIRED: PropertyDefinition = {
+  name: "repair-failed-runs",
+  title: "any JSON-like tree in a failed run's metadata, tool calls, names and user id comes out of the Node and browser prepare valid, never refused (property)",
+  unitRuns: 400,
+  fuzzRuns: 40_000,
+  property: (count) =>
+    fc.property(fc.tuple(failedRunArb), ([input]) => {
+      assertSendable(prepareInNode(input as TraceInput), input.status, "Node prepare");
+      const browser = prepareInBrowser(input as TraceInput);
+      assertSendable(browser, input.status, "browser prepare");
+      count?.(validateTrace(input).ok ? "valid as given" : "repaired");
+      if (browser.ok && browser.trace.values_repaired > 0) count?.("values counted");
+    }),
+};
+
+/**
+ * The recordTrace fuzzer's invalid cases sent as failed runs through the server's prepareTrace: each is
+ * stored, repaired, `repaired_fields` naming what the case broke, within storedDocumentBytes; a case
+ * whose status itself is broken, or that is not an object, is still rejected.
+ */
+export const SERVER_REPAIRS_FAILED_RUNS: PropertyDefinition = {
+  name: "repair-on-server",
+  title: "recordTrace stores every invalid failed run repaired, naming the fields it replaced (property)",
+  unitRuns: 800,
+  fuzzRuns: 20_000,
+  property: (count) => {
+    const nextId = traceIdSequence();
+    const config = { sampleRate: 1, ttlDays: 7, errorTtlDays: 30, enforceAppCheck: false, rateLimitPerMinute: 0 };
+    return fc.property(fc.tuple(fuzzCaseArb("in-process", 0), fc.constantFrom("error", "timeout")), ([fuzzCase, status]) => {
+      const payload = payloadWithId(fuzzCase, nextId());
+      const statusBroken = fuzzCase.labels.some((label) => label.startsWith("status:"));
+      if (typeof payload === "object" && payload !== null && !Array.isArray(payload) && !statusBroken) (payload as { status: unknown }).status = status;
+      const prepared = prepareOnServer(payload, { uid: "uid", config, receivedAt: new Date() });
+      if (fuzzCase.expect.kind === "not-an-object" || statusBroken) {
+        if (fuzzCase.expect.kind !== "any") assert.equal(prepared.kind, "rejected", describePayload(payload));
+        count?.("rejected");
+        return;
+      }
+      assert.equal(prepared.kind, "write", `${prepared.kind}: ${describePayload(payload)}`);
+      if (prepared.kind !== "write") return;
+      assert.equal(prepared.document.status, status);
+      if (fuzzCase.expect.kind === "invalid") {
+        const fields = prepared.repairedFields ?? [];
+        assert.ok(fields.length > 0 && fields.length <= 20, `repaired_fields ${JSON.stringify(fields)}`);
+        assert.deepEqual(prepared.document.repaired_fields, fields);
+        const problem = checkFieldsNamed(fuzzCase.expect, fields);
+        assert.equal(problem, undefined, `${problem}\npayload: ${describePayload(payload)}`);
+        count?.("repaired");
+      } else count?.(prepared.repairedFields ? "repaired" : "valid");
+      const size = storedDocumentSize(`${TRACES_COLLECTION}/${prepared.document.trace_id}`, prepared.document);
+      assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes: ${describePayload(payload)}`);
+    });
+  },
+};
+
 /** Every property, in the order `npm run fuzz` runs them. */
-export const PROPERTIES: readonly PropertyDefinition[] = [SANITIZING_IS_IDEMPOTENT, SANITIZED_TRACES_ARE_BOUNDED, PAYLOADS_IN_PROCESS, PAYLOADS_WIRE, SAMPLER_MATCHES_OPENTELEMETRY];
+export const PROPERTIES: readonly PropertyDefinition[] = [
+  SANITIZING_IS_IDEMPOTENT,
+  SANITIZED_TRACES_ARE_BOUNDED,
+  PAYLOADS_IN_PROCESS,
+  PAYLOADS_WIRE,
+  SAMPLER_MATCHES_OPENTELEMETRY,
+  FAILED_RUNS_ARE_REPAIRED,
+  SERVER_REPAIRS_FAILED_RUNS,
+];
 
 /** Runs a property in the unit suite and returns how many runs were of each kind. */
 export function checkProperty(definition: PropertyDefinition): Map<string, number> {

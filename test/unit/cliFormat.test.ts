@@ -34,6 +34,7 @@ function aStoredTrace(overrides: Partial<StoredTrace> = {}): StoredTrace {
     tool_traces: tools,
     tool_traces_dropped: 0,
     tool_traces_shortened: 0,
+    values_repaired: 0,
     final_output: "Done.",
     status: "success",
     metadata: { model: "gemini-2.5-flash" },

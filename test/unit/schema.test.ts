@@ -68,7 +68,7 @@ describe("validateTrace", () => {
   describe("a valid trace", () => {
     it("passes as sent, with the trace id kept", () => {
       const trace = accepted(validTrace());
-      assert.deepEqual(trace, { ...validTrace(), tool_traces_dropped: 0, tool_traces_shortened: 0 });
+      assert.deepEqual(trace, { ...validTrace(), tool_traces_dropped: 0, tool_traces_shortened: 0, values_repaired: 0 });
     });
 
     it("passes with only the required fields, and defaults apply", () => {
@@ -83,6 +83,7 @@ describe("validateTrace", () => {
         tool_traces_shortened: 0,
         final_output: "",
         metadata: {},
+        values_repaired: 0,
       });
     });
 

@@ -15,7 +15,6 @@ import {
   createToolTrace,
   flush,
   getCurrentTrace,
-  InvalidTraceError,
   isRetryableError,
   TraceSendError,
   withTrace,
@@ -367,6 +366,8 @@ describe("tracer: sending", () => {
       final_output: finalOutput,
       status: "success",
       metadata: { at: new Date(1e12).toISOString(), token: "abc123456" },
+      // The Date setMetadata converted to its JSON text.
+      values_repaired: 1,
     });
     assert.ok(raw.ok);
     assert.deepEqual(sent, sanitizeTrace(raw.trace));
@@ -375,25 +376,22 @@ describe("tracer: sending", () => {
     assert.ok(sent.final_output.length <= LIMITS.finalOutputChars);
   });
 
-  it("reports an invalid trace through onError instead of throwing, and sends nothing", async () => {
+  it("repairs a run Firestore could not store as recorded, counts what it rewrote, and sends it (never refuses it)", async () => {
     const exporter = new InMemoryExporter();
     const errors: TraceSendError[] = [];
-    let traceId = "";
-    const result = await withTrace({ exporter, sampleRate: 1, onError: (error) => errors.push(error) }, (trace) => {
-      traceId = trace.traceId;
+    const result = await withTrace({ exporter, sampleRate: 1, onError: (error) => errors.push(error) }, async (trace) => {
       trace.setMetadata("grid", [[1, 2]]);
+      await assert.rejects(trace.tool("", { "": 1 }, () => Promise.reject(new Error("no tool"))));
       return "still answered";
     });
     await flush();
     assert.equal(result, "still answered");
-    assert.equal(exporter.attemptTimes.length, 0);
-    assert.equal(errors.length, 1);
-    const [error] = errors;
-    assert.ok(error instanceof TraceSendError);
-    assert.equal(error.traceId, traceId);
-    assert.equal(error.attempts, 0);
-    assert.ok(error.cause instanceof InvalidTraceError);
-    assert.deepEqual(error.cause.fields, ["metadata.grid[0]"]);
+    assert.deepEqual(errors, []);
+    const sent = exporter.only();
+    assert.deepEqual(sent.metadata.grid, ["[1,2]"]);
+    assert.deepEqual([sent.tool_traces[0]!.name, sent.tool_traces[0]!.input], ["(unnamed tool)", { "(empty)": "1" }]);
+    assert.equal(sent.values_repaired, 3);
+    assert.ok(validateTrace(JSON.parse(JSON.stringify(sent))).ok);
   });
 
   it("retries a retryable failure with growing delays, then reports it through onError with the trace id", async () => {

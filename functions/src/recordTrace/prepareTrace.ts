@@ -1,4 +1,15 @@
-import { decideRecording, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type RecordingReason, type RecordTraceResult } from "@agent-traces/core";
+import {
+  decideRecording,
+  repairTrace,
+  sanitizeTrace,
+  sha256Hex,
+  stringifyValue,
+  TraceIdRatioBasedSampler,
+  validateTrace,
+  type RecordingReason,
+  type RecordTraceResult,
+  type Trace,
+} from "@agent-traces/core";
 import { toTraceDocument, type TraceDocument } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
 
@@ -8,7 +19,8 @@ export type PreparedTrace =
   /** Checking, sanitizing or building it threw: a bug of ours, which no retry gets past. */
   | { kind: "failed"; traceId?: string; error: unknown }
   | { kind: "answered"; result: RecordTraceResult }
-  | { kind: "write"; traceId: string; reason: RecordingReason; document: TraceDocument };
+  /** `repairedFields`: the fields replaced to store a failed run that failed validation (see prepareTrace). */
+  | { kind: "write"; traceId: string; reason: RecordingReason; document: TraceDocument; repairedFields?: string[] };
 
 export interface PrepareContext {
   uid: string;
@@ -24,6 +36,13 @@ export interface PrepareContext {
  * Validates, samples and sanitizes one trace and builds the document to store. A success is sampled
  * at the lower of the server's rate and the sender's (which already left out what its own sampler
  * dropped: the samplers are monotonic in the rate), and that rate is stored as its `sample_rate`.
+ *
+ * An invalid trace is rejected (invalid-argument, the fields named), except a failed run: a trace
+ * whose `status` is `error` or `timeout` as sent is repaired (core's repairTrace) and stored, the
+ * fields validation named (the first 20, paths within the trace) kept as its `repaired_fields` and
+ * the values rewritten added to its `values_repaired`. A failed run with an invalid `trace_id` is
+ * stored under an id derived from the caller's uid and the id sent (repairedTraceId), so that a retry
+ * of it is answered `duplicate`. A trace whose status is itself invalid is rejected: nothing says it failed.
  */
 export function prepareTrace(data: unknown, context: PrepareContext): PreparedTrace {
   try {
@@ -34,19 +53,54 @@ export function prepareTrace(data: unknown, context: PrepareContext): PreparedTr
 }
 
 function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at }: PrepareContext): PreparedTrace {
-  const validation = validateTrace(data, at);
-  if (!validation.ok) return { kind: "rejected", traceId: sentTraceId(data), message: validation.message, fields: validation.fields };
-  const { trace } = validation;
+  const validation = validateTrace(data);
+  let repairedFields: string[] | undefined;
+  let trace: Trace;
+  if (validation.ok) trace = validation.trace;
+  else {
+    const repaired = isFailedRun(data) ? validateTrace(repairTrace(data, { traceIdFor: (sent) => repairedTraceId(uid, sent), now: receivedAt.getTime() }).trace) : undefined;
+    if (!repaired?.ok) {
+      // Named again with where the trace sits in the payload (`traces[3].…`), for the rejection.
+      const { message, fields } = at?.length ? describeRejection(data, at, validation) : validation;
+      return { kind: "rejected", traceId: sentTraceId(data), message, fields };
+    }
+    trace = repaired.trace;
+    repairedFields = [...new Set(validation.fields)];
+  }
   const sampleRate = Math.min(config.sampleRate, senderSampleRate ?? config.sampleRate);
-  const decision = decideRecording(trace.status, trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
+  // A re-keyed run (after a `conflict`) is sampled by the id it was first sent under: the same decision.
+  const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
   if (!decision.store) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
   const document = toTraceDocument(sanitizeTrace(trace), {
     recordedBy: uid,
     receivedAt,
     ttlDays: trace.status === "success" ? config.ttlDays : config.errorTtlDays,
     sampleRate,
+    ...(repairedFields && { repairedFields }),
   });
-  return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document };
+  return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document, ...(repairedFields && { repairedFields }) };
+}
+
+function describeRejection(data: unknown, at: readonly PropertyKey[], unplaced: { message: string; fields: string[] }): { message: string; fields: string[] } {
+  const validation = validateTrace(data, at);
+  return validation.ok ? unplaced : validation;
+}
+
+/** Whether `data` says it is a failed run: its own `status` (not one it inherits) is `error` or `timeout`. */
+function isFailedRun(data: unknown): boolean {
+  if (typeof data !== "object" || data === null || !Object.hasOwn(data, "status")) return false;
+  const { status } = data as { status?: unknown };
+  return status === "error" || status === "timeout";
+}
+
+/**
+ * The id a failed run sent with an invalid trace id is stored under: 32 hex digits of the SHA-256 of
+ * the caller's uid and the id as sent, so the same caller resending it gets the same id (answered
+ * `duplicate`), and no other caller's run derives it.
+ */
+export function repairedTraceId(uid: string, sent: unknown): string {
+  const id = sha256Hex(`recordTrace repaired id\n${uid}\n${stringifyValue(sent)}`).slice(0, 32);
+  return /^0+$/.test(id) ? `${id.slice(0, 31)}1` : id;
 }
 
 /** The trace id as sent, when it is a string: to name the trace in an answer about it. */

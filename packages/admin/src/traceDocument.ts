@@ -28,6 +28,11 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   expire_at: Timestamp;
   /** The success sample rate in force when the trace was kept; 1 / rate weights it in estimates. */
   sample_rate: number;
+  /**
+   * The fields recordTrace replaced to store a failed run that failed validation (the first 20 paths,
+   * as validation named them); absent when none were.
+   */
+  repaired_fields?: string[];
   /** Present (true) exactly when `usage` is: what the report's usage query filters on. Not read back. */
   has_usage?: true;
   schema_version: 1;
@@ -38,6 +43,8 @@ export interface StorageContext {
   receivedAt: Date;
   ttlDays: number;
   sampleRate: number;
+  /** See TraceDocument.repaired_fields; stored only when non-empty. */
+  repairedFields?: readonly string[];
 }
 
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
@@ -60,6 +67,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     sample_rate: context.sampleRate,
     // Stored only when there is some: absent and [] both mean none recorded.
     ...(usage?.length ? { usage, has_usage: true as const } : {}),
+    ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
     schema_version: 1,
   };
 }
@@ -91,6 +99,8 @@ export function fromTraceDocument(document: TraceDocument): StoredTrace {
     ...fields,
     // Stored before the field existed: nothing was shortened.
     tool_traces_shortened: document.tool_traces_shortened ?? 0,
+    // Stored before the field existed: nothing was repaired.
+    values_repaired: document.values_repaired ?? 0,
     started_at: isoOf(document.started_at),
     ended_at: document.ended_at ? isoOf(document.ended_at) : null,
     tool_traces: document.tool_traces.map((tool) => ({ ...tool, timestamp: isoOf(tool.timestamp) })),

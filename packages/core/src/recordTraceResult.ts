@@ -4,8 +4,14 @@ import { z } from "zod";
 export const recordTraceResultSchema = z.object({
   trace_id: z.string(),
   stored: z.boolean(),
-  /** Why the trace was stored or not; `duplicate` when a trace with that id was already stored. */
-  reason: z.enum(["error", "timeout", "sampled", "sampled_out", "duplicate"]),
+  /**
+   * Why the trace was stored or not: `duplicate` when this caller already stored this run under that id
+   * (a retry); `conflict` when another run (another caller's, or another run of this caller's) holds
+   * the id, nothing written: send the run again under a new id, with `original_trace_id` set.
+   */
+  reason: z.enum(["error", "timeout", "sampled", "sampled_out", "duplicate", "conflict"]),
+  /** The fields recordTrace replaced to store a failed run that failed validation (at most 20 paths). */
+  repaired_fields: z.array(z.string()).optional(),
 });
 
 export type RecordTraceResult = z.output<typeof recordTraceResultSchema>;

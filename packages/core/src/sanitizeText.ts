@@ -6,13 +6,21 @@ import { cutText, wellFormed } from "./text.js";
 const REDACTION_MARGIN = 4096;
 
 /**
- * Redacts secret-shaped text, then cuts it; huge text is only scanned as far as can survive.
+ * Redacts secret-shaped text, then cuts it; huge text is only scanned as far as can survive (at least
+ * REDACTION_MARGIN / 2 chars past the cut after redaction, so that a secret the scan cuts stays out of it).
  * A cut is marked with `originalLength`: by default the length the text had as received, before
  * redaction (a caller cutting text it already shortened passes the length that text had).
  */
 export function redactAndCut(text: string, maxChars: number, originalLength = text.length): string {
-  const scanned = text.length > maxChars + REDACTION_MARGIN ? text.slice(0, maxChars + REDACTION_MARGIN) : text;
-  const redacted = wellFormed(redactText(scanned));
+  let scanned: string;
+  let redacted: string;
+  for (let window = maxChars + REDACTION_MARGIN; ; window *= 2) {
+    scanned = text.length > window ? text.slice(0, window) : text;
+    redacted = wellFormed(redactText(scanned));
+    // Redactions shortened the scanned text so much that a secret cut at the end of the scan could
+    // land in what is kept: scan further.
+    if (scanned === text || redacted.length >= maxChars + REDACTION_MARGIN / 2) break;
+  }
   if (scanned === text && redacted.length <= maxChars) return redacted;
   // What the cut left of a secret is redacted (and the text cut) again until nothing changes.
   return untilStable((cut) => cutText(wellFormed(redactText(cut)), maxChars), cutText(redacted, maxChars, originalLength));

@@ -149,6 +149,13 @@ export const traceSchema = z
     metadata: jsonObjectSchema.default({}),
     /** Tokens per model; absent and `[]` both mean none recorded. */
     usage: usageSchema.optional(),
+    /** Values a sender rewrote so that the run could be stored (see repairTrace), OTel's dropped counts' kin. */
+    values_repaired: z.number().int().min(0).default(0),
+    /**
+     * The id the run was first sent under, when the server answered `conflict` (another run holds that
+     * id) and the sender re-keyed it: a success is sampled by it, so re-keying never changes the decision.
+     */
+    original_trace_id: traceIdSchema.optional(),
   })
   .superRefine((trace, context) => {
     if (trace.ended_at && Date.parse(trace.ended_at) < Date.parse(trace.started_at)) {

@@ -1,19 +1,20 @@
 import {
   addModelUsage,
-  cutText,
   isToolInput,
   LIMITS,
   randomTraceId,
+  redactAndCut,
+  repairToolTrace,
   sanitizeToolTrace,
   stringifyValue,
   type JsonObject,
   type ModelUsage,
+  type RepairCounter,
   type ToolTrace,
   type ToolTraceInput,
   type TraceInput,
   type TraceStatus,
 } from "@agent-traces/core";
-import { parseToolTrace } from "#platform";
 import { getCurrentTrace, runWithTrace } from "./context/currentTrace.js";
 import { toJsonValue } from "./jsonValue.js";
 import { toolTraceFromShape } from "./prepare/toolTraceShape.js";
@@ -48,6 +49,8 @@ export class TraceContext {
   private status: TraceStatus | undefined;
   private readonly metadata: JsonObject = {};
   private readonly usage: ModelUsage[] = [];
+  /** Values rewritten as they were recorded (metadata made JSON, tool calls repaired): the trace's `values_repaired`. */
+  private readonly repairs: RepairCounter = { count: 0 };
 
   constructor(options: TraceContextOptions = {}) {
     this.traceId = options.traceId ?? randomTraceId();
@@ -79,15 +82,15 @@ export class TraceContext {
   /**
    * Records a tool call timed elsewhere (see `createToolTrace`). Its input is stringified now, through
    * the same sanitizing the trace gets when it is sent, so later changes to the input object are not
-   * recorded and long runs hold bounded text. A call that does not fit the schema is kept as given
-   * (if it is among the calls kept) so that the run's validation names the problem. Calls beyond the
-   * 100 the server stores are counted in `tool_traces_dropped` (failed calls are kept first), and
-   * calls after the run ended are ignored.
+   * recorded and long runs hold bounded text. A call that does not fit the schema is repaired first
+   * (repairToolTrace: an empty name, bad input keys, a bad duration or timestamp rewritten), each
+   * rewrite counted in the trace's `values_repaired`. Calls beyond the 100 the server stores are
+   * counted in `tool_traces_dropped` (failed calls are kept first), and calls after the run ended are ignored.
    */
   addToolTrace(toolTrace: ToolTraceInput): void {
     if (this.endedAt) return;
-    const parsed = toolTraceFromShape(toolTrace) ?? parseToolTrace(toolTrace);
-    this.toolTraces.add(parsed ? sanitizeToolTrace(parsed) : toolTrace);
+    const parsed = toolTraceFromShape(toolTrace) ?? repairToolTrace(toolTrace, this.startedAt.toISOString(), this.repairs);
+    this.toolTraces.add(sanitizeToolTrace(parsed));
   }
 
   /**
@@ -124,9 +127,9 @@ export class TraceContext {
     this.status = status;
   }
 
-  /** Sets one metadata entry, converted to JSON now; `undefined` removes it. */
+  /** Sets one metadata entry, converted to JSON now (each value rewritten counted); `undefined` removes it. */
   setMetadata(key: string, value: unknown): void {
-    const converted = toJsonValue(value);
+    const converted = toJsonValue(value, [], this.repairs);
     if (converted === undefined) delete this.metadata[key];
     else this.metadata[key] = converted;
   }
@@ -149,7 +152,8 @@ export class TraceContext {
     this.endedAt = outcome.endedAt ?? new Date();
     if (outcome.threw) {
       this.status = this.status === "timeout" ? "timeout" : "error";
-      this.metadata.error = cutText(errorMessage(outcome.error), LIMITS.errorMessageChars);
+      // Redacted before it is cut: a secret straddling the cut would be too short to be recognised after.
+      this.metadata.error = redactAndCut(errorMessage(outcome.error), LIMITS.errorMessageChars);
     } else {
       this.status ??= "success";
     }
@@ -170,6 +174,7 @@ export class TraceContext {
       status: this.status ?? "success",
       metadata: structuredClone(this.metadata),
       ...(this.usage.length > 0 && { usage: this.usage.map((entry) => ({ ...entry })) }),
+      values_repaired: this.repairs.count,
     };
   }
 }

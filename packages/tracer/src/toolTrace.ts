@@ -1,4 +1,4 @@
-import { parseJsonText, stringifyValue, type ToolTrace } from "@agent-traces/core";
+import { stringifyValue, type ToolTrace } from "@agent-traces/core";
 import { isoString } from "./isoTime.js";
 
 export interface ToolTraceOptions {
@@ -26,12 +26,5 @@ export function createToolTrace(options: ToolTraceOptions): ToolTrace {
   };
 }
 
-/**
- * A tool's arguments as a tool call's input: an object as is, a JSON object's text parsed (what
- * frameworks put in their spans), anything else under `arguments`; nothing at all as `{}`.
- */
-export function toolInputFrom(args: unknown): Record<string, unknown> {
-  const value = typeof args === "string" ? parseJsonText(args) : args;
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  return value === undefined || value === "" ? {} : { arguments: value };
-}
+// One place for it: the trace repair converts a tool call's input the same way.
+export { toolInputFrom } from "@agent-traces/core";
