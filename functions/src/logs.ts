@@ -15,6 +15,14 @@ export const logs = {
   traceDuplicate(traceId: string): void {
     logger.info("trace_duplicate", { trace_id: traceId });
   },
+  /** Another run holds the id (another caller's, or another run of `uid`'s): nothing written, answered `conflict`. */
+  traceConflict(traceId: string, uid: string): void {
+    logger.warn("trace_conflict", { trace_id: traceId, uid });
+  },
+  /** Firestore refused one trace's document (a value validation let through): answered `invalid-argument`, the others of the call stored. */
+  traceWriteRefused(traceId: string, uid: string, reason: string): void {
+    logger.error("trace_write_refused", { trace_id: traceId, uid, reason });
+  },
   /** `fields` is already capped (core's MAX_REPORTED_FIELDS). */
   traceRejected(fields: string[], uid: string | undefined): void {
     logger.warn("trace_rejected", { fields, uid });

@@ -44,7 +44,8 @@ describe("recordTrace, batch form, through the functions emulator (real JS SDK c
     const timedOut = aTrace({ status: "timeout" });
     const kept = aTrace({ trace_id: idSampledAt(SERVER_RATE, true) });
     const left = aTrace({ trace_id: idSampledAt(SERVER_RATE, false) });
-    const invalid = { ...aTrace({ status: "error" }), iterations: -1 };
+    // A success: a failed run is stored repaired instead (test/integration/repair.test.ts).
+    const invalid = { ...aTrace({ status: "success" }), iterations: -1 };
     const traces = [failed, invalid, kept, left, failed, already, timedOut, { nope: true }];
 
     const { results } = (await client.callRecordTrace({ traces })) as RecordTraceBatchResult;

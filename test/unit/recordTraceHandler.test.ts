@@ -46,7 +46,8 @@ describe("handleRecordTrace (in-process)", () => {
   });
 
   it("names every bad field in an invalid-argument error and its details", async () => {
-    const error = await rejection(handleRecordTrace({ auth: signedIn, data: { ...trace("error"), iterations: -2, extra: true } }, { db: untouchedDb, config }));
+    // A success: a failed run is stored repaired instead (test/unit/repairProperty.test.ts).
+    const error = await rejection(handleRecordTrace({ auth: signedIn, data: { ...trace("success"), iterations: -2, extra: true } }, { db: untouchedDb, config }));
     assert.equal(error.code, "invalid-argument");
     assert.match(error.message, /iterations/);
     assert.match(error.message, /extra/);
@@ -93,7 +94,7 @@ describe("handleRecordTrace: what happens after validation is inside the error m
 
   it("caps the fields it names: a payload with thousands of bad fields gets at most MAX_REPORTED_FIELDS, each short", async () => {
     const metadata = Object.fromEntries(Array.from({ length: 5_000 }, (_, index) => [`__k${index}${"x".repeat(index === 0 ? 10_000 : 0)}__`, 1]));
-    const error = await handleRecordTrace({ auth: signedIn, data: { ...trace("error"), metadata } }, { db: untouchedDb, config }).then(
+    const error = await handleRecordTrace({ auth: signedIn, data: { ...trace("success"), metadata } }, { db: untouchedDb, config }).then(
       () => assert.fail("reserved keys are invalid"),
       (caught: unknown) => caught as HttpsError,
     );

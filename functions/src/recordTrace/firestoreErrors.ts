@@ -1,5 +1,5 @@
 import { HttpsError } from "firebase-functions/v2/https";
-import { raceTimeout } from "@agent-traces/core";
+import { cutText, raceTimeout, type TraceRejection } from "@agent-traces/core";
 
 type FunctionsCode = ConstructorParameters<typeof HttpsError>[0];
 
@@ -39,6 +39,17 @@ export function toHttpsError(error: unknown): HttpsError {
     return new HttpsError("unavailable", "The trace store is unreachable right now; retry later.");
   }
   return new HttpsError("internal", "The trace could not be stored (a bug on the server's side, logged).");
+}
+
+/** Characters of Firestore's reason an answer quotes. */
+const REASON_CHARS = 200;
+
+/**
+ * The answer for one trace whose document Firestore refused (`reason`, its words: a value validation
+ * let through), the other traces of its call being stored: `invalid-argument`, not worth a retry.
+ */
+export function documentRefused(reason: string): TraceRejection["error"] {
+  return { code: "invalid-argument", message: `Firestore refused the trace document as invalid: ${cutText(reason, REASON_CHARS)}`, fields: [] };
 }
 
 /**

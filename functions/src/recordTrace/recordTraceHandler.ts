@@ -10,10 +10,10 @@ import {
   type RecordTraceResult,
   type TraceRejection,
 } from "@agent-traces/core";
-import { createTracesWithinLimit, type KnownCounters, type LimitedOutcome, type LimitedWrite } from "@agent-traces/admin";
+import { createTracesWithinLimit, sameRun, type KnownCounters, type LimitedOutcome, type LimitedWrite } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
 import { logs } from "../logs.js";
-import { toHttpsError, withinDeadline } from "./firestoreErrors.js";
+import { documentRefused, toHttpsError, withinDeadline } from "./firestoreErrors.js";
 import { prepareTrace, type PreparedTrace } from "./prepareTrace.js";
 
 export interface RecordTraceDependencies {
@@ -83,10 +83,12 @@ async function recordOne(data: unknown, call: CallContext): Promise<RecordTraceR
 
 /**
  * The batch form: one answer per trace, in order. A trace refused on its own (invalid, over the
- * caller's rate limit) gets its own error entry and never affects the others; a trace repeated within
- * the batch is written once; the writes go out together under one deadline, and a failed write fails
- * the call (`unavailable` to retry) so that the sender retries the batch, whose stored traces then
- * answer `duplicate`.
+ * caller's rate limit, refused by Firestore) gets its own error entry and never affects the others; a
+ * run repeated within the batch is written once, the repeat answered `duplicate` once the first is
+ * stored (else as the first), and another run under an id already in the batch is answered
+ * `conflict`; the writes go out together under one deadline, and a failed write fails the call
+ * (`unavailable` to retry) so that the sender retries the batch, whose stored traces then answer
+ * `duplicate`.
  */
 async function recordBatch(data: unknown, call: CallContext): Promise<RecordTraceBatchResult> {
   const { uid, receivedAt, config } = call;
@@ -101,7 +103,10 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
 
   const results: (RecordTraceBatchItemResult | undefined)[] = new Array(traces.length);
   const toWrite: { index: number; prepared: WriteTrace }[] = [];
-  const writing = new Set<string>();
+  /** Position in toWrite of the first trace written under each id. */
+  const writing = new Map<string, number>();
+  /** Traces that repeat a run already in toWrite (at `of`): answered once it is. */
+  const repeats: { index: number; of: number }[] = [];
   traces.forEach((trace, index) => {
     const prepared = prepareTrace(trace, { uid, config, receivedAt, senderSampleRate, at: ["traces", index] });
     if (prepared.kind === "rejected") {
@@ -112,15 +117,24 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
       results[index] = failedAnswer(prepared);
     } else if (prepared.kind === "answered") {
       results[index] = answered(prepared.result);
-    } else if (writing.has(prepared.traceId)) {
-      results[index] = answered({ trace_id: prepared.traceId, stored: false, reason: "duplicate" });
     } else {
-      writing.add(prepared.traceId);
-      toWrite.push({ index, prepared });
+      const first = writing.get(prepared.traceId);
+      if (first === undefined) {
+        writing.set(prepared.traceId, toWrite.length);
+        toWrite.push({ index, prepared });
+      } else if (sameRun(toWrite[first]!.prepared.document, prepared.document)) {
+        repeats.push({ index, of: first });
+      } else {
+        results[index] = conflict(prepared.traceId, uid);
+      }
     }
   });
   const stored = await storeTraces(toWrite.map(({ prepared }) => prepared), call);
   toWrite.forEach(({ index }, position) => (results[index] = stored[position]));
+  for (const { index, of } of repeats) {
+    const first = stored[of]!;
+    results[index] = "stored" in first && first.stored ? answered({ trace_id: first.trace_id, stored: false, reason: "duplicate" }) : first;
+  }
   return { results: results as RecordTraceBatchItemResult[] };
 }
 
@@ -128,6 +142,12 @@ function answered(result: RecordTraceResult): RecordTraceResult {
   if (result.reason === "sampled_out") logs.traceSampledOut(result.trace_id);
   if (result.reason === "duplicate") logs.traceDuplicate(result.trace_id);
   return result;
+}
+
+/** The answer for a run whose id another run holds: nothing written, the sender re-keys it and sends again. */
+function conflict(traceId: string, uid: string): RecordTraceResult {
+  logs.traceConflict(traceId, uid);
+  return { trace_id: traceId, stored: false, reason: "conflict" };
 }
 
 /** The answer for a trace whose preparation threw (logged): `internal`, a bug of ours. */
@@ -145,8 +165,9 @@ function toError({ error }: TraceRejection): HttpsError {
 /**
  * Creates the documents of the traces to write that the caller's rate limit lets through (failures
  * first), together, under one deadline; the rest are answered `resource-exhausted` with when to
- * retry. A failed write rejects with the HttpsError the caller should see (`unavailable` to retry),
- * after logging the traces of the call.
+ * retry. A trace whose id another run holds is answered `conflict`, one whose document Firestore
+ * refuses `invalid-argument` (the others stored). A failed write rejects with the HttpsError the
+ * caller should see (`unavailable` to retry), after logging the traces of the call.
  */
 async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db, config, knownCounters }: CallContext): Promise<TraceAnswer[]> {
   const byPriority = writes.map((_, index) => index).sort((a, b) => Number(writes[b]!.reason !== "sampled") - Number(writes[a]!.reason !== "sampled") || a - b);
@@ -162,10 +183,16 @@ async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db,
   const refused = outcomes.filter((outcome) => outcome === "refused").length;
   if (refused > 0) logs.traceRateLimited(uid, refused, written.retryAfterMs);
   return writes.map((trace, index) => {
-    if (outcomes[index] === "refused") return rateLimited(trace.traceId, config.rateLimitPerMinute, written.retryAfterMs);
-    if (outcomes[index] === "duplicate") return answered({ trace_id: trace.traceId, stored: false, reason: "duplicate" });
+    const outcome = outcomes[index]!;
+    if (outcome === "refused") return rateLimited(trace.traceId, config.rateLimitPerMinute, written.retryAfterMs);
+    if (outcome === "duplicate") return answered({ trace_id: trace.traceId, stored: false, reason: "duplicate" });
+    if (outcome === "conflict") return conflict(trace.traceId, uid);
+    if (outcome !== "created") {
+      logs.traceWriteRefused(trace.traceId, uid, outcome.invalid);
+      return { trace_id: trace.traceId, error: documentRefused(outcome.invalid) };
+    }
     logs.traceStored(trace.traceId, trace.reason, trace.document.tool_traces_dropped);
-    return { trace_id: trace.traceId, stored: true, reason: trace.reason };
+    return { trace_id: trace.traceId, stored: true, reason: trace.reason, ...(trace.repairedFields && { repaired_fields: trace.repairedFields }) };
   });
 }
 

@@ -22,7 +22,8 @@ export {
   type ToolTraceDocument,
   type TraceDocument,
 } from "./traceDocument.js";
-export { createTraceDocument, createTraceDocuments } from "./writeTrace.js";
+export { createTraceDocument, createTraceDocuments, type InvalidDocument, type WriteOutcome } from "./writeTrace.js";
+export { sameRun, type RunIdentity } from "./sameRun.js";
 export { grantTraces, type Grant, type SlotCounts } from "./rateLimit/slidingWindow.js";
 export { createTracesWithinLimit, type LimitedOutcome, type LimitedWrite } from "./rateLimit/createTracesWithinLimit.js";
 export { KnownCounters, type KnownCounter } from "./rateLimit/knownCounters.js";

@@ -138,7 +138,8 @@ describe("security: who may write, what a caller cannot set, what is never store
   describe("server-set fields cannot be set by the payload", () => {
     for (const field of SERVER_FIELDS) {
       it(`a top-level ${field} is rejected, naming it, and nothing is written`, async () => {
-        const trace = { ...aTrace({ status: "error" }), [field]: field === "recorded_by" ? "attacker" : field.endsWith("_at") ? "2099-01-01T00:00:00Z" : 1 };
+        // A success: a failed run is stored with them left out instead (test/integration/repair.test.ts).
+        const trace = { ...aTrace({ status: "success" }), [field]: field === "recorded_by" ? "attacker" : field.endsWith("_at") ? "2099-01-01T00:00:00Z" : 1 };
         const error = await rejection(client.callRecordTrace(trace));
         assert.equal(error.code, "functions/invalid-argument");
         assert.ok(error.message.startsWith(`Invalid trace: ${field}: unknown field`), error.message);
@@ -147,10 +148,10 @@ describe("security: who may write, what a caller cannot set, what is never store
     }
 
     it("all of them at once, or inside a tool call, are rejected too", async () => {
-      const all = { ...aTrace({ status: "error" }), ...Object.fromEntries(SERVER_FIELDS.map((field) => [field, "spoofed"])) };
+      const all = { ...aTrace({ status: "success" }), ...Object.fromEntries(SERVER_FIELDS.map((field) => [field, "spoofed"])) };
       const error = await rejection(client.callRecordTrace(all));
       assert.deepEqual((error as FirebaseError & { details: { fields: string[] } }).details.fields, [...SERVER_FIELDS]);
-      const inTool = aTrace({ status: "error" });
+      const inTool = aTrace({ status: "success" });
       (inTool.tool_traces![0] as Record<string, unknown>).recorded_by = "attacker";
       assert.match((await rejection(client.callRecordTrace(inTool))).message, /^Invalid trace: tool_traces\[0\]\.recorded_by: unknown field/);
       for (const trace of [all, inTool]) assert.equal(await storedDoc(trace.trace_id as string), undefined);
@@ -184,7 +185,7 @@ describe("security: who may write, what a caller cannot set, what is never store
       assert.deepEqual(doc.metadata, { ...spoofed, model: "gemini" });
     });
 
-    it("another caller cannot overwrite a stored trace: its copy answers duplicate and changes nothing", async () => {
+    it("another caller cannot overwrite, claim or shadow a stored trace: its copy answers conflict and changes nothing", async () => {
       const trace = aTrace({ status: "error", final_output: "the original" });
       assert.equal(((await client.callRecordTrace(trace)) as RecordTraceResult).stored, true);
       const first = await storedDoc(trace.trace_id);
@@ -193,7 +194,9 @@ describe("security: who may write, what a caller cannot set, what is never store
         assert.notEqual(intruder.uid, client.uid);
         for (const traceId of [trace.trace_id, trace.trace_id.toUpperCase()]) {
           const copy = { ...trace, trace_id: traceId, final_output: "overwritten", status: "timeout" as const, metadata: { owner: "intruder" } };
-          assert.deepEqual(await intruder.callRecordTrace(copy), { trace_id: trace.trace_id, stored: false, reason: "duplicate" });
+          assert.deepEqual(await intruder.callRecordTrace(copy), { trace_id: trace.trace_id, stored: false, reason: "conflict" });
+          // Not even the exact run passes for a retry: the document is the caller's that created it.
+          assert.deepEqual(await intruder.callRecordTrace({ ...trace, trace_id: traceId }), { trace_id: trace.trace_id, stored: false, reason: "conflict" });
         }
       } finally {
         await intruder.close();
@@ -300,7 +303,8 @@ describe("security: hostile trace ids", () => {
   it("path-like and oversized ids are rejected naming trace_id, and no document appears", async () => {
     const before = (await adminFirestore().collection(TRACES_COLLECTION).get()).size;
     for (const traceId of ["../trace_reports/x", "a/b", `${randomTraceId()}/sub/doc`, "__name__", ".", "..", "x".repeat(2_000), `${randomTraceId()} `]) {
-      const error = await rejection(client.callRecordTrace({ ...aTrace({ status: "error" }), trace_id: traceId }));
+      // A success: a failed run is stored under an id derived from it instead (test/integration/repair.test.ts).
+      const error = await rejection(client.callRecordTrace({ ...aTrace({ status: "success" }), trace_id: traceId }));
       assert.equal(error.code, "functions/invalid-argument");
       assert.match(error.message, /^Invalid trace: trace_id: /);
     }

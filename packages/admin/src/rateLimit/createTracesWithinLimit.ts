@@ -1,7 +1,7 @@
 import { Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
-import { DAY_MS, RATE_LIMITS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/core";
+import { DAY_MS, RATE_LIMITS_COLLECTION } from "@agent-traces/core";
 import type { TraceDocument } from "../traceDocument.js";
-import { createTraceDocument, createTraceDocuments } from "../writeTrace.js";
+import { addCreate, createTraceDocument, createTraceDocuments, failsOneDocument, traceRef, type WriteOutcome } from "../writeTrace.js";
 import type { KnownCounter, KnownCounters } from "./knownCounters.js";
 import { grantTraces, type SlotCounts } from "./slidingWindow.js";
 
@@ -12,7 +12,8 @@ const ABORTED = 10;
 /** Commits tried when other calls of the same caller keep changing its counter first. */
 const MAX_COMMITS = 5;
 
-export type LimitedOutcome = "created" | "duplicate" | "refused";
+/** A document's outcome (see WriteOutcome), or `refused`: over the limit, not written. */
+export type LimitedOutcome = WriteOutcome | "refused";
 
 export interface LimitedWrite {
   /** One per document, in the order given. */
@@ -25,9 +26,10 @@ export interface LimitedWrite {
  * Creates the documents `uid` may still store under `limitPerMinute` (see grantTraces), the first
  * ones first, and refuses the rest. The caller's counter (`trace_rate_limits`) is updated in the same
  * atomic commit as the documents, on the condition that it is as this process last saw it (`known`;
- * read when unknown or stale), so the limit holds across every instance and no lock is held. When some
- * document already exists (a retried call), the counter is committed alone and the documents created
- * one by one. A slot counts once committed, even for a trace found already stored.
+ * read when unknown or stale), so the limit holds across every instance and no lock is held. When the
+ * commit fails for what one document can cause (one exists, as in a retried call, or Firestore refuses
+ * one: see failsOneDocument), the counter is committed alone and the documents created one by one, so
+ * that only that document is answered for it. A slot counts once committed, whatever its outcome.
  */
 export async function createTracesWithinLimit(
   db: Firestore,
@@ -40,14 +42,14 @@ export async function createTracesWithinLimit(
   if (limitPerMinute <= 0) return { outcomes: await createTraceDocuments(db, documents), retryAfterMs: 0 };
   if (documents.length === 0) return { outcomes: [], retryAfterMs: 0 };
   const counter = { ref: db.collection(RATE_LIMITS_COLLECTION).doc(counterId(uid)), uid, known };
-  const refs = documents.map((document) => db.collection(TRACES_COLLECTION).doc(document.trace_id));
+  const refs = documents.map((document) => traceRef(db, document.trace_id));
   let grant: { granted: number; retryAfterMs: number };
   try {
     grant = await commitWithCounter(db, counter, documents.length, limitPerMinute, now, (batch, granted) => {
-      for (let index = 0; index < granted; index++) batch.create(refs[index]!, documents[index]!);
+      for (let index = 0; index < granted; index++) addCreate(batch, refs[index]!, documents[index]!);
     });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+    if (!failsOneDocument(error)) throw error;
     grant = await commitWithCounter(db, counter, documents.length, limitPerMinute, now, () => undefined);
     const created = await Promise.all(documents.slice(0, grant.granted).map((document) => createTraceDocument(db, document)));
     return { outcomes: documents.map((_, index) => created[index] ?? "refused"), retryAfterMs: grant.retryAfterMs };
