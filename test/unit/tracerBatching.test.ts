@@ -2,11 +2,14 @@ import { strict as assert } from "node:assert";
 import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { FunctionsError } from "firebase/functions";
-import { LIMITS, sanitizeTrace, validateTrace, type SanitizedTrace, type ToolTraceInput } from "@agent-traces/core";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
+import { LIMITS, randomTraceId, sanitizeTrace, TraceIdRatioBasedSampler, validateTrace, type SanitizedTrace, type ToolTraceInput, type TraceInput } from "@agent-traces/core";
 import {
   createToolTrace,
   createTracer,
   DEFAULT_RETRY,
+  ExportTimeoutError,
   TraceContext,
   TraceDroppedError,
   TraceRejectedError,
@@ -16,6 +19,7 @@ import {
   type TraceSendError,
 } from "@agent-traces/tracer";
 import { backoffDelay } from "../../packages/tracer/src/export/retry.js";
+import { MAX_REKEYS } from "../../packages/tracer/src/export/RetryingExport.js";
 import { TraceQueue } from "../../packages/tracer/src/export/TraceQueue.js";
 import { ToolCallBuffer } from "../../packages/tracer/src/toolCallBuffer.js";
 
@@ -374,5 +378,169 @@ describe("TraceQueue", () => {
     assert.deepEqual(queue.take(5).map((taken) => taken.id), ["f3"]);
     assert.equal(queue.size, 0);
     assert.equal(queue.oldestSeq, Infinity);
+  });
+});
+
+describe("tracer: the sender's answers, ids and flushes", () => {
+  /** Answers each trace as recordTrace would, its id lowercased; `answer` may say otherwise for one trace. */
+  class ServerLikeExporter implements TraceExporter {
+    readonly sent: SanitizedTrace[] = [];
+    calls = 0;
+    constructor(private readonly answer: (trace: SanitizedTrace) => RecordTraceBatchItemResult | undefined = () => undefined) {}
+    async export(traces: readonly SanitizedTrace[]): Promise<RecordTraceBatchItemResult[]> {
+      this.calls++;
+      this.sent.push(...traces);
+      return traces.map((trace) => this.answer(trace) ?? { trace_id: trace.trace_id.toLowerCase(), stored: true, reason: trace.status === "success" ? "sampled" : trace.status });
+    }
+  }
+
+  const wireRun = (traceId: string, status: "success" | "error", extra: Record<string, unknown> = {}) => ({ trace_id: traceId, started_at: new Date().toISOString(), status, ...extra });
+
+  it("a flush(timeoutMs) that times out leaves: the runs it waited for are batched as usual after it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const exporter = new BatchRecorder((_, call) => (call === 1 ? gate : undefined));
+    const tracer = createTracer({ exporter, sampleRate: 1, maxConcurrentExports: 1, scheduledDelayMs: 60_000 });
+    await tracer.withTrace({}, run("error"));
+    const first = tracer.flush(); // sends the first run at once; its call hangs
+    await sleep(5);
+    await tracer.withTrace({}, run("error")); // waits behind the hung call
+    assert.equal(await tracer.flush(50), false, "timed out");
+    release();
+    await first;
+    await sleep(50);
+    assert.equal(exporter.calls, 1, "the run the timed-out flush waited for is not forced out unbatched");
+    await tracer.withTrace({}, run("error"));
+    await sleep(50);
+    assert.equal(exporter.calls, 1, "nor is a later run");
+    assert.equal(await tracer.flush(5_000), true);
+    assert.deepEqual(exporter.batches.map((batch) => batch.length), [1, 2], "one batch for both once flushed");
+  });
+
+  for (const rate of [1, 0.1]) {
+    it(`samples an uppercase trace id as OpenTelemetry (and the server) sample it lowercased, at rate ${rate}, and matches the lowercase answer`, async () => {
+      const exporter = new ServerLikeExporter();
+      const errors: TraceSendError[] = [];
+      const answered: string[] = [];
+      const tracer = createTracer({ exporter, sampleRate: rate, onError: (error) => errors.push(error), onSent: (result) => answered.push(result.trace_id) });
+      const otel = new OtelSampler(rate);
+      const ids = Array.from({ length: 400 }, () => randomTraceId().toUpperCase());
+      for (const id of ids) tracer.record(wireRun(id, "success") as TraceInput);
+      assert.equal(await tracer.flush(10_000), true);
+      const expected = ids.filter((id) => otel.shouldSample(ROOT_CONTEXT, id.toLowerCase()).decision === SamplingDecision.RECORD_AND_SAMPLED).map((id) => id.toLowerCase());
+      if (rate === 1) assert.equal(expected.length, ids.length);
+      else assert.ok(expected.length > 10 && expected.length < 80, `${expected.length} kept`);
+      assert.deepEqual(exporter.sent.map((trace) => trace.trace_id), expected, "sent lowercased, exactly the ids OpenTelemetry keeps");
+      assert.deepEqual(answered, expected);
+      assert.deepEqual(errors, [], "no stored run reported failed");
+      assert.equal(tracer.stats.stored, expected.length);
+    });
+  }
+
+  it("samples a re-keyed run by its original_trace_id, as the server does", () => {
+    const sampler = new TraceIdRatioBasedSampler(0.1);
+    const kept = Array.from({ length: 200 }, () => randomTraceId()).find((id) => sampler.shouldSample(id))!;
+    const dropped = Array.from({ length: 200 }, () => randomTraceId()).find((id) => !sampler.shouldSample(id))!;
+    const exporter = new ServerLikeExporter();
+    const tracer = createTracer({ exporter, sampleRate: 0.1 });
+    tracer.record(wireRun(dropped, "success", { original_trace_id: kept }) as TraceInput);
+    tracer.record(wireRun(kept, "success", { original_trace_id: dropped }) as TraceInput);
+    assert.deepEqual({ queued: tracer.stats.queued, sampledOut: tracer.stats.sampledOut }, { queued: 1, sampledOut: 1 });
+  });
+
+  it("re-keys a run answered conflict: a new random id, original_trace_id the first one (kept when re-keyed twice), sent again, its callbacks told the final answer", async () => {
+    const conflicts = new Map<string, number>();
+    let conflictsLeft = 2;
+    const exporter = new ServerLikeExporter((trace) => {
+      const original = trace.original_trace_id ?? trace.trace_id;
+      if (trace.skill === "taken" && conflictsLeft-- > 0) {
+        conflicts.set(original, (conflicts.get(original) ?? 0) + 1);
+        return { trace_id: trace.trace_id, stored: false, reason: "conflict" };
+      }
+      return undefined;
+    });
+    const errors: TraceSendError[] = [];
+    const answers: RecordTraceBatchItemResult[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 0, onError: (error) => errors.push(error), onSent: (result) => answers.push(result) });
+    let firstId = "";
+    await tracer.withTrace({ skill: "taken" }, async (trace) => {
+      firstId = trace.traceId;
+      trace.setStatus("error");
+    });
+    await tracer.withTrace({ skill: "free" }, run("error"));
+    assert.equal(await tracer.flush(5_000), true);
+    assert.deepEqual(errors, []);
+    const taken = exporter.sent.filter((trace) => trace.skill === "taken");
+    assert.equal(taken.length, 3, "sent three times: two conflicts, then stored");
+    assert.equal(taken[0]!.trace_id, firstId);
+    assert.equal(taken[0]!.original_trace_id, undefined);
+    assert.equal(new Set(taken.map((trace) => trace.trace_id)).size, 3, "a new id each time");
+    for (const again of taken.slice(1)) {
+      assert.match(again.trace_id, /^[0-9a-f]{32}$/);
+      assert.equal(again.original_trace_id, firstId, "the id it was first sent under, kept when re-keyed twice");
+      assert.equal(again.status, "error", "a failure stays a failure");
+    }
+    assert.deepEqual(answers.filter((answer) => answer.trace_id === taken[2]!.trace_id), [{ trace_id: taken[2]!.trace_id, stored: true, reason: "error" }], "the final answer");
+    assert.equal(answers.length, 2, "one answer per run: the conflicts are not told");
+    assert.deepEqual({ stored: tracer.stats.stored, answered: tracer.stats.answered, failed: tracer.stats.failed }, { stored: 2, answered: 2, failed: 0 });
+  });
+
+  it("re-keys a run at most MAX_REKEYS times, then reports it through onError (dropped: conflict)", async () => {
+    const exporter = new ServerLikeExporter((trace) => ({ trace_id: trace.trace_id, stored: false, reason: "conflict" }));
+    const errors: TraceSendError[] = [];
+    const answers: RecordTraceBatchItemResult[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 1, onError: (error) => errors.push(error), onSent: (result) => answers.push(result) });
+    let firstId = "";
+    await tracer.withTrace({}, async (trace) => {
+      firstId = trace.traceId;
+      trace.setStatus("timeout");
+    });
+    assert.equal(await tracer.flush(5_000), true);
+    assert.equal(exporter.calls, MAX_REKEYS + 1);
+    assert.deepEqual(answers, []);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.traceId, firstId, "named by the id the app knows");
+    assert.ok(errors[0]!.cause instanceof TraceDroppedError && errors[0]!.cause.reason === "conflict");
+    assert.deepEqual(tracer.stats.dropped, { failures: 1, successes: 0 });
+  });
+
+  it("answers duplicate through onSent: the run is already stored, never a silent loss", async () => {
+    const exporter = new ServerLikeExporter((trace) => ({ trace_id: trace.trace_id, stored: false, reason: "duplicate" }));
+    const errors: TraceSendError[] = [];
+    const answers: RecordTraceBatchItemResult[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 1, onError: (error) => errors.push(error), onSent: (result) => answers.push(result) });
+    await tracer.withTrace({}, run("error"));
+    assert.equal(await tracer.flush(5_000), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(answers, [{ trace_id: exporter.sent[0]!.trace_id, stored: false, reason: "duplicate" }]);
+    assert.equal(tracer.stats.answered, 1);
+  });
+
+  it("bounds each export call by exportTimeoutMs, and retries a call that took longer (retryable)", async () => {
+    let calls = 0;
+    const exporter: TraceExporter = {
+      export: async (traces) => {
+        if (++calls === 1) await new Promise(() => undefined); // never answers
+        return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: "error" }));
+      },
+    };
+    const errors: TraceSendError[] = [];
+    const answered: string[] = [];
+    const tracer = createTracer({ exporter, sampleRate: 1, exportTimeoutMs: 100, retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, onError: (error) => errors.push(error), onSent: (result) => answered.push(result.trace_id) });
+    await tracer.withTrace({}, run("error"));
+    assert.equal(await tracer.flush(5_000), true);
+    assert.deepEqual(errors, []);
+    assert.equal(answered.length, 1);
+    assert.equal(calls, 2);
+
+    const hanging: TraceExporter = { export: () => new Promise(() => undefined) };
+    const reported: TraceSendError[] = [];
+    const stuck = createTracer({ exporter: hanging, sampleRate: 1, exportTimeoutMs: 50, retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, onError: (error) => reported.push(error) });
+    await stuck.withTrace({}, run("error"));
+    assert.equal(await stuck.flush(5_000), true, "an exporter that never answers does not hold flush() forever");
+    assert.equal(reported.length, 1);
+    assert.ok(reported[0]!.cause instanceof ExportTimeoutError);
+    assert.equal(reported[0]!.attempts, 2);
+    assert.throws(() => createTracer({ exporter, exportTimeoutMs: 0 }), /exportTimeoutMs/);
   });
 });

@@ -3,10 +3,14 @@ import type { Functions } from "firebase/functions";
 import { openTraceStore, watchPageExit } from "#platform";
 import { runWithTrace } from "./context/currentTrace.js";
 import type { TraceSendError } from "./errors.js";
-import { BatchTraceProcessor, checkBatchOptions, DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
+import { resolveBatchOptions, type BatchOptions } from "./export/batchOptions.js";
+import { BatchTraceProcessor } from "./export/BatchTraceProcessor.js";
 import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
+import { RetryingExport } from "./export/RetryingExport.js";
+import type { TracerStats } from "./export/TracerStats.js";
 import { CallableTraceExporter } from "./exporter/CallableTraceExporter.js";
 import type { RecordTraceResult, TraceExporter } from "./exporter/TraceExporter.js";
+import { PersistedQueue } from "./persist/PersistedQueue.js";
 import { TraceContext } from "./TraceContext.js";
 
 export { DEFAULT_SAMPLE_RATE };
@@ -33,14 +37,16 @@ export type TracerOptions = Partial<BatchOptions> & {
   onSent?: (result: RecordTraceResult) => void;
   /**
    * In a browser, keep the runs not yet answered in localStorage, so that a page closed before they
-   * were delivered sends them on its next load (see README). Default `true`; no effect in Node.
+   * were delivered sends them on its next load, as the same user only (see README). Default `true`;
+   * no effect in Node.
    */
   persist?: boolean;
 } & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
 
 /**
- * Records agent runs and sends them in batches. It owns the exporter, the sampler, a bounded queue
- * and the sender (see BatchTraceProcessor); `flush()` and `shutdown()` are its lifecycle.
+ * Records agent runs and sends them in batches. It owns the exporter, the sampler, the processor (a
+ * bounded queue and its schedule, see BatchTraceProcessor), the retrying export step (RetryingExport)
+ * and, in a browser, the persisted queue (PersistedQueue); `flush()` and `shutdown()` are its lifecycle.
  */
 export class Tracer {
   private readonly processor: BatchTraceProcessor;
@@ -52,20 +58,24 @@ export class Tracer {
   constructor(options: TracerOptions, onBusy?: (busy: boolean) => void) {
     const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
     if (!(sampleRate >= 0 && sampleRate <= 1)) throw new RangeError(`sampleRate must be between 0 and 1, got ${sampleRate}`);
-    const batch = checkBatchOptions({
-      maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCH_OPTIONS.maxBatchSize,
-      scheduledDelayMs: options.scheduledDelayMs ?? DEFAULT_BATCH_OPTIONS.scheduledDelayMs,
-      maxQueueSize: options.maxQueueSize ?? DEFAULT_BATCH_OPTIONS.maxQueueSize,
-      maxConcurrentExports: options.maxConcurrentExports ?? DEFAULT_BATCH_OPTIONS.maxConcurrentExports,
-    });
+    const batch = resolveBatchOptions(options);
     const retry = resolveRetryOptions(options.retry);
     const exporter = resolveExporter(options);
     const store = options.persist === false ? undefined : openTraceStore(options.functions?.app.options.projectId ?? "exporter");
-    this.processor = new BatchTraceProcessor(exporter, new TraceIdRatioBasedSampler(sampleRate), sampleRate, retry, batch, onBusy, store);
+    this.processor = new BatchTraceProcessor({
+      exporter: new RetryingExport(exporter, sampleRate, retry, batch.exportTimeoutMs),
+      sampler: new TraceIdRatioBasedSampler(sampleRate),
+      batch,
+      caller: exporter.caller,
+      onBusy,
+    });
     this.onError = options.onError ?? warn;
     this.onSent = options.onSent;
-    // After construction, so that onBusy never runs before the tracer exists.
-    queueMicrotask(() => this.processor.resumePersisted({ onError: this.onError, onSent: this.onSent }));
+    if (store) {
+      const persisted = new PersistedQueue(store, this.processor, { onError: this.onError, onSent: this.onSent }, exporter.caller !== undefined);
+      // After construction, so that onBusy never runs before the tracer exists.
+      queueMicrotask(() => this.processor.observe(persisted));
+    }
     this.stopWatchingPage = store ? watchPageExit(() => this.processor.onPageExit()) : () => undefined;
   }
 

@@ -43,14 +43,46 @@ export class TraceRejectedError extends Error {
   }
 }
 
-/** The cause of a `TraceSendError` for a finished run the tracer had no room for, or that ended after shutdown(). */
+/**
+ * Why a run was dropped: the tracer's queue was full (`queue_full`), it ended after shutdown()
+ * (`shut_down`), the user who recorded it is no longer the signed-in user and it is never sent as
+ * another (`signed_out`), the server answered `conflict` for every id it was given (`conflict`); or, in an adapter, it was still open when newer runs pushed it out (`evicted`) or
+ * when it outlived the adapter's age bound (`expired`).
+ */
+export type TraceDropReason = "queue_full" | "shut_down" | "signed_out" | "conflict" | "evicted" | "expired";
+
+/** The cause of a `TraceSendError` for a run dropped before it was sent (see TraceDropReason). */
 export class TraceDroppedError extends Error {
   override readonly name = "TraceDroppedError";
-  readonly reason: "queue_full" | "shut_down";
+  readonly reason: TraceDropReason;
 
-  constructor(reason: "queue_full" | "shut_down", queueSize: number) {
-    super(reason === "queue_full" ? `dropped: the tracer's queue was full (${queueSize} traces waiting)` : "dropped: the tracer was shut down");
+  /** `count`: the traces queued (`queue_full`), the open-run bound (`evicted`), the age bound in ms (`expired`). */
+  constructor(reason: TraceDropReason, count: number) {
+    super(
+      reason === "queue_full"
+        ? `dropped: the tracer's queue was full (${count} traces waiting)`
+        : reason === "shut_down"
+          ? "dropped: the tracer was shut down"
+          : reason === "signed_out"
+            ? "dropped: the user who recorded it is no longer signed in (a run is never sent as another user)"
+            : reason === "conflict"
+              ? "dropped: the server answered conflict for every id the run was sent under"
+              : reason === "evicted"
+            ? `dropped: the run was still open when newer runs went over ${count} open runs, the most the adapter follows`
+            : `dropped: the run was still open after ${count} ms, the longest the adapter follows one`,
+    );
     this.reason = reason;
+  }
+}
+
+/** The cause of a `TraceSendError` when one export call took longer than the tracer's `exportTimeoutMs` (retryable). */
+export class ExportTimeoutError extends Error {
+  override readonly name = "ExportTimeoutError";
+  /** A callable code, so that isRetryableError retries it like the SDK's own deadline. */
+  readonly code = "deadline-exceeded";
+
+  constructor(timeoutMs: number) {
+    super(`the export call took longer than ${timeoutMs} ms`);
   }
 }
 

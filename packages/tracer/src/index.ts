@@ -1,8 +1,10 @@
 export { getCurrentTrace } from "./context/currentTrace.js";
-export { InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError } from "./errors.js";
-export { DEFAULT_BATCH_OPTIONS, type BatchOptions, type TracerStats } from "./export/BatchTraceProcessor.js";
+export { ExportTimeoutError, InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError, type TraceDropReason } from "./errors.js";
+export { DEFAULT_BATCH_OPTIONS, type BatchOptions } from "./export/batchOptions.js";
+export type { TracerStats } from "./export/TracerStats.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
 export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";
+export type { CallerIdentity } from "./exporter/CallerIdentity.js";
 export type { ExportContext, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceExporter, TraceRejection } from "./exporter/TraceExporter.js";
 export { createToolTrace, toolInputFrom, type ToolTraceOptions } from "./toolTrace.js";
 export { TraceContext, type TraceContextOptions } from "./TraceContext.js";

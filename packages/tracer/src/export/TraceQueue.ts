@@ -35,6 +35,15 @@ export class TraceQueue<T extends Queued> {
     return this.successes.pop();
   }
 
+  /** Removes the items `drop` picks, in O(size), and returns them. */
+  remove(drop: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    const keep = (item: T) => !drop(item) || void removed.push(item);
+    this.failures = this.failures.filter(keep);
+    this.successes = this.successes.filter(keep);
+    return removed;
+  }
+
   /** Takes up to `count` items, failures first, each kind in the order it was queued. */
   take(count: number): T[] {
     const failures = this.failures.splice(0, count);

@@ -1,5 +1,3 @@
-import { retryAfterMs } from "../errors.js";
-
 export interface RetryOptions {
   /** Calls in total, the first included; 1 means no retry. */
   attempts: number;
@@ -10,8 +8,6 @@ export interface RetryOptions {
 
 /** Waits of at least 31.75 s in all (each wait is at least half its step), so a 30 s outage loses nothing. */
 export const DEFAULT_RETRY: RetryOptions = { attempts: 12, initialDelayMs: 500, maxDelayMs: 8_000 };
-
-export type RetryOutcome<T> = { ok: true; value: T; attempts: number } | { ok: false; error: unknown; attempts: number };
 
 export function resolveRetryOptions(options: Partial<RetryOptions> = {}): RetryOptions {
   const resolved = { ...DEFAULT_RETRY, ...options };
@@ -27,26 +23,4 @@ export function resolveRetryOptions(options: Partial<RetryOptions> = {}): RetryO
 export function backoffDelay(retry: number, options: RetryOptions, random: () => number = Math.random): number {
   const step = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
   return step / 2 + random() * (step / 2);
-}
-
-/**
- * Calls `attempt` (with its number, from 1) until it succeeds, fails with an error `isRetryable`
- * rejects, or runs out of attempts. Waits the backoff between attempts, or longer when the error
- * says how long to wait (`retryAfterMs`). Never throws.
- */
-export async function retry<T>(
-  attempt: (attempts: number) => Promise<T>,
-  options: RetryOptions,
-  isRetryable: (error: unknown) => boolean,
-): Promise<RetryOutcome<T>> {
-  for (let attempts = 1; ; attempts++) {
-    let wait: number;
-    try {
-      return { ok: true, value: await attempt(attempts), attempts };
-    } catch (error) {
-      if (attempts >= options.attempts || !isRetryable(error)) return { ok: false, error, attempts };
-      wait = Math.max(backoffDelay(attempts, options), retryAfterMs(error) ?? 0);
-    }
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
 }

@@ -1,6 +1,8 @@
 import { escapeWireKeys, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
 import { httpsCallable, type Functions, type HttpsCallable } from "firebase/functions";
 import { UnexpectedResponseError } from "../errors.js";
+import { callerIdentity } from "#platform";
+import type { CallerIdentity } from "./CallerIdentity.js";
 import type { ExportContext, TraceExporter } from "./TraceExporter.js";
 
 /** How long one recordTrace call may take by default; recordTrace gives up on its write before this. */
@@ -16,11 +18,14 @@ export interface CallableTraceExporterOptions {
 /**
  * Sends batches of traces to the `recordTrace` callable function (its batch form) through the Firebase
  * JS SDK, keys the callable protocol cannot carry (`"@type"`, `hasOwnProperty`) escaped (core's wireKeys).
+ * In a browser its `caller` is the app's signed-in Auth user, whose token the SDK sends.
  */
 export class CallableTraceExporter implements TraceExporter {
   private readonly recordTrace: HttpsCallable<{ traces: readonly SanitizedTrace[]; sample_rate: number }, unknown>;
+  readonly caller: CallerIdentity | undefined;
 
   constructor(functions: Functions, options: CallableTraceExporterOptions = {}) {
+    this.caller = callerIdentity(functions.app);
     this.recordTrace = httpsCallable(functions, options.name ?? "recordTrace", { timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
   }
 

@@ -1,4 +1,5 @@
 import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
+import type { CallerIdentity } from "./CallerIdentity.js";
 
 export type { RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceRejection } from "@agent-traces/core";
 
@@ -13,5 +14,10 @@ export interface ExportContext {
  * one answer per trace, in the batch's order; rejects when the batch as a whole was not delivered.
  */
 export interface TraceExporter {
+  /**
+   * Who the calls go as, when that can change (a signed-in user): the tracer then sends a run only
+   * while the user who recorded it is the caller (see README, "In the browser").
+   */
+  readonly caller?: CallerIdentity | undefined;
   export(traces: readonly SanitizedTrace[], context: ExportContext): Promise<RecordTraceBatchItemResult[]>;
 }

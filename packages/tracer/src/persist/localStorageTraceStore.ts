@@ -9,42 +9,63 @@ const PREFIX = "agent-traces:";
 const openKeys = new Set<string>();
 
 /**
- * A TraceStore in `localStorage`, one key per tracer (`agent-traces:<namespace>:<random>`), so that
- * tabs never overwrite each other. Synchronous on purpose: a write made in `pagehide` is done before
- * the page goes, which IndexedDB's asynchronous transactions do not promise. On load, a new tracer
- * adopts the keys of its namespace that no tracer of this page holds (a closed tab's); one of another
- * open tab may be adopted too, and then sent twice: the server stores a trace id once.
+ * A TraceStore in `localStorage`, one key per tracer and owner (`agent-traces:<namespace>:<uid>:<random>`,
+ * the uid URI-encoded, empty for no user), so that tabs never overwrite each other. Synchronous on
+ * purpose: a write made in `pagehide` is done before the page goes, which IndexedDB's asynchronous
+ * transactions do not promise. A new tracer adopts the keys of its namespace that no tracer of this
+ * page holds (a closed tab's); one of another open tab may be adopted too, and then sent twice: the
+ * server stores a trace id once.
  */
 export function localStorageTraceStore(namespace: string, storage: Storage | undefined = safeLocalStorage()): TraceStore | undefined {
   if (!storage) return undefined;
   const base = `${PREFIX}${namespace}:`;
-  const key = `${base}${Math.random().toString(36).slice(2, 12)}`;
-  openKeys.add(key);
+  const suffix = `:${Math.random().toString(36).slice(2, 12)}`;
+  let key: string | undefined;
   let closed = false;
   return {
-    adopt() {
+    adopt(owner, removeOthers) {
       const adopted: SanitizedTrace[] = [];
-      const keys: string[] = [];
+      const removed: SanitizedTrace[] = [];
+      const found: string[] = [];
       for (let index = 0; index < storage.length; index++) {
-        const found = storage.key(index);
-        if (found?.startsWith(base) && !openKeys.has(found)) keys.push(found);
+        const candidate = storage.key(index);
+        if (candidate?.startsWith(base) && !openKeys.has(candidate)) found.push(candidate);
       }
-      for (const found of keys) {
-        adopted.push(...readTraces(storage.getItem(found)));
-        storage.removeItem(found);
+      for (const candidate of found) {
+        const keyOwner = ownerOf(candidate.slice(base.length));
+        const mine = keyOwner === "" || keyOwner === ownerSegment(owner);
+        if (!mine && !removeOthers) continue;
+        (mine ? adopted : removed).push(...readTraces(storage.getItem(candidate)));
+        storage.removeItem(candidate);
       }
-      return adopted;
+      return { adopted, removed };
     },
-    save(traces) {
+    save(owner, traces) {
       if (closed) return;
-      let count = 0;
+      const next = `${base}${ownerSegment(owner)}${suffix}`;
+      if (key !== next) {
+        if (key !== undefined) {
+          storage.removeItem(key);
+          openKeys.delete(key);
+        }
+        key = next;
+        openKeys.add(key);
+      }
+      const texts: string[] = [];
       let chars = 2;
-      while (count < Math.min(traces.length, PERSIST_LIMITS.traces) && chars + traces[count]!.length + 1 <= PERSIST_LIMITS.chars) chars += traces[count++]!.length + 1;
+      const iterator = traces[Symbol.iterator]();
+      while (texts.length < PERSIST_LIMITS.traces) {
+        const next = iterator.next();
+        if (next.done || chars + next.value.length + 1 > PERSIST_LIMITS.chars) break;
+        texts.push(next.value);
+        chars += next.value.length + 1;
+      }
+      iterator.return?.();
       // Over the origin's quota: keep the first half, then a quarter... (the most important runs come first).
-      for (; ; count = Math.floor(count / 2)) {
+      for (let count = texts.length; ; count = Math.floor(count / 2)) {
         try {
           if (count === 0) storage.removeItem(key);
-          else storage.setItem(key, `[${traces.slice(0, count).join(",")}]`);
+          else storage.setItem(key, `[${texts.slice(0, count).join(",")}]`);
           return;
         } catch {
           if (count === 0) return;
@@ -53,9 +74,20 @@ export function localStorageTraceStore(namespace: string, storage: Storage | und
     },
     close() {
       closed = true;
-      openKeys.delete(key);
+      if (key !== undefined) openKeys.delete(key);
     },
   };
+}
+
+/** The key part naming an owner: the uid URI-encoded (no `:` left in it), empty for no user. */
+function ownerSegment(owner: string | null): string {
+  return owner === null ? "" : encodeURIComponent(owner);
+}
+
+/** The owner part of `<uid>:<random>`; a key of the earlier form `<random>` has none (empty). */
+function ownerOf(rest: string): string {
+  const end = rest.lastIndexOf(":");
+  return end < 0 ? "" : rest.slice(0, end);
 }
 
 function readTraces(text: string | null): SanitizedTrace[] {

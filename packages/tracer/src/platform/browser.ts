@@ -1,12 +1,22 @@
 /** The browser platform (`#platform` under the `browser` condition): no `node:` import and no schema library. */
 import { asyncContextVariable } from "../context/asyncContextVariable.js";
 import { synchronousContext } from "../context/synchronousContext.js";
+import { authCallerIdentity } from "../exporter/authCallerIdentity.js";
+import type { CallerIdentity } from "../exporter/CallerIdentity.js";
 import { localStorageTraceStore } from "../persist/localStorageTraceStore.js";
 import type { TraceStore } from "../persist/TraceStore.js";
 
 export { parseToolTrace, prepareTrace } from "../prepare/shapeCheckingPrepare.js";
 
 export const traceContextStorage = asyncContextVariable() ?? synchronousContext();
+
+/**
+ * Who a Firebase app's callable requests go as: its Auth user, followed through Auth's token
+ * listener (which keeps the user's token refreshed while followed, as Firestore's does).
+ */
+export function callerIdentity(app: unknown): CallerIdentity | undefined {
+  return authCallerIdentity(app);
+}
 
 /** The page's persisted queue (localStorage), where the page may use it. */
 export function openTraceStore(namespace: string): TraceStore | undefined {

@@ -8,8 +8,12 @@
  * page persisted. `testApi` tells what it answered.
  * `?step=unpersisted`: the first step's run with `persist: false`; `testApi.entries()` lists the
  * tracer's localStorage keys after the run and after `pagehide`.
+ * `?step=switch`: user A runs the failing run (sent at once, retried while the test keeps the network
+ * down); `testApi.switchUser()` signs A out and a new user B in; `testApi.run()` runs it again (as B).
+ * `?step=offline`: the failing run with few, short retries, so that they run out while the page stays open.
  */
-import { createTracer, type RecordTraceResult, type Tracer } from "@agent-traces/tracer";
+import { signInAnonymously, signOut } from "firebase/auth";
+import { createTracer, type RecordTraceResult, type TraceSendError, type Tracer } from "@agent-traces/tracer";
 import { connectFirebase, expose, firebaseClients, showStartError, signIn } from "./firebase.js";
 import { LEAVE_ERROR } from "./shared.js";
 
@@ -35,6 +39,18 @@ function persistedKeys(): string[] {
   return Array.from({ length: localStorage.length }, (_, index) => localStorage.key(index)!).filter((key) => key.startsWith("agent-traces:"));
 }
 
+/** What onError was told, in a form the test can read: the run's id, why (a drop's reason), the message. */
+interface ToldError {
+  traceId: string;
+  reason: string | null;
+  message: string;
+}
+
+function toldError(error: TraceSendError): ToldError {
+  const reason = (error.cause as { reason?: unknown } | undefined)?.reason;
+  return { traceId: error.traceId, reason: typeof reason === "string" ? reason : null, message: error.message };
+}
+
 try {
   const step = new URLSearchParams(location.search).get("step");
   if (step === "leave") {
@@ -56,6 +72,31 @@ try {
     const afterRun = persistedKeys();
     dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
     expose({ traceId: () => traceId, entries: () => ({ afterRun, afterPagehide: persistedKeys() }) });
+  } else if (step === "switch") {
+    const { auth, functions, uid } = await connectFirebase();
+    const errors: ToldError[] = [];
+    const sent: RecordTraceResult[] = [];
+    const tracer = createTracer({ functions, scheduledDelayMs: 0, onError: (error) => errors.push(toldError(error)), onSent: (result) => sent.push(result) });
+    const traceId = await failingRun(tracer);
+    expose({
+      uid: () => uid,
+      traceId: () => traceId,
+      errors: () => errors,
+      sent: () => sent,
+      switchUser: async () => {
+        await signOut(auth);
+        return (await signInAnonymously(auth)).user.uid;
+      },
+      run: () => failingRun(tracer),
+      flush: (timeoutMs: number) => tracer.flush(timeoutMs),
+      stats: () => tracer.stats,
+    });
+  } else if (step === "offline") {
+    const { functions, uid } = await connectFirebase();
+    const errors: ToldError[] = [];
+    const tracer = createTracer({ functions, scheduledDelayMs: 0, retry: { attempts: 2, initialDelayMs: 200, maxDelayMs: 200 }, onError: (error) => errors.push(toldError(error)) });
+    const traceId = await failingRun(tracer);
+    expose({ uid: () => uid, traceId: () => traceId, errors: () => errors, flush: (timeoutMs: number) => tracer.flush(timeoutMs) });
   } else {
     throw new Error(`unknown step ${step}`);
   }
