@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { Runner, setTraceProcessors, setTracingDisabled, withTrace } from "@openai/agents";
 import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
-import { createTracer, type TraceExporter } from "@agent-traces/tracer";
+import { createTracer, TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
-import { FIRST_CALL_TOKENS, ScriptedModel, SECOND_CALL_TOKENS, travelAgent } from "../integration/frameworks/support/openaiAgents.js";
+import { FIRST_CALL_TOKENS, PARTIAL_ANSWER, ScriptedModel, SECOND_CALL_TOKENS, travelAgent } from "../integration/frameworks/support/openaiAgents.js";
 
 /** Keeps every trace it is sent and answers each as stored. */
 class KeepingExporter implements TraceExporter {
@@ -112,6 +112,34 @@ describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted mod
     assert.deepEqual(trace!.tool_traces.map((call) => call.input), [{ city: "city-6" }, { from: "from-6", to: "to-6" }]);
   });
 
+  it("records a streamed run the app aborts after a partial answer as a timeout (the SDK ends its spans without an error)", async () => {
+    const abort = new AbortController();
+    const result = await new Runner().run(travelAgent({ model: new ScriptedModel({ answerStalls: true }) }), "trip #9", { stream: true, signal: abort.signal });
+    let text = "";
+    for await (const event of result) {
+      if (event.type === "raw_model_stream_event" && event.data.type === "output_text_delta") text += event.data.delta;
+      if (text === PARTIAL_ANSWER) abort.abort();
+    }
+    await result.completed;
+    // The SDK ends a cancelled run's trace a little after `completed` settles.
+    for (const deadline = Date.now() + 10_000; processor.stats.open > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(result.cancelled, true);
+    const [trace, ...others] = await recorded();
+    assert.deepEqual(others, []);
+    assert.equal(trace?.status, "timeout");
+    assert.equal(trace!.metadata.error, "aborted: the run ended before the model answered its last turn");
+    assert.equal(trace!.iterations, 2);
+  });
+
+  it("records a streamed run that answers as a success", async () => {
+    const result = await new Runner().run(travelAgent(), "trip #10", { stream: true });
+    for await (const _event of result);
+    await result.completed;
+    const [trace] = await recorded();
+    assert.equal(trace?.status, "success");
+    assert.deepEqual(trace!.usage, [{ model: "unknown", ...TOTAL_TOKENS }]);
+  });
+
   it("names the model when a custom Model reports it on a generation span", async () => {
     await new Runner().run(travelAgent({ model: new ScriptedModel({ generationModel: "scripted-1" }) }), "trip #8");
     const [trace] = await recorded();
@@ -137,5 +165,27 @@ describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted mod
       assert.deepEqual(trace.usage, [{ model: "unknown", ...TOTAL_TOKENS }]);
     }
     assert.equal(new Set(traces.map((trace) => trace.user_id)).size, ids.length);
+  });
+
+  it("beyond maxOpenRuns gives up the oldest run (reported, counted); its later spans are ignored and push out no other run", async () => {
+    const reported: TraceSendError[] = [];
+    processor = new AgentTracesTracingProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }), maxOpenRuns: 2, onError: (error) => reported.push(error) });
+    setTraceProcessors([processor]);
+    const agent = travelAgent();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ids = ["0af7651916cd43dd8448eb211c80319a", "0af7651916cd43dd8448eb211c80319b", "0af7651916cd43dd8448eb211c80319c"];
+    // Each SDK trace opens as withTrace starts it; the runs inside wait for the gate, so all three are open at once.
+    const runs = ids.map((id, index) => withTrace(`trip ${index}`, async () => (await gate, new Runner().run(agent, `trip #${index}`)), { traceId: `trace_${id}`, metadata: { user_id: `user-${index}` } }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(reported.map((error) => [error.traceId, (error.cause as TraceDroppedError).reason]), [[ids[0], "evicted"]], "the oldest run, reported");
+    release();
+    await Promise.all(runs);
+    const traces = await recorded();
+    assert.deepEqual(traces.map((trace) => trace.user_id).sort(), ["user-1", "user-2"], "the given-up run was not re-opened, and pushed out neither other run");
+    assert.equal(reported.length, 1);
+    const { ignoredSpans, ...stats } = processor.stats;
+    assert.deepEqual(stats, { runs: 2, open: 0, evictedRuns: 1, expiredRuns: 0 });
+    assert.ok(ignoredSpans >= 4, `the given-up run's spans were counted as ignored (${ignoredSpans})`);
   });
 });

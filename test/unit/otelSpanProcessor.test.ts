@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { context, trace as otelTrace, SpanStatusCode, type Context } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { randomTraceId, sanitizeTrace, validateTrace, type RecordTraceBatchItemResult, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
-import { createTracer, type TraceExporter } from "@agent-traces/tracer";
+import { createTracer, TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { AgentTracesSpanProcessor, toOtlpJson, type OtlpSpan } from "@agent-traces/otel";
 import { replaySpans, spansFromOtlp } from "../support/otlpSpans.js";
 
@@ -15,12 +15,13 @@ class KeepingExporter implements TraceExporter {
   }
 }
 
-function setUp(options: { maxSpansPerRun?: number; maxRunAgeMs?: number } = {}) {
+function setUp(options: { maxSpansPerRun?: number; maxRunAgeMs?: number; maxOpenRuns?: number } = {}) {
   const exporter = new KeepingExporter();
   const tracer = createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 });
-  const processor = new AgentTracesSpanProcessor({ tracer, ...options });
+  const reported: TraceSendError[] = [];
+  const processor = new AgentTracesSpanProcessor({ tracer, onError: (error) => reported.push(error), ...options });
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
-  return { exporter, tracer, processor, otel: provider.getTracer("test") };
+  return { exporter, tracer, processor, reported, otel: provider.getTracer("test") };
 }
 
 /** A stored-looking trace: what recordTrace keeps (sanitized), with everything the export carries. */
@@ -123,7 +124,7 @@ describe("OpenTelemetry: OTLP export and the span processor", () => {
   });
 
   it("is bounded: spans past the limit are not followed, and a run that never ends is given up", async () => {
-    const { exporter, processor, otel } = setUp({ maxSpansPerRun: 3, maxRunAgeMs: 0 });
+    const { exporter, processor, reported, otel } = setUp({ maxSpansPerRun: 3, maxRunAgeMs: 0 });
     const run = otel.startSpan("invoke_agent a", { attributes: { "gen_ai.operation.name": "invoke_agent" } });
     const ctx = otelTrace.setSpan(context.active(), run);
     for (let index = 0; index < 5; index++) otel.startSpan(`execute_tool t${index}`, { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": `t${index}` } }, ctx).end();
@@ -132,8 +133,33 @@ describe("OpenTelemetry: OTLP export and the span processor", () => {
     otel.startSpan("invoke_agent b", { attributes: { "gen_ai.operation.name": "invoke_agent" } }).end();
     run.end();
     await processor.forceFlush();
-    assert.equal(processor.stats.abandonedRuns, 1);
+    assert.equal(processor.stats.expiredRuns, 1);
+    assert.deepEqual(reported.map((error) => [error.traceId, (error.cause as TraceDroppedError).reason]), [[run.spanContext().traceId, "expired"]], "reported through onError");
     assert.deepEqual(exporter.traces.map((trace) => trace.tool_traces.length), [0], "only run b, which ended, was recorded");
+  });
+
+  it("beyond maxOpenRuns gives up the oldest run (reported, counted); its later spans open no run and push out no other", async () => {
+    const { exporter, processor, reported, otel } = setUp({ maxOpenRuns: 2 });
+    // Genkit calls every span of a flow a run when it has no run above it: a given-up run's children must not become runs.
+    const flow = (name: string, parent?: ReturnType<typeof otel.startSpan>) =>
+      otel.startSpan(name, { attributes: { "genkit:type": "action", "genkit:name": name, "genkit:metadata:subtype": parent ? "tool" : "flow" } }, parent ? otelTrace.setSpan(context.active(), parent) : undefined);
+    const a = flow("a");
+    const aTool = flow("a-tool", a);
+    const b = flow("b");
+    const c = flow("c"); // gives up a
+    assert.deepEqual(reported.map((error) => [error.traceId, (error.cause as TraceDroppedError).reason]), [[a.spanContext().traceId, "evicted"]]);
+    assert.equal(reported[0]!.attempts, 0);
+    aTool.end();
+    const late = flow("a-late", a);
+    flow("a-late-child", late).end();
+    late.end();
+    a.end();
+    assert.equal(reported.length, 1, "nothing else given up: a's spans opened no run");
+    assert.deepEqual(processor.stats, { runs: 0, open: 2, evictedRuns: 1, expiredRuns: 0, ignoredSpans: 2 });
+    for (const span of [b, c]) span.end();
+    await processor.forceFlush();
+    assert.deepEqual(exporter.traces.map((trace) => trace.skill).sort(), ["b", "c"]);
+    assert.deepEqual(processor.stats, { runs: 2, open: 0, evictedRuns: 1, expiredRuns: 0, ignoredSpans: 2 });
   });
 
   it("never throws into the instrumented code", () => {

@@ -1,16 +1,28 @@
 import { isValidTraceId, randomTraceId, stringifyValue, type TraceInput } from "@agent-traces/core";
-import { createToolTrace, createTracer, toolInputFrom, TraceContext, type Tracer, type TracerOptions } from "@agent-traces/tracer";
+import { createToolTrace, createTracer, toolInputFrom, TraceContext, type Tracer, type TraceSendError, type TracerOptions } from "@agent-traces/tracer";
+import { RunAssembler, type RunAssemblerStats } from "@agent-traces/tracer/assemble";
 import type { AgentsSpanLike, AgentsTraceLike, AgentsUsageLike } from "./agentsTracing.js";
 
-/** Where the runs go: a tracer of yours, or the options to make one; and how many runs may be open. */
+/** Where the runs go: a tracer of yours, or the options to make one; and how many runs may be open, for how long. */
 export type AgentTracesTracingProcessorOptions = {
-  /** Runs followed at once, at most; the oldest is given up for a new one beyond it. Default 1,000. */
+  /** Runs followed at once, at most; a new run beyond it gives up the oldest (reported, counted). Default 1,000. */
   maxOpenRuns?: number;
+  /** A run (SDK trace) still open after this long is given up (reported, counted) when the next run opens. Default 15 minutes. */
+  maxRunAgeMs?: number;
+  /** Told each run given up (a `TraceSendError` caused by a `TraceDroppedError`, `evicted` or `expired`). Default: the tracer options' `onError`, else a console warning. */
+  onError?: (error: TraceSendError) => void;
 } & ({ tracer: Tracer } | TracerOptions);
+
+/** What the processor has done so far: the assembler's counts (runs open, given up, spans ignored) and the runs recorded. */
+export interface TracingProcessorStats extends RunAssemblerStats {
+  /** Runs assembled and handed to the tracer. */
+  runs: number;
+}
 
 /** The trace metadata key that names the run's user (`new Runner({ traceMetadata: { user_id } })`). */
 export const USER_ID_METADATA_KEY = "user_id";
 const MODEL_UNKNOWN = "unknown";
+const CUT_OFF_MESSAGE = "aborted: the run ended before the model answered its last turn";
 
 /** One agent run being assembled from its spans. */
 class AgentRun {
@@ -20,6 +32,8 @@ class AgentRun {
   /** Token usage seen on turn spans: when there is any, model calls' own usage is not added again. */
   readonly turnUsage: { model: string; usage: AgentsUsageLike }[] = [];
   readonly callUsage: { model: string; usage: AgentsUsageLike }[] = [];
+  /** Whether the latest turn ended with its model's usage, i.e. its model call answered. */
+  lastTurnAnswered = false;
   /** The model the latest model call named, for the turn that holds it. */
   lastModel: string | undefined;
   /** When the latest top-level span ended: the run's end when its SDK trace ends. */
@@ -36,22 +50,26 @@ class AgentRun {
  * first agent's name the skill, `traceMetadata.user_id` the user. The run ends with its SDK trace
  * (all the runs inside one `withTrace` are one run), or with the top-level runner span that records
  * an error (a run that throws never ends its SDK trace; later spans of that trace are ignored), and
- * goes to the batching tracer. Register it with `setTraceProcessors([...])` (which also keeps the
- * SDK from exporting to OpenAI).
+ * goes to the batching tracer. Open runs are bounded in count and age by a RunAssembler: a run given
+ * up is reported and counted, and its later spans are ignored, never a run again. Register it with
+ * `setTraceProcessors([...])` (which also keeps the SDK from exporting to OpenAI).
  */
 export class AgentTracesTracingProcessor {
   readonly tracer: Tracer;
   private readonly ownsTracer: boolean;
-  private readonly maxOpenRuns: number;
-  private readonly runs = new Map<string, AgentRun>();
-  /** SDK traces ended early by a failing run, whose trace has not ended: their later spans are not a new run. */
-  private readonly failed = new Set<string>();
+  /** The runs under way by SDK trace id; it also remembers those given up or ended early, whose later spans are ignored. */
+  private readonly runs: RunAssembler<AgentRun>;
+  private recorded = 0;
 
   constructor(options: AgentTracesTracingProcessorOptions) {
-    const { maxOpenRuns, ...destination } = options;
+    const { maxOpenRuns, maxRunAgeMs, onError, ...destination } = options;
     this.ownsTracer = !("tracer" in destination);
-    this.tracer = "tracer" in destination ? destination.tracer : createTracer(destination);
-    this.maxOpenRuns = maxOpenRuns ?? 1000;
+    this.tracer = "tracer" in destination ? destination.tracer : createTracer({ ...destination, onError });
+    this.runs = new RunAssembler<AgentRun>({ maxOpenRuns, maxRunAgeMs, traceIdOf: (run) => run.trace.traceId, onError });
+  }
+
+  get stats(): TracingProcessorStats {
+    return { ...this.runs.stats, runs: this.recorded };
   }
 
   async onTraceStart(trace: AgentsTraceLike): Promise<void> {
@@ -60,16 +78,13 @@ export class AgentTracesTracingProcessor {
 
   async onTraceEnd(trace: AgentsTraceLike): Promise<void> {
     this.safely(() => {
-      this.failed.delete(trace.traceId);
       const run = this.runs.get(trace.traceId);
       if (run) this.finish(trace.traceId, run, { error: null, endedAt: run.endedAt ?? new Date().toISOString() });
     });
   }
 
   async onSpanStart(span: AgentsSpanLike): Promise<void> {
-    this.safely(() => {
-      if (!this.runs.has(span.traceId)) this.open(span.traceId, span.traceMetadata);
-    });
+    this.safely(() => this.open(span.traceId, span.traceMetadata));
   }
 
   async onSpanEnd(span: AgentsSpanLike): Promise<void> {
@@ -82,18 +97,18 @@ export class AgentTracesTracingProcessor {
 
   async shutdown(_timeout?: number): Promise<void> {
     this.runs.clear();
-    this.failed.clear();
     await (this.ownsTracer ? this.tracer.shutdown() : this.tracer.flush());
   }
 
+  /** The run of this SDK trace, opened now if it is new; none (the span counted as ignored) if it was given up or ended early. */
   private open(sdkTraceId: string, metadata: Record<string, unknown> | undefined): void {
-    if (this.runs.has(sdkTraceId) || this.failed.has(sdkTraceId)) return;
-    if (this.runs.size >= this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value!);
-    const hex = sdkTraceId.replace(/^trace_/, "").toLowerCase();
-    const user = metadata?.[USER_ID_METADATA_KEY];
-    const { [USER_ID_METADATA_KEY]: _user, ...rest } = metadata ?? {};
-    const trace = new TraceContext({ traceId: isValidTraceId(hex) ? hex : randomTraceId(), metadata: rest });
-    this.runs.set(sdkTraceId, new AgentRun(trace, typeof user === "string" || (typeof user === "number" && Number.isSafeInteger(user)) ? user : undefined));
+    this.runs.open(sdkTraceId, () => {
+      const hex = sdkTraceId.replace(/^trace_/, "").toLowerCase();
+      const user = metadata?.[USER_ID_METADATA_KEY];
+      const { [USER_ID_METADATA_KEY]: _user, ...rest } = metadata ?? {};
+      const trace = new TraceContext({ traceId: isValidTraceId(hex) ? hex : randomTraceId(), metadata: rest });
+      return new AgentRun(trace, typeof user === "string" || (typeof user === "number" && Number.isSafeInteger(user)) ? user : undefined);
+    });
   }
 
   private record(span: AgentsSpanLike): void {
@@ -115,6 +130,7 @@ export class AgentTracesTracingProcessor {
         break;
       case "turn":
         run.turns++;
+        run.lastTurnAnswered = Boolean(data.usage);
         if (data.usage) run.turnUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, usage: data.usage });
         run.lastModel = undefined;
         break;
@@ -132,15 +148,14 @@ export class AgentTracesTracingProcessor {
       // A runner span that failed: the error may leave the SDK trace never ended, so the run ends here.
       if (span.error && (data.type === "task" || data.type === "agent")) {
         this.finish(span.traceId, run, span);
-        this.failed.add(span.traceId);
-        if (this.failed.size > this.maxOpenRuns) this.failed.delete(this.failed.values().next().value!);
+        this.runs.ignore(span.traceId);
       }
     }
   }
 
   /** The run's SDK trace ended (or a failing runner span did): the run is assembled and handed to the tracer. */
   private finish(sdkTraceId: string, run: AgentRun, root: Pick<AgentsSpanLike, "error" | "endedAt">): void {
-    this.runs.delete(sdkTraceId);
+    this.runs.close(sdkTraceId);
     const { trace } = run;
     for (const { model, usage } of run.turnUsage.length > 0 ? run.turnUsage : run.callUsage) {
       trace.addUsage(model, { inputTokens: usage.input_tokens ?? 0, outputTokens: usage.output_tokens ?? 0 });
@@ -150,10 +165,16 @@ export class AgentTracesTracingProcessor {
       const message = stringifyValue(root.error.data?.error ?? root.error.message);
       if (/\b(?:timeout|timed out|deadline|abort(?:ed)?)\b/i.test(message)) trace.setStatus("timeout");
       trace.end({ threw: true, error: new Error(message), endedAt });
+    } else if (!run.lastTurnAnswered && run.turnUsage.length > 0) {
+      // A streamed run the app aborted (or stopped reading) ends every span without an error; its
+      // last turn has no usage, the model never answered it. Judged only when earlier turns had usage.
+      trace.setStatus("timeout");
+      trace.end({ threw: true, error: new Error(CUT_OFF_MESSAGE), endedAt });
     } else {
       trace.end({ threw: false, endedAt });
     }
     const input: TraceInput = { ...trace.toTraceInput(), user_id: run.userId ?? null, skill: run.skill ?? null, iterations: run.turns || run.modelCalls };
+    this.recorded++;
     this.tracer.record(input);
   }
 

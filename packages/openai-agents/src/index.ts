@@ -1,2 +1,2 @@
 export type { AgentsSpanLike, AgentsTraceLike } from "./agentsTracing.js";
-export { AgentTracesTracingProcessor, USER_ID_METADATA_KEY, type AgentTracesTracingProcessorOptions } from "./AgentTracesTracingProcessor.js";
+export { AgentTracesTracingProcessor, USER_ID_METADATA_KEY, type AgentTracesTracingProcessorOptions, type TracingProcessorStats } from "./AgentTracesTracingProcessor.js";

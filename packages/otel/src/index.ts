@@ -1,10 +1,10 @@
-export { AgentTracesSpanProcessor, DEFAULT_LATE_SPAN_GRACE_MS, DEFAULT_MAX_RUN_AGE_MS, DEFAULT_MAX_SPANS_PER_RUN, type AgentTracesSpanProcessorOptions, type SpanProcessorStats } from "./AgentTracesSpanProcessor.js";
+export { AgentTracesSpanProcessor, DEFAULT_LATE_SPAN_GRACE_MS, DEFAULT_MAX_SPANS_PER_RUN, type AgentTracesSpanProcessorOptions, type SpanProcessorStats } from "./AgentTracesSpanProcessor.js";
 export { AGENT_TRACES_ATTRIBUTES } from "./conventions/agentTracesAttributes.js";
 export { DEFAULT_CONVENTIONS } from "./conventions/defaultConventions.js";
 export { aiSdkConvention } from "./conventions/aiSdk.js";
 export { genAiConvention } from "./conventions/genAi.js";
 export { genkitConvention } from "./conventions/genkit.js";
-export type { ModelCallFields, RunFields, SpanConvention, ToolCallFields } from "./conventions/SpanConvention.js";
+export type { LastModelCall, ModelCallFields, ModelCallsSeen, RunEnd, RunFields, SpanConvention, ToolCallFields } from "./conventions/SpanConvention.js";
 export type { EndedSpanLike, StartedSpanLike } from "./span/SpanLike.js";
 export type { OtlpAnyValue, OtlpKeyValue, OtlpSpan, OtlpTraces } from "./otlp/otlpJson.js";
 export { otlpValue } from "./otlp/otlpJson.js";

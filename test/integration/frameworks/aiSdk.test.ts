@@ -144,7 +144,7 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         const answers = await Promise.all(runs.map((run) => ai.generate(run)));
         assert.deepEqual(answers, runs.map((run) => run.answer));
         await settle();
-        assert.deepEqual(processor.stats, { runs: runsBefore + 20, abandonedRuns: 0, ignoredSpans: 0, open: 0 });
+        assert.deepEqual(processor.stats, { runs: runsBefore + 20, open: 0, evictedRuns: 0, expiredRuns: 0, ignoredSpans: 0 });
         const traceIds = roots.take();
         assert.equal(new Set(traceIds).size, 20, "one trace per run");
 
@@ -157,6 +157,42 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
           byUser.set(stored.user_id, stored);
         }
         for (const run of runs) assertStoredRun(byUser.get(run.userId) ?? assert.fail(`no trace for ${run.userId}`), run, ai.modelId);
+      });
+
+      /** A run of the script whose step 2 ends badly, under an id the sampler drops (a success would not be stored): its single stored trace. */
+      async function storedFailure(run: ScriptedRun, reason: "error" | "timeout"): Promise<StoredTrace> {
+        keepIds = false;
+        try {
+          await ai.stream(run);
+        } finally {
+          keepIds = true;
+        }
+        await settle();
+        const [traceId, ...others] = roots.take();
+        assert.deepEqual(others, [], "one root span: the run");
+        assert.equal(sampler.shouldSample(traceId!), false, "an id the sampler drops: only a failure is stored");
+        assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason }]);
+        const stored = await storedTrace(traceId!);
+        assert.equal(stored.status, reason);
+        assert.equal(stored.skill, FUNCTION_ID);
+        assert.equal(stored.user_id, run.userId);
+        assert.deepEqual(stored.tool_traces.map((tool) => tool.name).sort(), ["get_flights", "get_weather"], "the tool step is kept");
+        assert.equal(stored.iterations, 2, "the tool step and the step that ended badly");
+        return stored;
+      }
+
+      it("streamText aborted by the app (abortSignal) after a partial answer: stored as a timeout", async () => {
+        const run = scriptedRun(4, "abort");
+        const stored = await storedFailure(run, "timeout");
+        assert.match(String(stored.metadata.error), /^aborted: /);
+        assert.equal(stored.final_output, "", "no answer: the run was cut off");
+      });
+
+      it("streamText whose model call fails after the tool step (only that call's span has the error): stored as an error", async () => {
+        const run = scriptedRun(5, "model-error");
+        const stored = await storedFailure(run, "error");
+        assert.equal(stored.metadata.error, run.modelError, "the model call's own error");
+        assert.equal(stored.final_output, "", "the answer text or nothing: never the step's serialized messages");
       });
 
       it("neither sends nor stores a successful run the sampler drops", async () => {

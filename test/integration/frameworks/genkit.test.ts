@@ -242,7 +242,7 @@ describe("Genkit -> AgentTracesSpanProcessor (enableTelemetry) -> recordTrace ->
     const outcomes = await Promise.all(numbers.map((run) => runAgent(run, { flightsFail: failing(run) })));
     useTraceIds("kept");
     await settle();
-    assert.deepEqual(processor.stats, { runs: runsBefore + 20, abandonedRuns: 0, ignoredSpans: 0, open: 0 });
+    assert.deepEqual(processor.stats, { runs: runsBefore + 20, open: 0, evictedRuns: 0, expiredRuns: 0, ignoredSpans: 0 });
     assert.equal(new Set(outcomes.map((outcome) => outcome.traceId)).size, 20, "one trace id per run");
 
     const keptSuccesses = outcomes.filter((outcome) => !failing(outcome.run) && sampler.shouldSample(outcome.traceId));

@@ -4,7 +4,7 @@ import { getTrace } from "@agent-traces/admin";
 import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";
 import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
 import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "../support/emulators.js";
-import { FIRST_CALL_TOKENS, SECOND_CALL_TOKENS, travelAgent } from "./support/openaiAgents.js";
+import { FIRST_CALL_TOKENS, PARTIAL_ANSWER, ScriptedModel, SECOND_CALL_TOKENS, travelAgent } from "./support/openaiAgents.js";
 import { sampledTraceId } from "./support/sampledIds.js";
 import { storedTrace } from "./support/storedTrace.js";
 
@@ -90,6 +90,33 @@ describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrac
       ["get_weather", false, "sunny in city-3"],
       ["get_flights", true, "Error: flights backend down (from-3->to-3)"],
     ]);
+  });
+
+  it("stores a streamed run the app aborts (signal) after a partial answer as a timeout, though the SDK ends every span without an error", async () => {
+    const id = sampledTraceId(false); // a success under this id would not be stored
+    const abort = new AbortController();
+    const agent = travelAgent({ model: new ScriptedModel({ answerStalls: true }) });
+    const result = await new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: "dora" } }).run(agent, "trip #5", { stream: true, signal: abort.signal });
+    let text = "";
+    for await (const event of result) {
+      if (event.type === "raw_model_stream_event" && event.data.type === "output_text_delta") text += event.data.delta;
+      if (text === PARTIAL_ANSWER) abort.abort(); // the user pressed stop
+    }
+    await result.completed;
+    // The SDK ends a cancelled run's trace a little after `completed` settles.
+    for (const deadline = Date.now() + 10_000; processor.stats.open > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(result.cancelled, true, "the SDK reports the run cancelled, not failed");
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "timeout" });
+    const stored = await storedTrace(id);
+    assert.equal(stored.status, "timeout");
+    assert.equal(stored.user_id, "dora");
+    assert.equal(stored.iterations, 2, "the tool turn and the turn cut off");
+    assert.match(String(stored.metadata.error), /^aborted: /);
+    assert.deepEqual(stored.tool_traces.map((call) => call.name), ["get_weather", "get_flights"]);
+    assert.deepEqual(stored.usage, [{ model: "unknown", input_tokens: FIRST_CALL_TOKENS.inputTokens, output_tokens: FIRST_CALL_TOKENS.outputTokens }], "the answer never came: only the first call's tokens");
   });
 
   it("does not send a success whose id the sampler drops", async () => {

@@ -27,6 +27,27 @@ export interface ModelCallFields {
   model: string;
   inputTokens: number;
   outputTokens: number;
+  /** Whether the call says it ran to its end (a finish reason): a run whose last call did not was cut off. */
+  finished?: boolean | undefined;
+}
+
+/** The run's latest model call: its span as it started, and as it ended (`undefined`: still open when the run ended). */
+export interface LastModelCall {
+  started: StartedSpanLike;
+  ended: EndedSpanLike | undefined;
+}
+
+/** What the processor saw of a run's model calls, for `runEnd`. */
+export interface ModelCallsSeen {
+  last: LastModelCall | undefined;
+  /** Model calls that ended saying they finished (`ModelCallFields.finished`). */
+  finished: number;
+}
+
+/** A run that failed although its outermost span did not say so: `error` (a model failure) or `timeout` (cut off, aborted). */
+export interface RunEnd {
+  status: "error" | "timeout";
+  message: string;
 }
 
 /**
@@ -39,4 +60,12 @@ export interface SpanConvention {
   run(span: EndedSpanLike): RunFields;
   tool(span: EndedSpanLike): ToolCallFields | undefined;
   model(span: EndedSpanLike): ModelCallFields | undefined;
+  /** Whether a span, as it starts, is a model call: one still open when its run ends is known as cut off. */
+  isModelCall?(span: StartedSpanLike): boolean;
+  /**
+   * How a run whose outermost span ended without an error status ended, when that span hides it (a
+   * framework that ends its run span normally on an abort, or when only a step's model call failed);
+   * `undefined`: a success.
+   */
+  runEnd?(run: EndedSpanLike, models: ModelCallsSeen): RunEnd | undefined;
 }

@@ -1,9 +1,13 @@
-import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type StartedSpanLike } from "../span/SpanLike.js";
+import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type EndedSpanLike, type StartedSpanLike } from "../span/SpanLike.js";
 import { toolInputFrom } from "@agent-traces/tracer";
+import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
 
 const RUN_OPERATIONS = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
 const MODEL_OPERATIONS = new Set(["ai.generateText.doGenerate", "ai.streamText.doStream", "ai.generateObject.doGenerate", "ai.streamObject.doStream"]);
+const STREAM_OPERATIONS = new Set(["ai.streamText.doStream", "ai.streamObject.doStream"]);
+/** The event a doStream span gets when its stream reached the model's finish part. */
+const STREAM_FINISH_EVENT = "ai.stream.finish";
 
 function operationId(span: StartedSpanLike): string {
   return stringAttribute(span.attributes, "ai.operationId") ?? span.name;
@@ -13,6 +17,9 @@ function operationId(span: StartedSpanLike): string {
  * The AI SDK's own spans (`ai` 5 and 6 with `experimental_telemetry`, 7 with `LegacyOpenTelemetry`):
  * `ai.generateText`/`ai.streamText` (and the object calls) is the run, `ai.toolCall` a tool call,
  * `….doGenerate`/`….doStream` a model call. Skill: `functionId`; user: `metadata.userId`.
+ * The SDK ends the run span without an error both when its stream is aborted and when a step's model
+ * call fails: the run is `error` when its last model call failed or the run's finish reason is
+ * `error`, `timeout` (aborted) when its last model call was still open or its stream never finished.
  */
 export const aiSdkConvention: SpanConvention = {
   name: "ai-sdk",
@@ -44,6 +51,21 @@ export const aiSdkConvention: SpanConvention = {
       // gen_ai.* in every version; ai.usage.* names changed (promptTokens in 5's doGenerate).
       inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? numberAttribute(attributes, "ai.usage.inputTokens") ?? numberAttribute(attributes, "ai.usage.promptTokens") ?? 0,
       outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? numberAttribute(attributes, "ai.usage.outputTokens") ?? numberAttribute(attributes, "ai.usage.completionTokens") ?? 0,
+      finished: streamFinished(span),
     };
   },
+  isModelCall: (span) => MODEL_OPERATIONS.has(operationId(span)),
+  runEnd(run, { last }) {
+    const fromModel = lastModelCallEnd(last);
+    if (fromModel) return fromModel;
+    if (stringAttribute(run.attributes, "ai.response.finishReason") === "error") return { status: "error", message: "the model's stream ended with an error (finish reason \"error\")" };
+    if (last?.ended && !streamFinished(last.ended)) return { status: "timeout", message: "aborted: the model's stream ended before it finished" };
+    return undefined;
+  },
 };
+
+/** Whether a model call ran to its end: a doGenerate that did not fail, a doStream that reached its finish part. */
+function streamFinished(span: EndedSpanLike): boolean {
+  if (span.status.code === STATUS_ERROR) return false;
+  return !STREAM_OPERATIONS.has(operationId(span)) || span.events.some((event) => event.name === STREAM_FINISH_EVENT);
+}

@@ -1,10 +1,12 @@
 import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type StartedSpanLike } from "../span/SpanLike.js";
 import { toolInputFrom } from "@agent-traces/tracer";
+import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
 
 const OPERATION = "gen_ai.operation.name";
 const RUN_OPERATIONS = new Set(["invoke_agent", "invoke_workflow"]);
 const MODEL_OPERATIONS = new Set(["chat", "text_completion", "generate_content"]);
+const FINISH_REASONS = "gen_ai.response.finish_reasons";
 
 function operation(span: { name: string; attributes: Attributes }): string | undefined {
   return stringAttribute(span.attributes, OPERATION) ?? span.name.split(" ")[0];
@@ -12,22 +14,26 @@ function operation(span: { name: string; attributes: Attributes }): string | und
 
 /**
  * The text of `gen_ai.output.messages` (`[{ role, parts: [{ type: "text", content }, …] }]`): its text
- * parts, each message's joined, the messages' on lines of their own; the value as it is when it has none.
+ * parts, each message's joined, the messages' on lines of their own; `undefined` when it has none
+ * (only tool calls, say): the final output is the answer, never the message list.
  */
 function outputText(messages: unknown): unknown {
-  if (!Array.isArray(messages)) return messages;
+  if (!Array.isArray(messages)) return typeof messages === "string" ? messages : undefined;
   const texts = messages.flatMap((message: { parts?: unknown } | null) => {
     const parts = Array.isArray(message?.parts) ? (message.parts as ({ type?: unknown; content?: unknown } | null)[]) : [];
     const text = parts.flatMap((part) => (part?.type === "text" && typeof part.content === "string" ? [part.content] : [])).join("");
     return text ? [text] : [];
   });
-  return texts.length > 0 ? texts.join("\n") : messages;
+  return texts.length > 0 ? texts.join("\n") : undefined;
 }
 
 /**
  * The OpenTelemetry GenAI semantic conventions (the AI SDK's `@ai-sdk/otel`, and any framework that
  * follows them): `invoke_agent`/`invoke_workflow` is the run, `execute_tool` a tool call, `chat`,
- * `generate_content` and `text_completion` model calls with `gen_ai.usage.*`.
+ * `generate_content` and `text_completion` model calls with `gen_ai.usage.*`. A run whose span ended
+ * without an error is `error` when its last model call failed, `timeout` (aborted) when that call was
+ * still open, or when it and the run span ended with no finish reasons while an earlier call had them
+ * (the AI SDK 7 on an abort; a framework that never writes finish reasons is not judged by them).
  */
 export const genAiConvention: SpanConvention = {
   name: "gen-ai",
@@ -59,6 +65,21 @@ export const genAiConvention: SpanConvention = {
       model: stringAttribute(attributes, "gen_ai.response.model") ?? stringAttribute(attributes, "gen_ai.request.model") ?? "unknown",
       inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? 0,
       outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? 0,
+      finished: hasFinishReasons(attributes),
     };
   },
+  isModelCall: (span) => MODEL_OPERATIONS.has(operation(span) ?? ""),
+  runEnd(run, { last, finished }) {
+    const fromModel = lastModelCallEnd(last);
+    if (fromModel) return fromModel;
+    if (last?.ended && finished > 0 && !hasFinishReasons(last.ended.attributes) && !hasFinishReasons(run.attributes)) {
+      return { status: "timeout", message: "aborted: the run ended before its last model call finished" };
+    }
+    return undefined;
+  },
 };
+
+function hasFinishReasons(attributes: Attributes): boolean {
+  const reasons = attributes[FINISH_REASONS];
+  return Array.isArray(reasons) ? reasons.length > 0 : typeof reasons === "string" && reasons.length > 0;
+}

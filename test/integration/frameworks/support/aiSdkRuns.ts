@@ -3,6 +3,8 @@
  * asks for two tool calls (get_weather, which answers, and get_flights, which throws), step 2 answers.
  * Every value of a run (prompt, user, tool arguments, tool error, answer) carries its index, so that a
  * stored trace shows whose calls it holds. Telemetry is set up the way the README says, per major.
+ * A run may instead end badly in step 2 (`ending`): the app aborts the stream after a partial answer,
+ * or the model call fails (the provider rejects it, as on an overloaded API).
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { context, type Tracer } from "@opentelemetry/api";
@@ -25,6 +27,9 @@ export const STEP_USAGE = [
   { input: 150, output: 30 },
 ] as const;
 
+/** How step 2 (the answer) ends: answered; aborted by the app (abortSignal) after a partial answer; or the model call fails. */
+export type RunEnding = "answer" | "abort" | "model-error";
+
 export interface ScriptedRun {
   index: number;
   userId: string;
@@ -36,10 +41,18 @@ export interface ScriptedRun {
   flightsError: string;
   /** The model's final text. */
   answer: string;
+  ending: RunEnding;
+  /** The text streamed in step 2 before the app aborts (`ending: "abort"`). */
+  partialAnswer: string;
+  /** What the model call of step 2 fails with (`ending: "model-error"`). */
+  modelError: string;
 }
 
-export function scriptedRun(index: number): ScriptedRun {
+export function scriptedRun(index: number, ending: RunEnding = "answer"): ScriptedRun {
   return {
+    ending,
+    partialAnswer: `Run ${index}: sunny in`,
+    modelError: `Overloaded (529): the model is busy, run ${index}`,
     index,
     userId: `user-${index}`,
     prompt: `Run ${index}: weather in city-${index} and flights from home-${index}?`,
@@ -72,7 +85,7 @@ export interface AiSdkRunner {
   modelId: string;
   /** Runs the script with generateText; resolves to the answer text. */
   generate(run: ScriptedRun): Promise<string>;
-  /** Runs the script with streamText, reading the whole stream; resolves to the answer text. */
+  /** Runs the script with streamText, reading the stream as an app does (aborting it for `ending: "abort"`); resolves to the text read. */
   stream(run: ScriptedRun): Promise<string>;
 }
 
@@ -96,6 +109,47 @@ function streamOf<T>(chunks: T[]): ReadableStream<T> {
   });
 }
 
+/**
+ * Step 2 of a run that does not answer: its model call rejects (`model-error`), or (`abort`) its
+ * stream sends the partial answer and then waits, failing with the abort's reason once the app
+ * aborts, as a provider's fetch stream does.
+ */
+function failingStep2<T>(run: ScriptedRun, parts: T[], abortSignal: AbortSignal | undefined): ReadableStream<T> {
+  if (run.ending === "model-error") throw new Error(run.modelError);
+  return new ReadableStream<T>({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      if (abortSignal?.aborted) controller.error(abortSignal.reason);
+      else abortSignal?.addEventListener("abort", () => controller.error(abortSignal.reason), { once: true });
+    },
+  });
+}
+
+/** Step 2's parts up to the partial answer (a stream the app will abort). */
+const partialParts = (run: ScriptedRun, modelId: string) => [
+  { type: "stream-start" as const, warnings: [] },
+  { type: "response-metadata" as const, ...responseOf(2, modelId) },
+  { type: "text-start" as const, id: "t" },
+  { type: "text-delta" as const, id: "t", delta: run.partialAnswer },
+];
+
+/**
+ * Reads a streamText result the way an app does; for `ending: "abort"` it aborts once the partial
+ * answer has arrived (the user pressed stop). Resolves to the text read; never rejects.
+ */
+async function readStream(run: ScriptedRun, result: { textStream: AsyncIterable<string>; consumeStream(): PromiseLike<unknown> }, abort: AbortController): Promise<string> {
+  let text = "";
+  try {
+    for await (const delta of result.textStream) {
+      text += delta;
+      if (run.ending === "abort" && text.includes(run.partialAnswer)) abort.abort();
+    }
+  } catch {
+    // An aborted or failed stream may reject here (by major); the app has what it read.
+  }
+  return text;
+}
+
 // ---- ai 5: experimental_telemetry with a tracer; the user in metadata.userId ---------------------
 
 /** `ai` 5: LanguageModelV2 (flat usage, finishReason a string). */
@@ -111,9 +165,12 @@ export function aiSdk5(tracer: Tracer): AiSdkRunner {
         ++calls === 1
           ? { content: toolCallsOf(run), finishReason: "tool-calls", usage: usage(0), warnings: [], response: responseOf(1, modelId) }
           : { content: [{ type: "text", text: run.answer }], finishReason: "stop", usage: usage(1), warnings: [], response: responseOf(2, modelId) },
-      doStream: async () => ({
-        stream: streamOf<StreamPartOf<MockLanguageModelV2>>(
-          ++calls === 1
+      doStream: async ({ abortSignal }) => ({
+        stream:
+          ++calls === 2 && run.ending !== "answer"
+            ? failingStep2<StreamPartOf<MockLanguageModelV2>>(run, partialParts(run, modelId), abortSignal)
+            : streamOf<StreamPartOf<MockLanguageModelV2>>(
+          calls === 1
             ? [{ type: "stream-start", warnings: [] }, { type: "response-metadata", ...responseOf(1, modelId) }, ...toolCallsOf(run), { type: "finish", finishReason: "tool-calls", usage: usage(0) }]
             : [
                 { type: "stream-start", warnings: [] },
@@ -123,7 +180,7 @@ export function aiSdk5(tracer: Tracer): AiSdkRunner {
                 { type: "text-end", id: "t" },
                 { type: "finish", finishReason: "stop", usage: usage(1) },
               ],
-        ),
+            ),
       }),
     });
   };
@@ -146,6 +203,7 @@ export function aiSdk5(tracer: Tracer): AiSdkRunner {
     model: model(run),
     tools: tools(run),
     stopWhen: ai5.stepCountIs(3),
+    maxRetries: 0,
     prompt: run.prompt,
     experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: { userId: run.userId }, tracer },
   });
@@ -153,9 +211,9 @@ export function aiSdk5(tracer: Tracer): AiSdkRunner {
     modelId,
     generate: async (run) => (await ai5.generateText(settings(run))).text,
     stream: async (run) => {
-      const result = ai5.streamText(settings(run));
-      await result.consumeStream();
-      return result.text;
+      const abort = new AbortController();
+      const result = ai5.streamText({ ...settings(run), abortSignal: abort.signal, onError: () => undefined });
+      return readStream(run, result, abort);
     },
   };
 }
@@ -200,10 +258,11 @@ export function aiSdk6(tracer: Tracer): AiSdkRunner {
         ++calls === 1
           ? { content: toolCallsOf(run), finishReason: toolCalls, usage: usage(0), warnings: [], response: responseOf(1, modelId) }
           : { content: [{ type: "text", text: run.answer }], finishReason: stop, usage: usage(1), warnings: [], response: responseOf(2, modelId) },
-      doStream: async () => ({
-        stream: streamOf<StreamPartOf<MockLanguageModelV3>>(
-          v3StreamParts(run, modelId, ++calls === 1 ? 0 : 1),
-        ),
+      doStream: async ({ abortSignal }) => ({
+        stream:
+          ++calls === 2 && run.ending !== "answer"
+            ? failingStep2<StreamPartOf<MockLanguageModelV3>>(run, partialParts(run, modelId), abortSignal)
+            : streamOf<StreamPartOf<MockLanguageModelV3>>(v3StreamParts(run, modelId, calls === 1 ? 0 : 1)),
       }),
     });
   };
@@ -226,6 +285,7 @@ export function aiSdk6(tracer: Tracer): AiSdkRunner {
     model: model(run),
     tools: tools(run),
     stopWhen: ai6.stepCountIs(3),
+    maxRetries: 0,
     prompt: run.prompt,
     experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: { userId: run.userId }, tracer },
   });
@@ -233,9 +293,9 @@ export function aiSdk6(tracer: Tracer): AiSdkRunner {
     modelId,
     generate: async (run) => (await ai6.generateText(settings(run))).text,
     stream: async (run) => {
-      const result = ai6.streamText(settings(run));
-      await result.consumeStream();
-      return result.text;
+      const abort = new AbortController();
+      const result = ai6.streamText({ ...settings(run), abortSignal: abort.signal, onError: () => undefined });
+      return readStream(run, result, abort);
     },
   };
 }
@@ -259,10 +319,11 @@ export function aiSdk7(tracer: Tracer): AiSdkRunner {
         ++calls === 1
           ? { content: toolCallsOf(run), finishReason: toolCalls, usage: usage(0), warnings: [], response: responseOf(1, modelId) }
           : { content: [{ type: "text", text: run.answer }], finishReason: stop, usage: usage(1), warnings: [], response: responseOf(2, modelId) },
-      doStream: async () => ({
-        stream: streamOf<StreamPartOf<MockLanguageModelV4>>(
-          v3StreamParts(run, modelId, ++calls === 1 ? 0 : 1),
-        ),
+      doStream: async ({ abortSignal }) => ({
+        stream:
+          ++calls === 2 && run.ending !== "answer"
+            ? failingStep2<StreamPartOf<MockLanguageModelV4>>(run, partialParts(run, modelId), abortSignal)
+            : streamOf<StreamPartOf<MockLanguageModelV4>>(v3StreamParts(run, modelId, calls === 1 ? 0 : 1)),
       }),
     });
   };
@@ -285,6 +346,7 @@ export function aiSdk7(tracer: Tracer): AiSdkRunner {
     model: model(run),
     tools: tools(run),
     stopWhen: ai7.stepCountIs(3),
+    maxRetries: 0,
     prompt: run.prompt,
     runtimeContext: { userId: run.userId },
     telemetry: { functionId: FUNCTION_ID, includeRuntimeContext: { userId: true }, integrations: [integration] },
@@ -293,9 +355,9 @@ export function aiSdk7(tracer: Tracer): AiSdkRunner {
     modelId,
     generate: async (run) => (await ai7.generateText(settings(run))).text,
     stream: async (run) => {
-      const result = ai7.streamText(settings(run));
-      await result.consumeStream();
-      return result.text;
+      const abort = new AbortController();
+      const result = ai7.streamText({ ...settings(run), abortSignal: abort.signal, onError: () => undefined });
+      return readStream(run, result, abort);
     },
   };
 }

@@ -2,7 +2,7 @@
  * An OpenAI Agents SDK agent that runs offline: a scripted `Model` (no network, no API key) and two
  * tools, for the processor's unit and integration tests. Pure: no emulators.
  */
-import { Agent, tool, Usage, withGenerationSpan, type AgentInputItem, type Model, type ModelRequest, type ModelResponse } from "@openai/agents";
+import { Agent, tool, Usage, withGenerationSpan, type AgentInputItem, type Model, type ModelRequest, type ModelResponse, type StreamEvent } from "@openai/agents";
 import { z } from "zod";
 
 /** Tokens the scripted model reports: its first call (the tool calls), then its second (the answer). */
@@ -22,7 +22,11 @@ export function runIndex(input: string | AgentInputItem[]): string {
  * Model may do (the runner creates none for it).
  */
 export class ScriptedModel implements Model {
-  constructor(private readonly options: { generationModel?: string } = {}) {}
+  /**
+   * `answerStalls`: streamed, the answer (the turn after the tools) sends `PARTIAL_ANSWER` and then
+   * waits, failing with the abort's reason once the app aborts the run, as a provider's stream does.
+   */
+  constructor(private readonly options: { generationModel?: string; answerStalls?: boolean } = {}) {}
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     const { generationModel } = this.options;
@@ -35,8 +39,24 @@ export class ScriptedModel implements Model {
     });
   }
 
-  getStreamedResponse(): AsyncIterable<never> {
-    throw new Error("ScriptedModel does not stream");
+  /** The same responses streamed: each one whole, in a `response_done` event (the answer may stall, see the constructor). */
+  async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
+    const response = this.respond(request);
+    const answering = response.output.some((item) => item.type === "message");
+    if (answering && this.options.answerStalls) {
+      yield { type: "output_text_delta", delta: PARTIAL_ANSWER };
+      const { signal } = request;
+      await new Promise<never>((_, reject) => {
+        if (!signal) return; // never aborted: the run hangs, and the test times out
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    }
+    const { usage } = response;
+    yield {
+      type: "response_done",
+      response: { id: response.responseId!, usage: { requests: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens }, output: response.output as ResponseDone["response"]["output"] },
+    };
   }
 
   private respond(request: ModelRequest): ModelResponse {
@@ -60,6 +80,11 @@ export class ScriptedModel implements Model {
     };
   }
 }
+
+type ResponseDone = Extract<StreamEvent, { type: "response_done" }>;
+
+/** What a stalling answer streams before the app aborts it. */
+export const PARTIAL_ANSWER = "Trip: sunny, and";
 
 export interface TravelAgentOptions {
   /** get_flights throws `flights backend down (<from>-><to>)`; otherwise it answers. */
