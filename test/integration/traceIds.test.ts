@@ -253,12 +253,13 @@ describe("trace ids end to end: the tracer re-keys a run the server answers conf
       await service.tracer.shutdown();
       assert.deepEqual(service.errors.map((error) => error.message), [], service.name);
     }
+    // The two sends race: whichever the server takes first keeps the OTel trace id, the other is re-keyed.
     const ids = services.map((service) => service.sent[0]?.trace_id);
-    assert.equal(ids[0], otelTraceId, "the first run keeps the OTel trace id");
-    assert.notEqual(ids[1], otelTraceId, "the second is re-keyed");
+    assert.equal(ids.filter((id) => id === otelTraceId).length, 1, `one run keeps the OTel trace id: ${JSON.stringify(ids)}`);
     const stored = await Promise.all(ids.map((id) => storedDoc(id!)));
     assert.deepEqual(stored.map((document) => document?.skill), ["planner", "booker"]);
     assert.deepEqual(stored.map((document) => document?.status), ["error", "error"]);
-    assert.equal(stored[1]?.original_trace_id, otelTraceId);
+    const rekeyed = stored.find((document) => document?.trace_id !== otelTraceId);
+    assert.equal(rekeyed?.original_trace_id, otelTraceId, "the other is stored under a new id, naming the one it had");
   });
 });

@@ -122,8 +122,21 @@ export function firestoreAt(name: string, hostPort: string): { db: Firestore; cl
 export interface Attempt {
   traceId: string;
   at: number;
-  /** "ok", or the error's code ("functions/unavailable"). */
+  /** "ok", the error's code ("functions/unavailable"), or NO_ANSWER. */
   outcome: string;
+}
+
+/**
+ * The outcome of a call that got no HTTP answer at all: the SDK calls a failed fetch `internal` with
+ * status 0 ("internal [0]"), which a functions emulator stalled by a loaded machine causes; an answer
+ * the function gave, `internal` included, carries its HTTP status instead.
+ */
+export const NO_ANSWER = "no answer";
+
+function outcomeOf(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === "functions/internal" && typeof message === "string" && message.endsWith("[0]")) return NO_ANSWER;
+  return String(code ?? (error as Error).name);
 }
 
 /**
@@ -142,7 +155,7 @@ export function recordingExporter(functions: Functions, attempts: Attempt[]): Tr
         record(traces, "ok");
         return results;
       } catch (error) {
-        record(traces, String((error as { code?: unknown }).code ?? (error as Error).name));
+        record(traces, outcomeOf(error));
         throw error;
       }
     },
