@@ -299,8 +299,8 @@ describe("faults around recordTrace", () => {
         assert.ok(answered.error instanceof FirebaseError);
         assert.equal(answered.error.code, "functions/unavailable", answered.error.message);
 
-        // Every answer was a success or a reason to retry; never internal. (A call a loaded machine's
-        // functions emulator never answered is NO_ANSWER, retried like any other.)
+        // Every answer the function gave was a success or a reason to retry; never internal. (A call
+        // the loaded machine's functions emulator could not hand to a worker is NO_ANSWER, retried.)
         const codes = new Set(attempts.map((attempt) => attempt.outcome));
         assert.ok(!codes.has("functions/internal"), `attempt outcomes: ${[...codes].join(", ")}`);
         assert.ok(attempts.some((attempt) => attempt.outcome === "functions/unavailable"), `attempt outcomes: ${[...codes].join(", ")}`);

@@ -127,15 +127,17 @@ export interface Attempt {
 }
 
 /**
- * The outcome of a call that got no HTTP answer at all: the SDK calls a failed fetch `internal` with
- * status 0 ("internal [0]"), which a functions emulator stalled by a loaded machine causes; an answer
- * the function gave, `internal` included, carries its HTTP status instead.
+ * The outcome of a call that got no answer from the function: no HTTP answer (a failed fetch), or an
+ * HTTP error whose body holds no callable error, which the functions emulator sends when it cannot
+ * reach its worker on a loaded machine (`Request to function failed: Error: write EPIPE`, a bare
+ * 500). The SDK calls both `internal` with its own code as the message ("internal [0]", "internal
+ * [500]"); a function's answer, `internal` included, carries the function's message instead.
  */
-export const NO_ANSWER = "no answer";
+export const NO_ANSWER = "no answer from the function";
 
 function outcomeOf(error: unknown): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (code === "functions/internal" && typeof message === "string" && message.endsWith("[0]")) return NO_ANSWER;
+  if (code === "functions/internal" && typeof message === "string" && /^internal \[\d+\]$/.test(message)) return NO_ANSWER;
   return String(code ?? (error as Error).name);
 }
 
