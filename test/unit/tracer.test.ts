@@ -453,14 +453,19 @@ describe("tracer: sending", () => {
     });
   }
 
-  it("classifies core's RETRYABLE_CODES and network errors as retryable and the rest, internal included, as final", () => {
+  it("classifies core's RETRYABLE_CODES, network errors and a call the function never answered as retryable, and the rest, an internal it answered included, as final", () => {
     for (const code of RETRYABLE_CODES) assert.equal(isRetryableError(new FunctionsError(code, code)), true, code);
     assert.ok(!(RETRYABLE_CODES as readonly string[]).includes("internal"), "internal is the server's own bug: never retried");
-    for (const code of ["invalid-argument", "unauthenticated", "permission-denied", "failed-precondition", "not-found", "internal", "data-loss"] as const) {
-      assert.equal(isRetryableError(new FunctionsError(code, `${code} [500]`)), false, code);
+    for (const code of ["invalid-argument", "unauthenticated", "permission-denied", "failed-precondition", "not-found", "data-loss"] as const) {
+      assert.equal(isRetryableError(new FunctionsError(code, `${code} [400]`)), false, code);
     }
-    // The JS SDK reports a call that got no HTTP response (fetch failed) as internal with status 0.
+    // An internal the function answered has a callable error body: its message, or the SDK's "INTERNAL".
+    assert.equal(isRetryableError(new FunctionsError("internal", "INTERNAL [500]")), false);
+    assert.equal(isRetryableError(new FunctionsError("internal", "could not prepare the trace [500]")), false);
+    assert.equal(isRetryableError(new FunctionsError("internal", "Response is not valid JSON object.")), false);
+    // With no body the JS SDK says "internal": no HTTP response (status 0), or the platform's own 500.
     assert.equal(isRetryableError(new FunctionsError("internal", "internal [0]")), true);
+    assert.equal(isRetryableError(new FunctionsError("internal", "internal [500]")), true);
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
     assert.equal(isRetryableError(new TypeError("fetch failed", { cause: refused })), true);
     assert.equal(isRetryableError(refused), true);

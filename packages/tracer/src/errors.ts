@@ -116,9 +116,10 @@ const NETWORK_ERROR_CODES = new Set([
 
 /**
  * Whether a failed send may succeed if tried again: a callable code on core's RETRYABLE_CODES, a
- * call that got no HTTP response (the JS SDK's `internal` with status 0), or a network error.
- * Everything else, such as `invalid-argument`, `unauthenticated`, `failed-precondition` or an
- * `internal` the server answered, is final.
+ * call the function never answered (the JS SDK's bare `internal`: no HTTP response, or a platform
+ * 500 with no callable error body), or a network error. Everything else, such as
+ * `invalid-argument`, `unauthenticated`, `failed-precondition` or an `internal` the function
+ * answered, is final.
  */
 export function isRetryableError(error: unknown): boolean {
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
@@ -126,7 +127,7 @@ export function isRetryableError(error: unknown): boolean {
     const { code, name, message, cause } = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === "string") {
       if (NETWORK_ERROR_CODES.has(code)) return true;
-      if (code.startsWith("functions/")) return isRetryableCode(code.slice("functions/".length)) || (code === "functions/internal" && isNoResponse(message));
+      if (code.startsWith("functions/")) return isRetryableCode(code.slice("functions/".length)) || (code === "functions/internal" && isNoCallableAnswer(message));
       if (isRetryableCode(code)) return true;
     }
     // fetch() rejects with `TypeError: fetch failed` (its cause has the code) or aborts on a timeout.
@@ -136,9 +137,13 @@ export function isRetryableError(error: unknown): boolean {
   return false;
 }
 
-/** The JS SDK's message for a call that got no HTTP response: `internal [0]` (fetch failed, or no CORS headers). */
-function isNoResponse(message: unknown): boolean {
-  return typeof message === "string" && message.endsWith("[0]");
+/**
+ * The JS SDK's message when a call has no callable error body: `internal [0]` (fetch failed, or no
+ * CORS headers) or `internal [500]` (the platform's own 500: an instance that crashed or could not
+ * start). An error the function threw carries its body: `INTERNAL [500]`, or its own message.
+ */
+function isNoCallableAnswer(message: unknown): boolean {
+  return typeof message === "string" && /^internal \[\d+\]$/.test(message);
 }
 
 /**
