@@ -17,12 +17,12 @@ export const VCPU_SECOND = 0.000024;
 export const GIB_SECOND = 0.0000025;
 
 /**
- * What one invocation is billed for. firebase-functions v2 defaults: 1 vCPU (functions of up to 2 GiB),
- * 256 MiB, concurrency 80. Cloud Run rounds billable instance time up to 100 ms; with sparse traffic each
+ * What one invocation is billed for: recordTrace's deployment, 1 vCPU (firebase-functions v2's default for
+ * functions of up to 2 GiB), 512 MiB (RECORD_TRACE_MEMORY_MIB), concurrency 80. Cloud Run rounds billable instance time up to 100 ms; with sparse traffic each
  * call bills at least that, so 100 ms is an upper bound (under load, concurrent calls share it).
  */
 export const FUNCTION_VCPU = 1;
-export const FUNCTION_MEMORY_GIB = 0.25;
+export const FUNCTION_MEMORY_GIB = 0.5;
 export const BILLED_SECONDS_PER_INVOCATION = 0.1;
 
 export const SOURCES = [

@@ -1,7 +1,8 @@
-import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineSecret, defineString, select } from "firebase-functions/params";
 import { HttpsError } from "firebase-functions/v2/https";
-import { DEFAULT_SAMPLE_RATE } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, MAX_CALL_BYTES } from "@agent-traces/core";
 import { logs } from "./logs.js";
+import { inFlightBudgetBytes, maxConcurrencyFor, MEMORY_OPTIONS_MIB } from "./recordTrace/memoryPerInstance.js";
 
 /**
  * Every setting the functions read, declared as params so that `firebase deploy` asks for them
@@ -39,6 +40,16 @@ export const RECORD_TRACE_CONCURRENCY = defineInt("RECORD_TRACE_CONCURRENCY", {
   default: 80,
   description: "Requests one recordTrace instance serves at once (1 to 1000; above 1 needs at least 1 vCPU, the 2nd gen default).",
 });
+/**
+ * Deploy-time, and read at run time: the memory of one recordTrace instance. With the concurrency it
+ * sets the bytes of calls an instance holds under way (recordTraceCallBudget), so that the worst case fits.
+ */
+export const RECORD_TRACE_MEMORY_MIB = defineInt("RECORD_TRACE_MEMORY_MIB", {
+  default: 512,
+  description:
+    "Memory of one recordTrace instance in MiB. With RECORD_TRACE_CONCURRENCY it sets how many bytes of calls an instance holds at once; a call beyond them is answered resource-exhausted, to retry (docs/scaling.md, Memory per instance).",
+  input: select([...MEMORY_OPTIONS_MIB]),
+});
 
 export interface RecordTraceConfig {
   sampleRate: number;
@@ -47,6 +58,14 @@ export interface RecordTraceConfig {
   enforceAppCheck: boolean;
   /** Traces one uid may store in any 60 s; 0 for no limit. */
   rateLimitPerMinute: number;
+}
+
+/** How much of its calls one recordTrace instance may hold under way, from its memory and concurrency. */
+export interface RecordTraceCallBudget {
+  memoryMiB: number;
+  concurrency: number;
+  /** Request-body bytes of the calls under way, at most (an InFlightBudget's limit): at least MAX_CALL_BYTES. */
+  bytesInFlight: number;
 }
 
 /** A param whose value cannot be used, and why. */
@@ -73,6 +92,41 @@ export function checkRecordTraceConfig(): ConfigCheck<RecordTraceConfig> {
 let recordTraceCheck: ConfigCheck<RecordTraceConfig> | undefined;
 
 /**
+ * Reads recordTrace's memory and concurrency and derives the bytes of calls an instance may hold under
+ * way (memoryPerInstance.ts); a concurrency whose worst case leaves no room in the memory for one call
+ * of MAX_CALL_BYTES under way is reported.
+ */
+export function checkRecordTraceCallBudget(): ConfigCheck<RecordTraceCallBudget> {
+  const { read, result } = paramReader();
+  const memoryMiB = read("RECORD_TRACE_MEMORY_MIB", () => checkMemory(RECORD_TRACE_MEMORY_MIB.value()));
+  const concurrency = read("RECORD_TRACE_CONCURRENCY", () => checkWhole("RECORD_TRACE_CONCURRENCY", RECORD_TRACE_CONCURRENCY.value(), 1, 1000));
+  let bytesInFlight = 0;
+  if (memoryMiB !== undefined && concurrency !== undefined) {
+    bytesInFlight = inFlightBudgetBytes(memoryMiB, concurrency);
+    if (bytesInFlight < MAX_CALL_BYTES) {
+      read("RECORD_TRACE_CONCURRENCY", () => {
+        throw new Error(
+          `RECORD_TRACE_CONCURRENCY ${concurrency} is more requests at once than RECORD_TRACE_MEMORY_MIB ${memoryMiB} can hold at worst: at most ${maxConcurrencyFor(memoryMiB)} at ${memoryMiB} MiB (docs/scaling.md, Memory per instance)`,
+        );
+      });
+    }
+  }
+  return result({ memoryMiB, concurrency, bytesInFlight });
+}
+
+let callBudgetCheck: ConfigCheck<RecordTraceCallBudget> | undefined;
+
+/**
+ * recordTrace's call budget, checked once per instance (at cold start: see index.ts) with a bad param
+ * logged once; while one is bad, every call answers `failed-precondition` naming it.
+ */
+export function recordTraceCallBudget(): RecordTraceCallBudget {
+  callBudgetCheck ??= logged("recordTrace", checkRecordTraceCallBudget());
+  if (!callBudgetCheck.ok) throw misconfigured("recordTrace", callBudgetCheck.problems);
+  return callBudgetCheck.config;
+}
+
+/**
  * The recordTrace settings, checked once per instance (at cold start: see index.ts) with any bad param
  * logged once; while one is bad, every call answers `failed-precondition` naming it.
  */
@@ -88,6 +142,7 @@ export function recordTraceConfig(): RecordTraceConfig {
  */
 export function checkConfigOnce(): void {
   recordTraceCheck ??= logged("recordTrace", checkRecordTraceConfig());
+  callBudgetCheck ??= logged("recordTrace", checkRecordTraceCallBudget());
 }
 
 export function parseSampleRate(text: string): number {
@@ -96,6 +151,11 @@ export function parseSampleRate(text: string): number {
     throw new Error(`TRACE_SAMPLE_RATE must be a number from 0 to 1, got "${text}"`);
   }
   return rate;
+}
+
+function checkMemory(memoryMiB: number): number {
+  if (!(MEMORY_OPTIONS_MIB as readonly number[]).includes(memoryMiB)) throw new Error(`RECORD_TRACE_MEMORY_MIB must be one of ${MEMORY_OPTIONS_MIB.join(", ")}, got ${memoryMiB}`);
+  return memoryMiB;
 }
 
 function checkDays(name: string, days: number): number {
@@ -132,8 +192,8 @@ function misconfigured(functionName: string, problems: readonly ParamProblem[]):
 
 /**
  * The schedule must be a literal when functions are discovered, so it comes from the environment
- * (functions/.env files are loaded then) rather than from a param. Its offset past the hour only has
- * to exceed recordTrace's 8 s write deadline: windows are of received_at, set when a call arrives.
+ * (functions/.env files are loaded then) rather than from a param. Windows are of committed_at (the
+ * commit's own time), so any run after the hour sees every trace the hour will ever hold.
  */
 export const REPORT_SCHEDULE = process.env.REPORT_SCHEDULE ?? "5 * * * *";
 export const REPORT_TIME_ZONE = defineString("REPORT_TIME_ZONE", {
@@ -143,7 +203,7 @@ export const REPORT_TIME_ZONE = defineString("REPORT_TIME_ZONE", {
 export const REPORT_WINDOW_HOURS = defineInt("REPORT_WINDOW_HOURS", {
   default: 1,
   description:
-    "Hours each report covers: the full hours before the run, of arrival time (received_at), so every stored trace is counted once, in the window it arrived in, however long it ran.",
+    "Hours each report covers: the full hours before the run, of commit time (committed_at), so every stored trace is counted once, in the window its write landed in, however long it ran or however late it landed.",
 });
 export const REPORT_ERROR_THRESHOLD = defineInt("REPORT_ERROR_THRESHOLD", {
   default: 10,
@@ -170,7 +230,6 @@ export interface ErrorReportConfig {
   ttlDays: number;
   maxFailuresRead: number;
   maxUsageRead: number;
-  currentSampleRate: number;
   webhookUrl: string | undefined;
 }
 
@@ -183,7 +242,6 @@ export function checkErrorReportConfig(): ConfigCheck<ErrorReportConfig> {
     ttlDays: read("REPORT_TTL_DAYS", () => checkDays("REPORT_TTL_DAYS", REPORT_TTL_DAYS.value())),
     maxFailuresRead: read("REPORT_MAX_FAILURES_READ", () => checkWhole("REPORT_MAX_FAILURES_READ", REPORT_MAX_FAILURES_READ.value(), 1, 20_000)),
     maxUsageRead: read("REPORT_MAX_USAGE_READ", () => checkWhole("REPORT_MAX_USAGE_READ", REPORT_MAX_USAGE_READ.value(), 1, 20_000)),
-    currentSampleRate: read("TRACE_SAMPLE_RATE", () => parseSampleRate(TRACE_SAMPLE_RATE.value())),
     webhookUrl: read("REPORT_WEBHOOK_URL", () => parseWebhookUrl(REPORT_WEBHOOK_URL.value())),
   });
 }

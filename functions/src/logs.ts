@@ -35,15 +35,23 @@ export const logs = {
   traceRateLimited(uid: string, refused: number, retryAfterMs: number): void {
     logger.warn("trace_rate_limited", { uid, refused, retry_after_ms: retryAfterMs });
   },
+  /** A call whose body is over MAX_CALL_BYTES: answered `invalid-argument` before any of it was read. */
+  callTooLarge(bodyBytes: number, uid: string | undefined): void {
+    logger.warn("trace_call_too_large", { body_bytes: bodyBytes, uid });
+  },
+  /** A call that did not fit beside the calls this instance holds (its in-flight budget): answered `resource-exhausted` with retry_after_ms. */
+  callOverBudget(bodyBytes: number, bytesInFlight: number, callsInFlight: number, retryAfterMs: number, uid: string | undefined): void {
+    logger.warn("trace_call_over_budget", { body_bytes: bodyBytes, bytes_in_flight: bytesInFlight, calls_in_flight: callsInFlight, retry_after_ms: retryAfterMs, uid });
+  },
   /** Once per instance and function: params that cannot be used; the function refuses to run until they are fixed. */
   configInvalid(functionName: string, problems: readonly { param: string; problem: string }[]): void {
     logger.error("config_invalid", { function: functionName, params: problems.map((problem) => problem.param), problems: problems.map((problem) => problem.problem) });
   },
   /** Once per instance: a sender samples successes at another rate than the server. */
-  sampleRateMismatch(senderRate: number, serverRate: number): void {
+  sampleRateMismatch(senderRate: number, serverRate: number, keptRate: number): void {
     if (rateMismatchLogged) return;
     rateMismatchLogged = true;
-    logger.warn("trace_sample_rate_mismatch", { sender_sample_rate: senderRate, server_sample_rate: serverRate, stored_sample_rate: Math.min(senderRate, serverRate) });
+    logger.warn("trace_sample_rate_mismatch", { sender_sample_rate: senderRate, server_sample_rate: serverRate, stored_sample_rate: keptRate });
   },
   /** Writes that failed (past the deadline: every write of the call; some may have landed, and a retry answers duplicate). */
   traceWritesFailed(traceIds: string[], error: unknown): void {

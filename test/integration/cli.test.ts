@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../packages/core/src/schema.js";
-import { createTraceDocument, getTrace, toTraceDocument, type StoredTrace, type TraceErrorReport } from "@agent-traces/admin";
+import { getTrace, toTraceDocument, TRACES_COLLECTION, type StoredTrace, type TraceDocument, type TraceErrorReport } from "@agent-traces/admin";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import { AgentTracesSpanProcessor, toOtlpJson, type OtlpTraces } from "@agent-traces/otel";
@@ -68,7 +68,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
   async function seed(overrides: Partial<TraceInput>): Promise<void> {
     const trace = traceSchema.parse(aTrace(overrides));
     const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date(base + 600_000), ttlDays: 7, sampleRate: 0.1 });
-    assert.equal(await createTraceDocument(adminFirestore(), document), "created");
+    await storeAsCommittedOnArrival(document);
   }
 
   before(async () => {
@@ -194,7 +194,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     const processor = new AgentTracesSpanProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }) });
     replaySpans(processor, spansFromOtlp(document));
     await processor.forceFlush();
-    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, expire_at: _expire, sample_rate: _rate, ...sent } = stored;
+    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, committed_at: _committed, expire_at: _expire, sample_rate: _rate, weight: _weight, ...sent } = stored;
     assert.deepEqual(exporter.traces, [sent]);
 
     const asJson = await cli(["export", ids.bobError, "--format", "json"]);
@@ -338,7 +338,7 @@ describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
       }),
     );
     const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date("2025-04-01T12:00:02Z"), ttlDays: 7, sampleRate: 0.1 });
-    assert.equal(await createTraceDocument(adminFirestore(), document), "created");
+    await storeAsCommittedOnArrival(document);
   });
 
   const commands: [string, string[]][] = [
@@ -359,3 +359,8 @@ describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
     });
   }
 });
+
+/** Stores `document` as a commit on its arrival would have left it (`committed_at` = `received_at`), so that a past window's report holds it. */
+async function storeAsCommittedOnArrival(document: TraceDocument): Promise<void> {
+  await adminFirestore().collection(TRACES_COLLECTION).doc(document.trace_id).create({ ...document, committed_at: document.received_at });
+}

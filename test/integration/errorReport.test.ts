@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
+import { MIN_SENDER_SAMPLE_RATE, randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchResult } from "@agent-traces/core";
 import {
   buildReportQuery,
   FAILURE_FIELDS,
@@ -11,22 +12,25 @@ import {
   TRACES_COLLECTION,
   USAGE_FIELDS,
   windowStartingAt,
+  type ReportWindow,
   type TraceErrorReport,
 } from "@agent-traces/admin";
-import type { ErrorReportConfig } from "../../functions/src/config.js";
+import type { ErrorReportConfig, RecordTraceConfig } from "../../functions/src/config.js";
+import { handleRecordTrace } from "../../functions/src/recordTrace/recordTraceHandler.js";
 import { reportTraceErrors } from "../../functions/src/reportTraceErrors/reportTraceErrorsHandler.js";
 import { adminFirestore, clearFirestore, functionsOrigin, projectId } from "./support/emulators.js";
 import { seedTraces, type SeedTrace } from "./support/seed.js";
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const window = windowStartingAt(new Date("2025-06-01T10:00:00Z"), 1);
 const at = (minutes: number) => new Date(window.start.getTime() + minutes * MINUTE);
 
 /**
  * The known workload: in the window, 5 errors and 2 timeouts across two skills and two failing tools,
  * and successes stored at two rates; in the hour before, 3 failures; and traces just outside both.
- * Each arrived (`received_at`, what the report windows by) as it started; the arrival-time cases
- * are in "windows by arrival" below.
+ * Each was stored (`committed_at`, what the report windows by) as it started; the commit-time cases
+ * are in "windows by commit" below.
  */
 const workload: SeedTrace[] = [
   { startedAt: at(0), status: "error", skill: "planning", userId: "ann", sampleRate: 0.1, error: "Timeout after 3000 ms calling tool 4f3a9c1e2b", failedTools: ["web_search", "web_search"] },
@@ -50,7 +54,7 @@ const workload: SeedTrace[] = [
 ];
 
 function config(overrides: Partial<ErrorReportConfig> = {}): ErrorReportConfig {
-  return { windowHours: 1, errorThreshold: 5, ttlDays: 90, maxFailuresRead: 2000, maxUsageRead: 2000, currentSampleRate: 0.1, webhookUrl: undefined, ...overrides };
+  return { windowHours: 1, errorThreshold: 5, ttlDays: 90, maxFailuresRead: 2000, maxUsageRead: 2000, webhookUrl: undefined, ...overrides };
 }
 
 interface Received {
@@ -84,10 +88,10 @@ describe("reportTraceErrors", () => {
   });
   after(() => hook.server.close());
 
-  it("covers the half-open window of arrival and counts errors and timeouts exactly", () => {
+  it("covers the half-open window of commit time and counts errors and timeouts exactly", () => {
     assert.equal(report.window_start, "2025-06-01T10:00:00.000Z");
     assert.equal(report.window_end, "2025-06-01T11:00:00.000Z");
-    assert.equal(report.window_field, "received_at");
+    assert.equal(report.window_field, "committed_at");
     assert.equal(report.errors, 5);
     assert.equal(report.timeouts, 2);
     assert.equal(report.failures, 7);
@@ -120,10 +124,9 @@ describe("reportTraceErrors", () => {
     assert.equal(report.users_affected, 4); // ann, bob, cy, dee
   });
 
-  it("estimates total runs from successes weighted by 1 / their sample rate, labelled as an estimate", () => {
+  it("estimates total runs by summing the successes' stored weights (1 / their sample rate), labelled as an estimate", () => {
     assert.equal(report.estimate.stored_successes, 8);
     assert.equal(report.estimate.estimated_successes, 64); // 6 / 0.1 + 2 / 0.5
-    assert.deepEqual(report.estimate.sample_rates, [0.1, 0.5]);
     assert.match(report.estimate.label, /[Ee]stimate/);
     assert.equal(report.estimated_runs, 71);
     assert.equal(report.estimated_error_rate, Number((7 / 71).toFixed(4)));
@@ -167,7 +170,7 @@ describe("reportTraceErrors", () => {
     const doc = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
     assert.ok(doc.exists);
     assert.equal(doc.get("failures"), 7);
-    assert.equal(doc.get("window_field"), "received_at");
+    assert.equal(doc.get("window_field"), "committed_at");
     assert.ok(doc.get("window_start_at") instanceof Timestamp);
     const expireAt = (doc.get("expire_at") as Timestamp).toMillis();
     assert.equal(expireAt - Date.parse(report.generated_at), 90 * 86_400_000);
@@ -179,7 +182,7 @@ describe("reportTraceErrors", () => {
     const { text } = hook.received[0]!.body as { text: string };
     assert.match(text, /\*7\* failed runs \(5 errors, 2 timeouts\)/);
     assert.match(text, /\+4 \(\+133\.3%\)/);
-    assert.match(text, /web_search 4/);
+    assert.match(text, /`web_search` 4/);
   });
 
   it("gives the same report when run again for the same window, in the same document", async () => {
@@ -275,7 +278,7 @@ describe("reportTraceErrors sums token usage per skill and model", () => {
     const stored = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
     assert.deepEqual(stored.get("usage"), report.usage);
     const { text } = hook.received[0]!.body as { text: string };
-    assert.match(text, /Tokens \(estimate\): 2,347 in \/ 246 out; by skill: planning 2,287 in \/ 231 out, search 60 in \/ 15 out/);
+    assert.match(text, /Tokens \(estimate\): 2,347 in \/ 246 out; by skill: `planning` 2,287 in \/ 231 out, `search` 60 in \/ 15 out/);
   });
 
   it("reads at most maxUsageRead successes, the newest, and says the sums are cut", async () => {
@@ -289,52 +292,144 @@ describe("reportTraceErrors sums token usage per skill and model", () => {
   });
 });
 
-describe("reportTraceErrors windows by arrival (received_at)", () => {
+describe("reportTraceErrors windows by commit (committed_at)", () => {
   const hour = windowStartingAt(new Date("2025-06-02T10:00:00Z"), 1);
   const next = windowStartingAt(hour.end, 1);
   const plus = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE);
-  const arrivedInHour: SeedTrace[] = [
+  const committedInHour: SeedTrace[] = [
     { startedAt: plus(hour.start, 10), receivedAt: plus(hour.start, 11), status: "error", skill: "planning", userId: "ann", error: "on time" },
-    // a three-hour run: it started long before the window and arrived in it
+    // a three-hour run: it started long before the window and was stored in it
     { startedAt: plus(hour.start, -180), receivedAt: plus(hour.start, 20), status: "timeout", skill: "research", userId: "bob" },
     { startedAt: plus(hour.start, 30), receivedAt: plus(hour.start, 30), status: "success" },
   ];
-  // started in the hour, arrived at 11:07, after the hour's report ran at 11:05 (a retried send)
-  const late: SeedTrace = { startedAt: plus(hour.start, 50), receivedAt: plus(hour.end, 7), status: "error", skill: "planning", userId: "cy", error: "arrived late", failedTools: ["slow_tool"] };
-  // arrived on the hour's end: the next window's (half-open)
-  const onTheHour: SeedTrace = { startedAt: plus(hour.start, 59), receivedAt: hour.end, status: "error", skill: "planning", userId: "dee", error: "on the hour" };
+  // arrived at 10:55, its write committed at 11:07, after the hour's report ran at 11:05 (a write that outlived its call)
+  const late: SeedTrace = {
+    startedAt: plus(hour.start, 50),
+    receivedAt: plus(hour.start, 55),
+    committedAt: plus(hour.end, 7),
+    status: "error",
+    skill: "planning",
+    userId: "cy",
+    error: "landed late",
+    failedTools: ["slow_tool"],
+  };
+  // committed on the hour's end: the next window's (half-open)
+  const onTheHour: SeedTrace = { startedAt: plus(hour.start, 59), receivedAt: plus(hour.start, 59), committedAt: hour.end, status: "error", skill: "planning", userId: "dee", error: "on the hour" };
 
   let first: TraceErrorReport;
   before(async () => {
     await clearFirestore();
-    await seedTraces([...arrivedInHour, onTheHour]);
+    await seedTraces([...committedInHour, onTheHour]);
     first = await reportTraceErrors(hour, { db: adminFirestore(), config: config() });
   });
 
-  it("counts a run in the window it arrived in, however long before it started", () => {
+  it("counts a run in the window its write committed in, however long before it started", () => {
     assert.equal(first.errors, 1);
     assert.equal(first.timeouts, 1);
     assert.deepEqual(first.by_skill.map((entry) => entry.skill).sort(), ["planning", "research"]);
     assert.equal(first.estimate.stored_successes, 1);
   });
 
-  it("counts a run that started in a window but arrived after its report ran in the next window, once", async () => {
+  it("counts a run that arrived in a window but whose write landed after that window's report in the next window, once", async () => {
     await seedTraces([late]);
     const again = await reportTraceErrors(hour, { db: adminFirestore(), config: config() });
     const { generated_at: _a, ...before } = first;
     const { generated_at: _b, ...after } = again;
-    assert.deepEqual(after, before, "the hour's report, run again, is unchanged: the late run is not counted twice");
+    assert.deepEqual(after, before, "the hour's report, run again, is unchanged: the late write is not counted twice");
 
     const following = await reportTraceErrors(next, { db: adminFirestore(), config: config() });
-    assert.equal(following.errors, 2, "the late run and the one that arrived on the hour");
+    assert.equal(following.errors, 2, "the late write and the one committed on the hour");
     assert.equal(following.timeouts, 0);
-    assert.deepEqual(following.top_errors.map((entry) => entry.message).sort(), ["arrived late", "on the hour"]);
+    assert.deepEqual(following.top_errors.map((entry) => entry.message).sort(), ["landed late", "on the hour"]);
     assert.deepEqual(following.by_tool, [{ tool: "slow_tool", failed_calls: 1, runs: 1 }]);
     const { window_start, window_end, errors, timeouts, failures, estimated_runs, estimated_error_rate } = first;
-    assert.deepEqual(following.previous, { window_start, window_end, errors, timeouts, failures, estimated_runs, estimated_error_rate }, "the comparison windows by arrival too");
+    assert.deepEqual(following.previous, { window_start, window_end, errors, timeouts, failures, estimated_runs, estimated_error_rate }, "the comparison windows by commit too");
 
     const stored = await adminFirestore().collection(TRACES_COLLECTION).where("status", "in", ["error", "timeout"]).count().get();
     assert.equal(first.failures + following.failures, stored.data().count, "the two windows split every stored failure");
+  });
+});
+
+describe("reportTraceErrors counts a write recordTrace committed late in the window it landed in", () => {
+  const auth = { uid: "late-caller", token: {} as never, rawToken: "" };
+  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 600 };
+
+  before(clearFirestore);
+
+  it("a failure that arrived two hours before its commit: not in its arrival hour's report, once in its commit hour's, and each report the same when run again", async () => {
+    const arrivedAt = new Date(Date.now() - 2 * HOUR);
+    const trace = { trace_id: randomTraceId(), started_at: arrivedAt.toISOString(), status: "error", metadata: { error: "committed late" } };
+    await handleRecordTrace({ auth, data: { traces: [trace] } }, { db: adminFirestore(), config: recordConfig, now: () => arrivedAt });
+    const stored = await adminFirestore().collection(TRACES_COLLECTION).doc(trace.trace_id).get();
+    const committedAt = (stored.get("committed_at") as Timestamp).toDate();
+    assert.ok(committedAt.getTime() - arrivedAt.getTime() >= 2 * HOUR - MINUTE, `committed_at is the commit's own time: ${committedAt.toISOString()}`);
+
+    const arrivalHour = windowStartingAt(new Date(Math.floor(arrivedAt.getTime() / HOUR) * HOUR), 1);
+    const commitHour = windowStartingAt(new Date(Math.floor(committedAt.getTime() / HOUR) * HOUR), 1);
+    const run = async (hourWindow: typeof arrivalHour) => {
+      const { generated_at: _generatedAt, ...report } = await reportTraceErrors(hourWindow, { db: adminFirestore(), config: config() });
+      return report;
+    };
+    const [arrivalReport, commitReport] = [await run(arrivalHour), await run(commitHour)];
+    assert.equal(arrivalReport.failures, 0, "the hour it arrived in, whose report had run before it landed");
+    assert.equal(commitReport.failures, 1, "the hour it landed in");
+    assert.deepEqual(commitReport.top_errors.map((entry) => entry.message), ["committed late"]);
+    assert.deepEqual(await run(arrivalHour), arrivalReport);
+    assert.deepEqual(await run(commitHour), commitReport);
+  });
+});
+
+describe("reportTraceErrors sums the weights the server stored: no sender's claim moves the estimate", () => {
+  const auth = (uid: string) => ({ uid, token: {} as never, rawToken: "" });
+  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+  /** A trace id each of these samplers keeps, so that a success sent with it is stored. */
+  const idKeptAt = (rate: number) => {
+    const sampler = new TraceIdRatioBasedSampler(rate);
+    for (;;) {
+      const id = randomTraceId();
+      if (sampler.shouldSample(id)) return id;
+    }
+  };
+  const run = (status: "success" | "error", rate: number, startedAt: Date) => ({ trace_id: idKeptAt(rate), started_at: startedAt.toISOString(), status, metadata: status === "error" ? { error: "boom" } : {} });
+  const send = (uid: string, traces: unknown[], sampleRate: number) =>
+    handleRecordTrace({ auth: auth(uid), data: { traces, sample_rate: sampleRate } }, { db: adminFirestore(), config: recordConfig }) as Promise<RecordTraceBatchResult>;
+  const windowAround = async (): Promise<ReportWindow> => {
+    const times = (await adminFirestore().collection(TRACES_COLLECTION).select("committed_at").get()).docs.map((doc) => (doc.get("committed_at") as Timestamp).toMillis());
+    const start = Math.floor(Math.min(...times) / HOUR) * HOUR;
+    return windowStartingAt(new Date(start), Math.floor(Math.max(...times) / HOUR) * HOUR === start ? 1 : 2);
+  };
+
+  beforeEach(clearFirestore);
+
+  it("senders at 0.1 and 0.02 with no failure: each success stands for the runs its own sender sampled it from", async () => {
+    const now = new Date();
+    const atTen = await send("ten-percent", Array.from({ length: 6 }, () => run("success", 0.1, now)), 0.1);
+    const atTwo = await send("two-percent", Array.from({ length: 4 }, () => run("success", 0.02, now)), 0.02);
+    for (const { results } of [atTen, atTwo]) assert.ok(results.every((answer) => "stored" in answer && answer.stored), JSON.stringify(results));
+    const report = await reportTraceErrors(await windowAround(), { db: adminFirestore(), config: config() });
+    assert.equal(report.estimate.stored_successes, 10);
+    assert.equal(report.estimate.estimated_successes, 6 * 10 + 4 * 50);
+    assert.equal(report.estimated_runs, 260);
+  });
+
+  it("a caller claiming sample_rate 2.5e-10 moves the estimate by at most 100 runs per success it sent", async () => {
+    const now = new Date();
+    const honest = [...Array.from({ length: 9 }, () => run("success", 0.1, now)), run("error", 0.1, now)];
+    await send("honest", honest, 0.1);
+    const honestReport = await reportTraceErrors(await windowAround(), { db: adminFirestore(), config: config() });
+    assert.equal(honestReport.estimated_runs, 91);
+
+    const { results } = await send("anonymous", [run("error", 1, now), run("success", MIN_SENDER_SAMPLE_RATE, now)], 2.5e-10);
+    assert.ok(results.every((answer) => "stored" in answer && answer.stored), JSON.stringify(results));
+    const poisoned = await reportTraceErrors(await windowAround(), { db: adminFirestore(), config: config() });
+    assert.equal(poisoned.failures, 2);
+    assert.equal(poisoned.estimated_runs, 91 + 1 + 1 / MIN_SENDER_SAMPLE_RATE, "one failure and one success weighed at the floor rate");
+    assert.equal(poisoned.estimated_error_rate, Number((2 / 192).toFixed(4)));
+    const stored = await adminFirestore().collection(TRACES_COLLECTION).where("recorded_by", "==", "anonymous").get();
+    assert.deepEqual(stored.docs.map((doc) => [doc.get("status"), doc.get("sample_rate"), doc.get("weight")]).sort(), [
+      ["error", MIN_SENDER_SAMPLE_RATE, 1],
+      ["success", MIN_SENDER_SAMPLE_RATE, 1 / MIN_SENDER_SAMPLE_RATE],
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { FirebaseError } from "firebase/app";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
-import { LIMITS, randomTraceId } from "@agent-traces/core";
+import { LIMITS, MAX_CALL_BYTES, randomTraceId } from "@agent-traces/core";
 import { REDACTED } from "../../packages/core/src/redact.js";
 import { storedDocumentSize } from "../../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
@@ -192,10 +192,10 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     }
   });
 
-  it("stores a 5 MB trace bounded, with its secrets redacted", async () => {
+  it("stores a trace of nearly the largest body one call may carry bounded, with its secrets redacted; refuses a 5 MB one by its size", async () => {
     const secret = `sk-proj-${"Q7x".repeat(16)}`;
     const jwt = `eyJhbGciOiJIUzI1NiJ9.${"eyJzdWIiOiIxMjM0In0".repeat(3)}.${"c2lnbmF0dXJl".repeat(4)}`;
-    const manyTools = Array.from({ length: 2_000 }, (_, index) => ({
+    const manyTools = Array.from({ length: 150 }, (_, index) => ({
       name: `tool_${index}`,
       input: { query: `q ${index} ${"x".repeat(300)}`, api_key: secret, headers: { Authorization: `Bearer ${jwt}` } },
       output: `token=${secret} ${"y".repeat(1_500)}`,
@@ -205,12 +205,17 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     }));
     const trace = aTrace({
       status: "error",
-      final_output: `Using ${secret} and ${jwt}. ${"z".repeat(1_000_000)}`,
+      final_output: `Using ${secret} and ${jwt}. ${"z".repeat(100_000)}`,
       tool_traces: manyTools,
-      metadata: { error: `failed with ${secret} ${"e".repeat(5_000)}`, blob: "b".repeat(200_000) },
+      metadata: { error: `failed with ${secret} ${"e".repeat(5_000)}`, blob: "b".repeat(50_000) },
     });
     const payloadBytes = Buffer.byteLength(JSON.stringify(trace));
-    assert.ok(payloadBytes > 4_500_000 && payloadBytes < 6_000_000, `payload is ~5 MB (${payloadBytes} bytes)`);
+    assert.ok(payloadBytes > 400_000 && payloadBytes < MAX_CALL_BYTES - 1_000, `payload is ~470 KB (${payloadBytes} bytes)`);
+    // Ten times as large, from a caller that skips the tracer: refused before it is read, naming its size.
+    const huge = { ...trace, trace_id: randomTraceId(), final_output: "z".repeat(5_000_000) };
+    const refused = await expectRejection(client.callRecordTrace(huge), "invalid-argument", `more than the ${MAX_CALL_BYTES} one recordTrace call may carry`);
+    assert.ok(((refused as FirebaseError & { details?: { body_bytes?: number } }).details?.body_bytes ?? 0) > 5_000_000);
+    assert.equal(await storedDoc(huge.trace_id), undefined);
 
     assert.deepEqual(await client.callRecordTrace(trace), { trace_id: trace.trace_id, stored: true, reason: "error" });
     const doc = await storedDoc(trace.trace_id);

@@ -46,7 +46,8 @@ function servingIndex(withTieBreak: QueryPlan): string | undefined {
     return singleFieldIndexExists(plan.collection, field!, order) ? `automatic ${order ?? ""} index on ${field}` : undefined;
   }
   if (plan.equalities.length === 0 && plan.orderBy.length === 0) return "collection scan";
-  const wantOrder = plan.orderBy.map((order) => `${order.field}:${order.direction === "asc" ? "ASCENDING" : "DESCENDING"}`);
+  // A sum() reads its field from the index, after the ordering fields.
+  const wantOrder = [...plan.orderBy.map((order) => `${order.field}:${order.direction === "asc" ? "ASCENDING" : "DESCENDING"}`), ...(plan.aggregates ?? []).map((field) => `${field}:ASCENDING`)];
   for (const index of indexesFile.indexes) {
     if (index.collectionGroup !== plan.collection || index.queryScope !== "COLLECTION") continue;
     const prefix = index.fields.slice(0, plan.equalities.length).map((field) => field.fieldPath);
@@ -62,10 +63,9 @@ function servingIndex(withTieBreak: QueryPlan): string | undefined {
 const reportQueries: ReportQuery[] = [
   { kind: "failures" },
   { kind: "usage" },
-  { kind: "count", status: "success" },
   { kind: "count", status: "error" },
   { kind: "count", status: "timeout" },
-  { kind: "countAtRate", sampleRate: 0.1 },
+  { kind: "successes" },
 ];
 
 function everyListPlan(): QueryPlan[] {
@@ -99,11 +99,11 @@ describe("index coverage (firestore.indexes.json)", () => {
   }
 
   for (const query of reportQueries) {
-    it(`error report: ${JSON.stringify(query)}, received_at range, is served by a composite index`, () => {
+    it(`error report: ${JSON.stringify(query)}, committed_at range, is served by a composite index`, () => {
       const plan = planReportQuery(query);
-      assert.deepEqual(plan.ranges, ["received_at"], "the report windows by arrival");
-      assert.deepEqual(plan.orderBy, [{ field: "received_at", direction: "desc" }]);
-      assert.match(servingIndex(plan) ?? "", /^composite \(.*received_at\)$/, `no index serves ${JSON.stringify(plan)}`);
+      assert.deepEqual(plan.ranges, ["committed_at"], "the report windows by commit");
+      assert.deepEqual(plan.orderBy, [{ field: "committed_at", direction: "desc" }]);
+      assert.match(servingIndex(plan) ?? "", /^composite \(.*committed_at(, weight)?\)$/, `no index serves ${JSON.stringify(plan)}`);
     });
   }
 
@@ -127,15 +127,17 @@ describe("index coverage (firestore.indexes.json)", () => {
     assert.equal(servingIndex(exempted), undefined);
     const oldestFirst: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["started_at"], orderBy: [{ field: "started_at", direction: "asc" }] };
     assert.equal(servingIndex(oldestFirst), undefined, "started_at keeps only its descending index");
-    const arrivalOnly: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["received_at"], orderBy: [{ field: "received_at", direction: "desc" }] };
-    assert.equal(servingIndex(arrivalOnly), undefined, "received_at has no single-field index, only the report's composites");
+    const commitOnly: QueryPlan = { collection: "execution_traces", equalities: [], ranges: ["committed_at"], orderBy: [{ field: "committed_at", direction: "desc" }] };
+    assert.equal(servingIndex(commitOnly), undefined, "committed_at has no single-field index, only the report's composites");
+    const sumWithoutIndex: QueryPlan = { ...planReportQuery({ kind: "count", status: "error" }), aggregates: ["duration_ms"] };
+    assert.equal(servingIndex(sumWithoutIndex), undefined, "a sum needs its field in the index");
   });
 
   it("declares the TTL policy on expire_at and exempts the large, unqueried and monotonic fields", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
-    // An exemption switches off single-field indexes only: the composites on status, sample_rate, has_usage and received_at still exist.
-    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "has_usage", "skill", "received_at"]) {
+    // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at and weight still exist.
+    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "skill", "received_at", "committed_at"]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
   });

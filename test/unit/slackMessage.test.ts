@@ -1,18 +1,18 @@
 import { strict as assert } from "node:assert";
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { escapeMrkdwn, slackMessage } from "../../functions/src/reportTraceErrors/slackMessage.js";
+import { escapeMrkdwn, literal, slackMessage } from "../../functions/src/reportTraceErrors/slackMessage.js";
 
 function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
   const totals = { window_start: "2025-06-01T10:00:00.000Z", window_end: "2025-06-01T11:00:00.000Z", errors: 2, timeouts: 1, failures: 3, estimated_runs: 33, estimated_error_rate: 0.0909 };
   return {
     ...totals,
-    window_field: "received_at",
+    window_field: "committed_at",
     generated_at: "2025-06-01T11:05:00.000Z",
     by_skill: [{ skill: "planning", errors: 2, timeouts: 1 }],
     by_tool: [{ tool: "web_search", failed_calls: 2, runs: 2 }],
     top_errors: [{ message: "boom", count: 2, sample_trace_ids: ["4bf92f3577b34da6a3ce929d0e0e4736"] }],
     users_affected: 2,
-    estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30, sample_rates: [0.1] },
+    estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30 },
     previous: { ...totals, window_start: "2025-06-01T09:00:00.000Z", window_end: "2025-06-01T10:00:00.000Z", errors: 1, timeouts: 0, failures: 1 },
     change: { failures: 2, failures_percent: 200, error_rate_points: 1 },
     usage: { label: "Estimate", input_tokens: 0, output_tokens: 0, by_skill: [], successes_read: 0, truncated: false },
@@ -21,6 +21,29 @@ function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
     truncated: false,
     ...overrides,
   };
+}
+
+/**
+ * The message as Slack reads it, line by line (a code span never crosses a line): the inline code
+ * spans and the text outside them. Fails when a line's backticks do not pair up, or when a span's
+ * backtick does not sit between a space (or bracket, or the line's edge) and the span's visible text.
+ */
+function readMrkdwn(text: string): { spans: string[]; prose: string } {
+  const spans: string[] = [];
+  const prose: string[] = [];
+  for (const line of text.split("\n")) {
+    const parts = line.split("`");
+    assert.equal(parts.length % 2, 1, `backticks pair up on: ${line}`);
+    parts.forEach((part, index) => (index % 2 === 1 ? spans : prose).push(part));
+    for (const match of line.matchAll(/`[^`]*`/g)) {
+      const before = line[match.index - 1];
+      const after = line[match.index + match[0].length];
+      assert.ok(before === undefined || /[\s(]/.test(before), `a span opens after a space or "(": ${line}`);
+      assert.ok(after === undefined || /[\s),;]/.test(after), `a span closes before a space or punctuation: ${line}`);
+      assert.match(match[0], /^`\S(.*\S)?`$/, `a span starts and ends with visible text: ${line}`);
+    }
+  }
+  return { spans, prose: prose.join("\n") };
 }
 
 describe("report: Slack message", () => {
@@ -40,9 +63,9 @@ describe("report: Slack message", () => {
         top_errors: [{ message: "<http://x|y> & more", count: 1, sample_trace_ids: ["<!everyone>"] }],
       }),
     );
-    assert.match(text, /By skill: &lt;!channel&gt; 1/);
-    assert.match(text, /Failing tools: &lt;@U123&gt; 4/);
-    assert.match(text, /• 1× `&lt;http:\/\/x\|y&gt; &amp; more` \(e\.g\. &lt;!everyone&gt;\)/);
+    assert.match(text, /By skill: `&lt;!channel&gt;` 1/);
+    assert.match(text, /Failing tools: `&lt;@U123&gt;` 4/);
+    assert.match(text, /• 1× `&lt;http:\/\/x\|y&gt; &amp; more` \(e\.g\. `&lt;!everyone&gt;`\)/);
     assert.doesNotMatch(text, /<[!@#]|<http/, "no Slack control sequence survives");
     assert.doesNotMatch(text, /[<>]/, "every angle bracket in the message is escaped");
     assert.doesNotMatch(text, / & /, "every ampersand is escaped");
@@ -51,15 +74,54 @@ describe("report: Slack message", () => {
   it("keeps a backtick in an error message from closing its code span, and one line per entry", () => {
     const { text } = slackMessage(aReport({ top_errors: [{ message: "bad `x` *bold*\n<!here>", count: 1, sample_trace_ids: ["t1"] }] }));
     const line = text.split("\n").find((entry) => entry.startsWith("•"));
-    assert.equal(line, "• 1× `bad 'x' *bold* &lt;!here&gt;` (e.g. t1)");
+    assert.equal(line, "• 1× `bad 'x' *bold* &lt;!here&gt;` (e.g. `t1`)");
   });
 
-  it("summarizes counts, change and the window by arrival", () => {
+  it("shows every name from traces only as inline code: no formatting, no link, no mention, no emoji", () => {
+    const skills = ["*boss*", "http://evil.example/login", "has `ticks` and ```fences```", "<!channel>", "_u_"];
+    const tools = ["_x_", "evil.example", "~s~", "@here"];
+    const message = ":fire: @channel *now* see evil.example/x";
+    const traceId = "www.evil.example";
+    const { text } = slackMessage(
+      aReport({
+        by_skill: skills.map((skill) => ({ skill, errors: 1, timeouts: 0 })),
+        by_tool: tools.map((tool) => ({ tool, failed_calls: 1, runs: 1 })),
+        top_errors: [{ message, count: 1, sample_trace_ids: [traceId] }],
+        usage: { label: "Estimate", input_tokens: 10, output_tokens: 1, by_skill: [{ skill: "~u~", input_tokens: 10, output_tokens: 1, models: [] }], successes_read: 1, truncated: true },
+        truncated: true,
+      }),
+    );
+    const { spans, prose } = readMrkdwn(text);
+    for (const name of [...skills, ...tools, message, traceId, "~u~"]) {
+      const shown = escapeMrkdwn(name).replace(/`/g, "'");
+      assert.ok(spans.includes(shown), `${JSON.stringify(name)} is one whole code span (as ${JSON.stringify(shown)}) in:\n${text}`);
+    }
+    assert.ok(!spans.some((span) => span.includes("`")), "no span holds a backtick of its own");
+    // Outside code: nothing of the names, and only the message's own formatting (the "~" of "~33 runs" is ours too).
+    for (const fragment of ["boss", "evil", "http", "channel", "here", "fire", "now", "ticks", "fences", "_x_", "_u_", "~s~", "~u~", "@", "<", ">"]) {
+      assert.ok(!prose.includes(fragment), `${JSON.stringify(fragment)} appears outside code in:\n${prose}`);
+    }
+    const ours = prose.replace("*Agent trace errors*", "").replace(/\*\d+\*/, "").replace(/^_[^_\n]+_$/gm, "").replace(/~(?=\d)/g, "");
+    assert.doesNotMatch(ours, /[*_~]/, `no other bold, italic or strike marker outside code:\n${ours}`);
+    assert.doesNotMatch(ours, /:[\w+-]*[a-z][\w+-]*:/i, "no emoji code outside code (the timestamps' \":00:\" is none)");
+    assert.match(text, /^\*Agent trace errors\* /, "the header stays bold");
+    assert.ok(text.split("\n").includes("_Breakdowns cover the newest failures only (read cap reached); counts are exact._"), "our notes stay italic");
+  });
+
+  it("literal: inline code, backticks replaced, trimmed; empty text as (empty) outside code", () => {
+    assert.equal(literal("a`b"), "`a'b`");
+    assert.equal(literal("  *x*\n"), "`*x*`");
+    assert.equal(literal("<!here> & `"), "`&lt;!here&gt; &amp; '`");
+    assert.equal(literal(" \t\n"), "(empty)");
+    assert.equal(literal(""), "(empty)");
+  });
+
+  it("summarizes counts, change and the window by commit time", () => {
     const { text } = slackMessage(aReport());
-    assert.match(text, /^\*Agent trace errors\* 2025-06-01T10:00:00\.000Z → 2025-06-01T11:00:00\.000Z \(by arrival\)/);
+    assert.match(text, /^\*Agent trace errors\* 2025-06-01T10:00:00\.000Z → 2025-06-01T11:00:00\.000Z \(by commit time\)/);
     assert.match(text, /\*3\* failed runs \(2 errors, 1 timeouts\), \+2 \(\+200%\) vs previous window/);
-    assert.match(text, /By skill: planning 3/);
-    assert.match(text, /Failing tools: web_search 2/);
+    assert.match(text, /By skill: `planning` 3/);
+    assert.match(text, /Failing tools: `web_search` 2/);
   });
 
   it("adds the window's token usage, estimated, with the top skills escaped; nothing when none was recorded", () => {
@@ -76,7 +138,7 @@ describe("report: Slack message", () => {
       truncated: true,
     };
     const lines = slackMessage(aReport({ usage })).text.split("\n");
-    assert.ok(lines.includes("Tokens (estimate): 1,234,567 in / 89,000 out; by skill: planning 1,200,000 in / 80,000 out, &lt;!here&gt; 34,567 in / 9,000 out"), lines.join("\n"));
+    assert.ok(lines.includes("Tokens (estimate): 1,234,567 in / 89,000 out; by skill: `planning` 1,200,000 in / 80,000 out, `&lt;!here&gt;` 34,567 in / 9,000 out"), lines.join("\n"));
     assert.ok(lines.includes("_Token sums cover the newest traces only (read cap reached)._"));
   });
 });

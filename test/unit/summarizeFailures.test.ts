@@ -6,7 +6,6 @@ const failure = (overrides: Partial<FailureFields> = {}): FailureFields => ({
   status: "error",
   skill: "planning",
   user_id: "ann",
-  sample_rate: 0.1,
   failed_tools: [],
   metadata: { error: "boom" },
   ...overrides,
@@ -14,7 +13,7 @@ const failure = (overrides: Partial<FailureFields> = {}): FailureFields => ({
 
 describe("report: summarizeFailures", () => {
   it("projects the small fields only: never tool_traces, of metadata only its error; usage for the token sums", () => {
-    assert.deepEqual([...FAILURE_FIELDS], ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error", "usage"]);
+    assert.deepEqual([...FAILURE_FIELDS], ["trace_id", "status", "skill", "user_id", "failed_tools", "metadata.error", "usage"]);
   });
 
   it("splits failing tools by failed calls and by runs, from failed_tools", () => {

@@ -3,6 +3,7 @@ import { cutText, LIMITS } from "@agent-traces/core";
 import { formatAge, formatPercent, isLongText, previewText, readableText } from "../../viewer/src/view/format.js";
 import { loadListContext, neighborsInList, saveListContext } from "../../viewer/src/view/listContext.js";
 import { reportHeadline, reportListHref, reportUsage } from "../../viewer/src/view/reportView.js";
+import { senderNote } from "../../viewer/src/view/provenance.js";
 import { runNotices } from "../../viewer/src/view/runNotices.js";
 import { axisTicks, MIN_BAR_PERCENT, waterfallBars } from "../../viewer/src/view/waterfall.js";
 import { isExpired, traceFromDocument } from "../../viewer/src/data/traceFromDocument.js";
@@ -187,6 +188,36 @@ describe("viewer stored-document conversion", () => {
     assert.deepEqual(trace.metadata, {});
     assert.equal(isExpired(trace, Date.parse(at(1999))), false);
     assert.equal(isExpired(trace, Date.parse(at(2000))), true);
+  });
+});
+
+describe("viewer provenance: who sent a run naming another user", () => {
+  it("names the sender, with a tooltip, when user_id and recorded_by differ", () => {
+    const note = senderNote({ user_id: "ann", recorded_by: "mallory" });
+    assert.ok(note);
+    assert.equal(note.sender, "mallory");
+    assert.equal(note.text, "sent by mallory");
+    assert.match(note.title, /names the user "ann"/);
+    assert.match(note.title, /sent by the signed-in user "mallory" \(recorded_by\)/);
+    assert.match(note.title, /user_id is chosen by whoever sends it/);
+  });
+
+  it("says nothing when they are the same (a numeric user_id compared as text)", () => {
+    assert.equal(senderNote({ user_id: "ann", recorded_by: "ann" }), null);
+    assert.equal(senderNote({ user_id: 42, recorded_by: "42" }), null);
+  });
+
+  it("says nothing when the run names no user or has no sender recorded", () => {
+    assert.equal(senderNote({ user_id: null, recorded_by: "mallory" }), null);
+    assert.equal(senderNote({ user_id: undefined, recorded_by: "mallory" }), null);
+    assert.equal(senderNote({ user_id: "ann", recorded_by: "" }), null);
+    assert.equal(senderNote({ user_id: "ann", recorded_by: undefined as unknown as string }), null, "a document written without recorded_by");
+  });
+
+  it("compares exactly: case, spaces and look-alikes count as another user", () => {
+    assert.equal(senderNote({ user_id: "Ann", recorded_by: "ann" })?.sender, "ann");
+    assert.equal(senderNote({ user_id: "ann ", recorded_by: "ann" })?.sender, "ann");
+    assert.equal(senderNote({ user_id: "mallory", recorded_by: "maIlory" })?.text, "sent by maIlory");
   });
 });
 

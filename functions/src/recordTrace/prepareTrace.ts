@@ -1,5 +1,6 @@
 import {
   decideRecording,
+  MIN_SENDER_SAMPLE_RATE,
   repairTrace,
   sanitizeTrace,
   sha256Hex,
@@ -34,8 +35,8 @@ export interface PrepareContext {
 
 /**
  * Validates, samples and sanitizes one trace and builds the document to store. A success is sampled
- * at the lower of the server's rate and the sender's (which already left out what its own sampler
- * dropped: the samplers are monotonic in the rate), and that rate is stored as its `sample_rate`.
+ * at keptSampleRate (the lower of the server's rate and the sender's, the sender's taken no lower
+ * than MIN_SENDER_SAMPLE_RATE), stored as its `sample_rate`, and weighs 1 / that rate in the report.
  *
  * An invalid trace is rejected (invalid-argument, the fields named), except a failed run: a trace
  * whose `status` is `error` or `timeout` as sent is repaired (core's repairTrace) and stored, the
@@ -67,7 +68,7 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at 
     trace = repaired.trace;
     repairedFields = [...new Set(validation.fields)];
   }
-  const sampleRate = Math.min(config.sampleRate, senderSampleRate ?? config.sampleRate);
+  const sampleRate = keptSampleRate(config.sampleRate, senderSampleRate);
   // A re-keyed run (after a `conflict`) is sampled by the id it was first sent under: the same decision.
   const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
   if (!decision.store) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
@@ -79,6 +80,15 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at 
     ...(repairedFields && { repairedFields }),
   });
   return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document, ...(repairedFields && { repairedFields }) };
+}
+
+/**
+ * The rate a success is kept at: the server's, or the sender's when lower (the sender already left
+ * out what its own sampler dropped: the samplers are monotonic in the rate). A sender's rate counts
+ * no lower than MIN_SENDER_SAMPLE_RATE, so no claim makes one stored success stand for more than 100 runs.
+ */
+export function keptSampleRate(serverRate: number, senderRate: number | undefined): number {
+  return senderRate === undefined ? serverRate : Math.min(serverRate, Math.max(senderRate, MIN_SENDER_SAMPLE_RATE));
 }
 
 function describeRejection(data: unknown, at: readonly PropertyKey[], unplaced: { message: string; fields: string[] }): { message: string; fields: string[] } {

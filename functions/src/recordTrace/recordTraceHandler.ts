@@ -14,7 +14,7 @@ import { createTracesWithinLimit, sameRun, type KnownCounters, type LimitedOutco
 import type { RecordTraceConfig } from "../config.js";
 import { logs } from "../logs.js";
 import { documentRefused, toHttpsError, withinDeadline } from "./firestoreErrors.js";
-import { prepareTrace, type PreparedTrace } from "./prepareTrace.js";
+import { keptSampleRate, prepareTrace, type PreparedTrace } from "./prepareTrace.js";
 
 export interface RecordTraceDependencies {
   db: Firestore;
@@ -22,6 +22,8 @@ export interface RecordTraceDependencies {
   /** The rate-limit counters this instance last wrote (read from Firestore when absent). */
   knownCounters?: KnownCounters;
   now?: () => Date;
+  /** Told of each Firestore write the call starts: one can outlive the call (its deadline), holding the call's documents until it settles. */
+  onWrite?: (write: Promise<unknown>) => void;
 }
 
 type RecordTraceRequest = Pick<CallableRequest<unknown>, "auth" | "app" | "data">;
@@ -41,7 +43,7 @@ export async function handleRecordTrace(
 ): Promise<RecordTraceResult | RecordTraceBatchResult> {
   const uid = callerUid(request, dependencies.config);
   const receivedAt = (dependencies.now ?? (() => new Date()))();
-  const call = { uid, receivedAt, db: dependencies.db, config: dependencies.config, knownCounters: dependencies.knownCounters };
+  const call = { uid, receivedAt, db: dependencies.db, config: dependencies.config, knownCounters: dependencies.knownCounters, onWrite: dependencies.onWrite };
   const data = unescapeWireKeys(request.data);
   return isBatchPayload(data) ? recordBatch(data, call) : recordOne(data, call);
 }
@@ -53,6 +55,7 @@ interface CallContext {
   db: Firestore;
   config: RecordTraceConfig;
   knownCounters: KnownCounters | undefined;
+  onWrite: ((write: Promise<unknown>) => void) | undefined;
 }
 
 /** The signed-in caller's uid; throws `unauthenticated` for anyone else. */
@@ -99,7 +102,7 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
     throw new HttpsError("invalid-argument", message, { fields });
   }
   const { traces, sample_rate: senderSampleRate } = envelope.data;
-  if (senderSampleRate !== undefined && senderSampleRate !== config.sampleRate) logs.sampleRateMismatch(senderSampleRate, config.sampleRate);
+  if (senderSampleRate !== undefined && senderSampleRate !== config.sampleRate) logs.sampleRateMismatch(senderSampleRate, config.sampleRate, keptSampleRate(config.sampleRate, senderSampleRate));
 
   const results: (RecordTraceBatchItemResult | undefined)[] = new Array(traces.length);
   const toWrite: { index: number; prepared: WriteTrace }[] = [];
@@ -169,11 +172,13 @@ function toError({ error }: TraceRejection): HttpsError {
  * refuses `invalid-argument` (the others stored). A failed write rejects with the HttpsError the
  * caller should see (`unavailable` to retry), after logging the traces of the call.
  */
-async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db, config, knownCounters }: CallContext): Promise<TraceAnswer[]> {
+async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db, config, knownCounters, onWrite }: CallContext): Promise<TraceAnswer[]> {
   const byPriority = writes.map((_, index) => index).sort((a, b) => Number(writes[b]!.reason !== "sampled") - Number(writes[a]!.reason !== "sampled") || a - b);
   let written: LimitedWrite;
   try {
-    written = await withinDeadline(createTracesWithinLimit(db, uid, byPriority.map((index) => writes[index]!.document), config.rateLimitPerMinute, receivedAt, knownCounters));
+    const write = createTracesWithinLimit(db, uid, byPriority.map((index) => writes[index]!.document), config.rateLimitPerMinute, receivedAt, knownCounters);
+    onWrite?.(write);
+    written = await withinDeadline(write);
   } catch (error) {
     logs.traceWritesFailed(writes.map((trace) => trace.traceId), error);
     throw toHttpsError(error);

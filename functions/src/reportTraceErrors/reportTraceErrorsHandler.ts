@@ -10,7 +10,7 @@ export interface ReportDependencies {
   config: ErrorReportConfig;
 }
 
-/** The window of arrival (`received_at`) a scheduled run reports on: the full hours before its scheduled time. */
+/** The window of commit time (`committed_at`) a scheduled run reports on: the full hours before its scheduled time. */
 export function scheduledWindow(scheduleTime: string | undefined, windowHours: number): ReportWindow {
   const time = scheduleTime ? new Date(scheduleTime) : new Date();
   return previousFullHours(Number.isNaN(time.getTime()) ? new Date() : time, windowHours);
@@ -25,7 +25,6 @@ export async function reportTraceErrors(window: ReportWindow, { db, config }: Re
     window,
     maxFailuresRead: config.maxFailuresRead,
     maxUsageRead: config.maxUsageRead,
-    currentSampleRate: config.currentSampleRate,
   });
   await writeErrorReport(db, report, config.ttlDays);
   logs.errorReport(report, report.failures >= config.errorThreshold);

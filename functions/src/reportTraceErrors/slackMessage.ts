@@ -12,7 +12,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(CONTROL_CHARACTERS, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A Slack-compatible incoming-webhook body (`text` with mrkdwn) summarizing the report; text from traces is escaped. */
+/**
+ * A Slack-compatible incoming-webhook body (`text` with mrkdwn) summarizing the report. Every text
+ * from traces (skills, tool names, error messages, trace ids) is shown by `literal`: as inline code,
+ * where Slack neither formats nor links; the message's own formatting stays outside code.
+ */
 export function slackMessage(report: TraceErrorReport): { text: string } {
   const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(2)}%`);
   const change =
@@ -20,12 +24,12 @@ export function slackMessage(report: TraceErrorReport): { text: string } {
       ? `${signed(report.change.failures)} vs previous window (which had none)`
       : `${signed(report.change.failures)} (${signed(report.change.failures_percent)}%) vs previous window`;
   const lines = [
-    `*Agent trace errors* ${report.window_start} → ${report.window_end} (by arrival)`,
+    `*Agent trace errors* ${report.window_start} → ${report.window_end} (by commit time)`,
     `*${report.failures}* failed runs (${report.errors} errors, ${report.timeouts} timeouts), ${change}`,
     `Users affected: ${report.users_affected} · est. error rate ${percent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "n/a"} runs (estimate)`,
-    ...(report.by_skill.length ? [`By skill: ${report.by_skill.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
-    ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${escapeMrkdwn(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
-    ...report.top_errors.slice(0, 3).map((entry) => `• ${entry.count}× ${code(entry.message)} (e.g. ${escapeMrkdwn(entry.sample_trace_ids[0] ?? "n/a")})`),
+    ...(report.by_skill.length ? [`By skill: ${report.by_skill.slice(0, 5).map((entry) => `${literal(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
+    ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${literal(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
+    ...report.top_errors.slice(0, 3).map((entry) => `• ${entry.count}× ${literal(entry.message)} (e.g. ${entry.sample_trace_ids[0] === undefined ? "n/a" : literal(entry.sample_trace_ids[0])})`),
     ...usageLines(report.usage),
     ...(report.truncated ? ["_Breakdowns cover the newest failures only (read cap reached); counts are exact._"] : []),
   ];
@@ -36,16 +40,24 @@ export function slackMessage(report: TraceErrorReport): { text: string } {
 function usageLines(usage: TraceErrorReport["usage"]): string[] {
   if (usage.input_tokens + usage.output_tokens === 0) return [];
   const tokens = (entry: { input_tokens: number; output_tokens: number }) => `${formatTokens(entry.input_tokens)} in / ${formatTokens(entry.output_tokens)} out`;
-  const skills = usage.by_skill.slice(0, 3).map((entry) => `${escapeMrkdwn(entry.skill)} ${tokens(entry)}`);
+  const skills = usage.by_skill.slice(0, 3).map((entry) => `${literal(entry.skill)} ${tokens(entry)}`);
   return [
     `Tokens (estimate): ${tokens(usage)}${skills.length ? `; by skill: ${skills.join(", ")}` : ""}`,
     ...(usage.truncated ? ["_Token sums cover the newest traces only (read cap reached)._"] : []),
   ];
 }
 
-/** Inline code: escaped, with its backticks replaced so the text cannot end the code span early. */
-function code(text: string): string {
-  return `\`${escapeMrkdwn(text).replace(/`/g, "'")}\``;
+/**
+ * Text from a trace as Slack inline code, so that it reaches no one and formats nothing: Slack does
+ * no formatting inside inline code (no `*bold*`, `_italic_`, `~strike~`, `:emoji:`, no link made of
+ * a bare URL or domain), and `escapeMrkdwn` has already turned `<!channel>`, `<@U…>` and `<url|x>`
+ * into text. The text's own backticks become `'` so it cannot close the span early, and its leading
+ * and trailing spaces are dropped so each backtick of the span touches a visible character (a marker
+ * next to a space is not reliably read as one). Empty text is shown as `(empty)`, outside code: it is ours.
+ */
+export function literal(text: string): string {
+  const shown = escapeMrkdwn(text).replace(/`/g, "'").trim();
+  return shown === "" ? "(empty)" : `\`${shown}\``;
 }
 
 function signed(value: number): string {

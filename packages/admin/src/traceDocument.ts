@@ -1,5 +1,5 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { DAY_MS, storedSize, type FailedTool, type SanitizedToolTrace, type SanitizedTrace, type StoredTrace } from "@agent-traces/core";
+import { DAY_MS, runWeight, storedSize, type FailedTool, type SanitizedToolTrace, type SanitizedTrace, type StoredTrace } from "@agent-traces/core";
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
@@ -25,9 +25,16 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   /** The uid of the signed-in caller that sent the trace, whatever the payload says. */
   recorded_by: string;
   received_at: Timestamp;
+  /**
+   * When the commit that created it happened: a server timestamp addCreate writes (absent from the
+   * document as built, present as stored). What the error report windows by.
+   */
+  committed_at?: Timestamp;
   expire_at: Timestamp;
-  /** The success sample rate in force when the trace was kept; 1 / rate weights it in estimates. */
+  /** The success sample rate the server kept the trace at (see prepareTrace). */
   sample_rate: number;
+  /** The runs it stands for, decided by the server (core's runWeight): what the report sums. */
+  weight: number;
   /**
    * The fields recordTrace replaced to store a failed run that failed validation (the first 20 paths,
    * as validation named them); absent when none were.
@@ -65,6 +72,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     received_at: Timestamp.fromDate(context.receivedAt),
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
     sample_rate: context.sampleRate,
+    weight: runWeight(trace.status, context.sampleRate),
     // Stored only when there is some: absent and [] both mean none recorded.
     ...(usage?.length ? { usage, has_usage: true as const } : {}),
     ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
@@ -94,7 +102,7 @@ export function failedToolsOf(tools: readonly Pick<SanitizedToolTrace, "name" | 
 }
 
 export function fromTraceDocument(document: TraceDocument): StoredTrace {
-  const { schema_version: _version, has_usage: _hasUsage, ...fields } = document;
+  const { schema_version: _version, has_usage: _hasUsage, committed_at: committedAt, ...fields } = document;
   return {
     ...fields,
     // Stored before the field existed: nothing was shortened.
@@ -105,6 +113,7 @@ export function fromTraceDocument(document: TraceDocument): StoredTrace {
     ended_at: document.ended_at ? isoOf(document.ended_at) : null,
     tool_traces: document.tool_traces.map((tool) => ({ ...tool, timestamp: isoOf(tool.timestamp) })),
     received_at: isoOf(document.received_at),
+    ...(committedAt instanceof Timestamp ? { committed_at: isoOf(committedAt) } : {}),
     expire_at: isoOf(document.expire_at),
   };
 }

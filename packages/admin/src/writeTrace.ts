@@ -1,4 +1,4 @@
-import { Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
 import { TRACES_COLLECTION } from "@agent-traces/core";
 import { sameRun, type RunIdentity } from "./sameRun.js";
 import type { TraceDocument } from "./traceDocument.js";
@@ -29,19 +29,31 @@ export interface InvalidDocument {
  */
 export async function createTraceDocument(db: Firestore, document: TraceDocument): Promise<WriteOutcome> {
   const ref = traceRef(db, document.trace_id);
+  return createOrAnswer(db, document, async () => {
+    const batch = db.batch();
+    addCreate(batch, ref, document);
+    await batch.commit();
+    return "created" as const;
+  });
+}
+
+/**
+ * Runs `create`, a commit that creates `document` (and may write more), and answers for the document
+ * when Firestore refuses it: `{ invalid }`, or `duplicate` / `conflict` after one read of the run in
+ * the way; tries again when that run is gone by the time it is read (TTL deletion). Any other error rejects.
+ */
+export async function createOrAnswer<T>(db: Firestore, document: TraceDocument, create: () => Promise<T>): Promise<T | Exclude<WriteOutcome, "created">> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const batch = db.batch();
-      addCreate(batch, ref, document);
-      await batch.commit();
-      return "created";
+      return await create();
     } catch (error) {
       if (codeOf(error) === INVALID_ARGUMENT) return { invalid: reasonOf(error) };
       if (codeOf(error) !== ALREADY_EXISTS) throw error;
     }
-    const retry = await holdsSameRun(db, ref, document);
-    if (retry !== undefined) return retry ? "duplicate" : "conflict";
-    if (attempt >= MAX_CREATES) throw Object.assign(new Error(`${ref.path} kept appearing and vanishing (${MAX_CREATES} creates)`), { code: ABORTED });
+    const [held] = await heldRuns(db, [document]);
+    if (held !== undefined) return held;
+    const path = traceRef(db, document.trace_id).path;
+    if (attempt >= MAX_CREATES) throw Object.assign(new Error(`${path} kept appearing and vanishing (${MAX_CREATES} creates)`), { code: ABORTED });
   }
 }
 
@@ -74,13 +86,14 @@ export function failsOneDocument(error: unknown): boolean {
 }
 
 /**
- * Adds the create of `document` to `batch`. A document the SDK refuses before sending anything (over
+ * Adds the create of `document` to `batch`, with its `committed_at` set by Firestore to the commit's
+ * time (a server timestamp), so that a write that lands late is counted when it landed. A document the SDK refuses before sending anything (over
  * 20 levels deep, an empty key, an `undefined`) throws INVALID_ARGUMENT, as one Firestore refuses
  * does (a nested array, a reserved key, a value over 1 MiB).
  */
 export function addCreate(batch: WriteBatch, ref: DocumentReference, document: TraceDocument): void {
   try {
-    batch.create(ref, document);
+    batch.create(ref, { ...document, committed_at: FieldValue.serverTimestamp() });
   } catch (error) {
     throw Object.assign(new Error(error instanceof Error ? error.message : String(error), { cause: error }), { code: INVALID_ARGUMENT });
   }
@@ -90,13 +103,20 @@ export function traceRef(db: Firestore, traceId: string): DocumentReference {
   return db.collection(TRACES_COLLECTION).doc(traceId);
 }
 
-/** Whether the document at `ref` is the run `document` (see sameRun); undefined when it is gone. Reads the identity's fields only. */
-async function holdsSameRun(db: Firestore, ref: DocumentReference, document: RunIdentity): Promise<boolean | undefined> {
-  const [snapshot] = await db.getAll(ref, { fieldMask: ["recorded_by", "started_at", "status", "repaired_fields"] });
-  if (!snapshot?.exists) return undefined;
-  const held = snapshot.data() as Partial<RunIdentity>;
-  // A document recordTrace did not write (no Timestamp there) is no retry of this run.
-  return held.started_at instanceof Timestamp && sameRun(held as RunIdentity, document);
+/**
+ * For each document, in one read of the identity fields only: `duplicate` when its id holds the same
+ * run (see sameRun), `conflict` when it holds another (or a document recordTrace did not write),
+ * undefined when the id is free.
+ */
+export async function heldRuns(db: Firestore, documents: readonly (RunIdentity & { trace_id: string })[]): Promise<("duplicate" | "conflict" | undefined)[]> {
+  if (documents.length === 0) return [];
+  const snapshots = await db.getAll(...documents.map((document) => traceRef(db, document.trace_id)), { fieldMask: ["recorded_by", "started_at", "status", "repaired_fields"] });
+  return snapshots.map((snapshot, index) => {
+    if (!snapshot.exists) return undefined;
+    const held = snapshot.data() as Partial<RunIdentity>;
+    // A document recordTrace did not write (no Timestamp there) is no retry of this run.
+    return held.started_at instanceof Timestamp && sameRun(held as RunIdentity, documents[index]!) ? "duplicate" : "conflict";
+  });
 }
 
 function codeOf(error: unknown): unknown {

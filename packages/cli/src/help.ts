@@ -17,7 +17,7 @@ show      one run: its header and a waterfall of its tool calls
 export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenAI
           conventions, for an OTel collector's or Jaeger's OTLP/HTTP import; our ids kept)
           or as the stored trace's JSON
-report    the error report for a window of arrival time (received_at), built by the
+report    the error report for a window of commit time (committed_at), built by the
           same code as the scheduled reportTraceErrors function (read-only: nothing is
           stored or posted)
 grant-admin  set the custom claim admin: true on a Firebase Auth user (by email, or

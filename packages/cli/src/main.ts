@@ -2,7 +2,7 @@
 import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
 import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
-import { DEFAULT_SAMPLE_RATE, raceTimeout } from "@agent-traces/core";
+import { raceTimeout } from "@agent-traces/core";
 import { toOtlpJson } from "@agent-traces/otel";
 import { parseCommand, UsageError, type Command } from "./args.js";
 import { renderAdminChange } from "./format/adminChange.js";
@@ -68,7 +68,6 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
       window,
       maxFailuresRead: REPORT_MAX_FAILURES_READ,
       maxUsageRead: REPORT_MAX_USAGE_READ,
-      currentSampleRate: DEFAULT_SAMPLE_RATE,
     });
     await write(process.stdout, command.json ? json(report) : renderReport(report, { style }));
     return 0;

@@ -1,9 +1,10 @@
 // What the tracer, the functions, admin, the CLI and the viewer use; tests and benchmarks reach other modules by path.
 // Pure and browser-safe: nothing here imports Node or firebase-admin.
-export { LIMITS, MAX_BATCH_TRACES } from "./limits.js";
+export { LIMITS, MAX_BATCH_TRACES, MAX_CALL_BYTES } from "./limits.js";
+export { CALL_ENVELOPE_BYTES, MAX_CALL_TRACE_BYTES, traceCallBytes } from "./callSize.js";
 export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
-export { decideRecording, DEFAULT_SAMPLE_RATE, type RecordingReason } from "./recordingDecision.js";
+export { decideRecording, DEFAULT_SAMPLE_RATE, MIN_SENDER_SAMPLE_RATE, runWeight, type RecordingReason } from "./recordingDecision.js";
 export type { RecordTraceReason, RecordTraceResult } from "./recordTraceResult.js";
 export {
   isBatchPayload,

@@ -33,3 +33,11 @@ export const LIMITS = {
 
 /** Traces one `recordTrace` call may carry in its batch form. */
 export const MAX_BATCH_TRACES = 100;
+
+/**
+ * The most bytes one `recordTrace` request body may hold (its JSON in UTF-8, as the Content-Length
+ * says). The function answers a larger one `invalid-argument` before it reads the traces, and the
+ * tracer never builds one: it closes a batch before it would grow past this (see callSize.ts). The
+ * function's memory per instance is sized with it (docs/scaling.md, "Memory per instance").
+ */
+export const MAX_CALL_BYTES = 512 * 1024;

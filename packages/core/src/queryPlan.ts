@@ -10,6 +10,8 @@ export interface QueryPlan {
   ranges: string[];
   /** `__name__` (DOCUMENT_ID) is the document id: a tie-break, served by every index in its last field's direction. */
   orderBy: { field: string; direction: "asc" | "desc" }[];
+  /** Fields a sum() or average() aggregates: read from the serving index, after its ordering fields (ascending). */
+  aggregates?: string[];
 }
 
 /** The document id in a plan's `orderBy` (Firestore's `FieldPath.documentId()`). */

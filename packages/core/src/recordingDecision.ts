@@ -3,6 +3,17 @@ import type { TraceStatus } from "./schema.js";
 
 /** The share of successful runs kept unless configured otherwise (the tracer's `sampleRate`, the function's `TRACE_SAMPLE_RATE`). */
 export const DEFAULT_SAMPLE_RATE = 0.1;
+/**
+ * The lowest success sample rate recordTrace takes a sender's word for: a sender claiming less is
+ * weighted as if it sampled at this rate, so that one stored success never stands for more than
+ * 1 / MIN_SENDER_SAMPLE_RATE (100) runs in the report, whatever a caller claims.
+ */
+export const MIN_SENDER_SAMPLE_RATE = 0.01;
+
+/** The runs a stored trace stands for: 1 for a failure (never sampled), 1 / the rate a success was kept at. */
+export function runWeight(status: TraceStatus, sampleRate: number): number {
+  return status === "success" && sampleRate > 0 ? 1 / sampleRate : 1;
+}
 
 export type RecordingReason = "error" | "timeout" | "sampled" | "sampled_out";
 

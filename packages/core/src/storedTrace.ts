@@ -14,6 +14,10 @@ export type StoredTrace = SanitizedTrace & {
   failed_tools?: FailedTool[];
   recorded_by: string;
   received_at: string;
+  /** When the commit that stored it happened (Firestore's clock); absent on traces stored before the field existed. */
+  committed_at?: string;
   expire_at: string;
   sample_rate: number;
+  /** The runs it stands for (see core's runWeight); absent on traces stored before the field existed. */
+  weight?: number;
 };

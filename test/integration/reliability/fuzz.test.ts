@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { FirebaseError } from "firebase/app";
 import { HttpsError } from "firebase-functions/v2/https";
-import { LIMITS, TraceIdRatioBasedSampler, type RecordTraceResult } from "@agent-traces/core";
+import { LIMITS, MAX_CALL_BYTES, TraceIdRatioBasedSampler, type RecordTraceResult } from "@agent-traces/core";
 import { storedDocumentSize } from "../../../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
@@ -117,7 +117,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
       const sampler = new TraceIdRatioBasedSampler(DEMO_SAMPLE_RATE);
       const nextId = traceIdSequence();
       const storedIds = new Set<string>();
-      const counts = { runs: 0, rejected: 0, accepted: 0, stored: 0 };
+      const counts = { runs: 0, rejected: 0, tooLarge: 0, accepted: 0, stored: 0 };
       await fc.assert(
         fc.asyncProperty(fuzzCaseArb("wire", 40), async (fuzzCase) => {
           counts.runs++;
@@ -132,6 +132,17 @@ describe("fuzzing recordTrace with generated payloads", () => {
             // The SDK adds the HTTP status to the server's message: "Invalid trace: … [400]".
             const message = error.message.replace(/ \[\d{3}\]$/, "");
             answer = { ok: false, rejection: { code: error.code.replace(/^functions\//, ""), message, fields: details?.fields } };
+          }
+          // A body over MAX_CALL_BYTES is refused as such when recordTrace's code is reached (callAdmission.ts),
+          // never stored; the SDK's body is the payload's JSON within a kilobyte (undefined as null).
+          const bodyBytes = Buffer.byteLength(JSON.stringify({ data: payload }) ?? "");
+          const refusedAsTooLarge = !answer.ok && answer.rejection.code === "invalid-argument" && /^The request body is \d+ bytes, more than the \d+/.test(answer.rejection.message);
+          assert.ok(!(answer.ok && bodyBytes > MAX_CALL_BYTES + 1_024), failure(`a body of ${bodyBytes} bytes was accepted`, fuzzCase, payload));
+          if (refusedAsTooLarge) {
+            assert.ok(bodyBytes > MAX_CALL_BYTES - 1_024, failure(`a body of ${bodyBytes} bytes was refused as over MAX_CALL_BYTES`, fuzzCase, payload));
+            counts.tooLarge++;
+            assert.ok(!(await db.collection(TRACES_COLLECTION).doc(traceId).get()).exists, failure("a body over the cap was written", fuzzCase, payload));
+            return;
           }
           const problem = checkAnswer(fuzzCase, answer);
           assert.equal(problem, undefined, failure(problem!, fuzzCase, payload));

@@ -141,8 +141,8 @@ describe(`load: ${CLIENTS} tracer clients x ${RUNS_PER_CLIENT} runs through the 
       assert.equal(doc.get("user_id"), `load-user-${run.client}`);
     }
 
-    // The error report over the load's window counts every failure: each trace arrived (received_at) within it.
-    const reportConfig: ErrorReportConfig = { windowHours: 1, errorThreshold: 10, ttlDays: 90, maxFailuresRead: 2000, maxUsageRead: 2000, currentSampleRate: DEMO_SAMPLE_RATE, webhookUrl: undefined };
+    // The error report over the load's window counts every failure: each trace's write was committed (committed_at) within it.
+    const reportConfig: ErrorReportConfig = { windowHours: 1, errorThreshold: 10, ttlDays: 90, maxFailuresRead: 2000, maxUsageRead: 2000, webhookUrl: undefined };
     const window = { start: new Date(windowStart.getTime() - 1_000), end: new Date(windowEnd.getTime() + 1_000) };
     const report = await withoutFunctionLogs(() => reportTraceErrors(window, { db: adminFirestore(), config: reportConfig }));
     assert.equal(report.errors, failures.filter((run) => run.status === "error").length);

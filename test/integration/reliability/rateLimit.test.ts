@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { randomTraceId, type RecordTraceBatchResult } from "@agent-traces/core";
-import { TRACES_COLLECTION } from "@agent-traces/admin";
+import { RATE_LIMITS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import type { Timestamp } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/https";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
 import { handleRecordTrace } from "../../../functions/src/recordTrace/recordTraceHandler.js";
@@ -9,6 +10,16 @@ import { withoutFunctionLogs } from "./support/quietLogs.js";
 
 /** The limit the demo project's functions run with (functions/.env.demo-agent-traces). */
 const LIMIT_PER_MINUTE = 600;
+
+/** Asserts that no 60 s of arrival (`received_at`, what the limit counts by) holds more than `limit` of `arrivals` (ms). */
+function assertNoMinuteOver(arrivals: number[], limit: number): void {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= 60_000) first++;
+    assert.ok(last - first + 1 <= limit, `${last - first + 1} traces arrived in the 60 s from ${new Date(sorted[first]!).toISOString()}`);
+  }
+}
 
 const failedTrace = () => ({ trace_id: randomTraceId(), started_at: new Date().toISOString(), status: "error", metadata: { error: "boom" } });
 
@@ -85,5 +96,67 @@ describe("the rate limit under concurrent calls of one caller (handler in-proces
     assert.equal(stored.size, LIMIT_PER_MINUTE);
     const documents = await adminFirestore().collection(TRACES_COLLECTION).where("recorded_by", "==", auth.uid).count().get();
     assert.equal(documents.data().count, LIMIT_PER_MINUTE);
+  });
+});
+
+describe("the rate limit over more than a minute of concurrent calls of one caller (functions emulator)", function () {
+  this.timeout(300_000);
+  let caller: ClientSession;
+
+  before(async () => {
+    await clearFirestore();
+    caller = await clientSession();
+  });
+  after(async () => caller.close());
+
+  it("never stores more than the limit in any 60 s of arrival while three calls at a time keep sending across slot boundaries for 75 s", async () => {
+    // Start 5 s before a 10 s slot boundary, so that the first calls' commits straddle it.
+    const boundary = Math.ceil((Date.now() + 6_000) / 10_000) * 10_000;
+    await new Promise((resolve) => setTimeout(resolve, boundary - 5_000 - Date.now()));
+    const end = Date.now() + 75_000;
+    let sent = 0;
+    const sender = async () => {
+      while (Date.now() < end) {
+        await withoutFunctionLogs(() => caller.callRecordTrace({ traces: Array.from({ length: 50 }, failedTrace) }));
+        sent += 50;
+      }
+    };
+    await Promise.all([sender(), sender(), sender()]);
+    const stored = await adminFirestore().collection(TRACES_COLLECTION).where("recorded_by", "==", caller.uid).select("received_at").get();
+    assertNoMinuteOver(stored.docs.map((doc) => (doc.get("received_at") as Timestamp).toMillis()), LIMIT_PER_MINUTE);
+    assert.ok(stored.size > LIMIT_PER_MINUTE, `the window slid: ${stored.size} of ${sent} stored over 75 s`);
+  });
+});
+
+describe("the rate limit counts only what it stores (handler in-process, Firestore emulator)", () => {
+  const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: LIMIT_PER_MINUTE };
+  const auth = { uid: "resending-caller", token: {} as never, rawToken: "" };
+  const call = (traces: unknown[]) => handleRecordTrace({ auth, data: { traces } }, { db: adminFirestore(), config }) as Promise<RecordTraceBatchResult>;
+  const counted = async () => {
+    const counter = await adminFirestore().collection(RATE_LIMITS_COLLECTION).doc(`uid:${auth.uid}`).get();
+    return (counter.get("counts") as number[]).reduce((sum, count) => sum + count, 0);
+  };
+
+  before(clearFirestore);
+
+  it("a re-sent batch whose traces are stored already is answered duplicate and spends none of the limit; refused traces spend none either", async () => {
+    const batch = Array.from({ length: 10 }, failedTrace);
+    await call(batch);
+    assert.equal(await counted(), 10);
+    const fresh = Array.from({ length: 5 }, failedTrace);
+    const { results } = await call([...batch, ...fresh]);
+    assert.deepEqual(
+      results.map((answer) => ("error" in answer ? "refused" : answer.reason)),
+      [...batch.map(() => "duplicate"), ...fresh.map(() => "error")],
+    );
+    assert.equal(await counted(), 15, "only the 5 new traces are counted");
+    const { results: again } = await call(batch);
+    assert.ok(again.every((answer) => "reason" in answer && answer.reason === "duplicate"));
+    assert.equal(await counted(), 15, "an all-duplicate batch counts nothing");
+
+    const overAnswers: RecordTraceBatchResult["results"] = [];
+    for (let batchIndex = 0; batchIndex < LIMIT_PER_MINUTE / 100; batchIndex++) overAnswers.push(...(await call(Array.from({ length: 100 }, failedTrace))).results);
+    assert.equal(overAnswers.filter((answer) => "error" in answer).length, 15);
+    assert.equal(await counted(), LIMIT_PER_MINUTE, "the refused 15 are not counted");
   });
 });

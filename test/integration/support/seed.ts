@@ -1,3 +1,4 @@
+import { Timestamp } from "firebase-admin/firestore";
 import { randomTraceId, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
@@ -6,8 +7,10 @@ import { aTrace } from "./traces.js";
 
 export interface SeedTrace {
   startedAt: Date;
-  /** When recordTrace received it (`received_at`, what the report windows by); defaults to startedAt. */
+  /** When recordTrace received it (`received_at`); defaults to startedAt. */
   receivedAt?: Date;
+  /** When its write was committed (`committed_at`, what the report windows by); defaults to receivedAt. */
+  committedAt?: Date;
   status: "success" | "error" | "timeout";
   sampleRate?: number;
   skill?: string;
@@ -49,7 +52,8 @@ export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]
       sampleRate: seed.sampleRate ?? 0.1,
     });
     ids.push(document.trace_id);
-    void writer.create(db.collection(TRACES_COLLECTION).doc(document.trace_id), document);
+    const committedAt = Timestamp.fromDate(seed.committedAt ?? seed.receivedAt ?? seed.startedAt);
+    void writer.create(db.collection(TRACES_COLLECTION).doc(document.trace_id), { ...document, committed_at: committedAt });
   }
   await writer.close();
   return ids;

@@ -42,6 +42,8 @@ export interface ViewerSeed {
   receivedAt?: Date;
   /** Token usage per model; none by default. */
   usage?: ModelUsage[];
+  /** recorded_by, the signed-in caller that sent it; defaults to `user` (a run sent by the user it names). */
+  recordedBy?: string;
 }
 
 const MINUTE = 60_000;
@@ -58,7 +60,7 @@ export function minutesAfter(base: Date, minutes: number): Date {
   return new Date(base.getTime() + minutes * MINUTE);
 }
 
-/** The stored document of `seed`, exactly as recordTrace would build it (sanitized, Timestamps, server fields). */
+/** The stored document of `seed`, exactly as recordTrace would store it (sanitized, Timestamps, server fields). */
 export function documentOf(seed: ViewerSeed): TraceDocument {
   const started = seed.startedAt.getTime();
   const input: TraceInput = {
@@ -84,12 +86,14 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     ...(seed.usage ? { usage: seed.usage } : {}),
   };
   const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
-    recordedBy: "viewer-test-seed",
+    recordedBy: seed.recordedBy ?? seed.user,
     receivedAt: seed.receivedAt ?? new Date(started + seed.durationMs),
     ttlDays: LONG_TTL_DAYS,
     sampleRate: seed.sampleRate ?? 0.1,
   });
   if (seed.expired) document.expire_at = Timestamp.fromMillis(Date.now() - 60 * MINUTE);
+  // Stored as the commit that created it would leave it: committed when it arrived.
+  document.committed_at = document.received_at;
   return document;
 }
 

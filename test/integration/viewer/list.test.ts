@@ -5,7 +5,7 @@ import { LOCAL_ADMIN } from "../../../viewer/src/localAdmin.js";
 import { clearFirestore, clientSession } from "../support/emulators.js";
 import { aTrace } from "../support/traces.js";
 import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Status, type ViewerSeed } from "./fixtures.js";
-import { assertHealthy, pathOf, ROWS, screenshotIfAsked, useBrowser, waitForListedIds, waitForRun } from "./viewerPage.js";
+import { assertHealthy, pathOf, ROWS, screenshotIfAsked, useBrowser, viewerUrl, waitForListedIds, waitForRun } from "./viewerPage.js";
 
 const BASE = new Date("2026-11-20T12:00:00.000Z");
 
@@ -278,6 +278,80 @@ describe("viewer: live list", () => {
     } finally {
       await client.close();
     }
+    await assertHealthy(tab);
+  });
+});
+
+describe("viewer: who sent a run that names another user", () => {
+  const viewer = useBrowser();
+  const at = new Date("2026-11-22T12:00:00.000Z");
+  const seed = (n: number, user: string, recordedBy: string): ViewerSeed => ({ id: traceIdFor(0x500 + n), startedAt: minutesAfter(at, -n), durationMs: 1_000, status: "success", skill: "provenance", user, recordedBy });
+  /** Sent by mallory, naming ann; sent by ann herself; and names written as markup, which must stay text. */
+  const [byOther, byItself, markup] = [seed(0, "ann", "mallory"), seed(1, "ann", "ann"), seed(2, "<i>ann</i>", "<b>eve</b><img src=x>")];
+  const SEEDS = [byOther!, byItself!, markup!];
+
+  before(async () => {
+    await clearFirestore();
+    await seedRuns(SEEDS);
+  });
+
+  /** The user cell of a row or the user_id field of a run: its own text, and the sender note's text, tooltip and look beside the element holding it. */
+  const userShown = (page: Page, selector: string) =>
+    page.$eval(selector, (cell) => {
+      const note = cell.querySelector("[data-testid=sender]");
+      const style = (el: Element) => getComputedStyle(el);
+      return {
+        text: (cell.textContent ?? "").trim(),
+        note: note ? { text: note.textContent, title: note.getAttribute("title"), subdued: style(note).color !== style(cell).color && parseFloat(style(note).fontSize) < parseFloat(style(cell).fontSize) } : null,
+        elements: Array.from(cell.querySelectorAll("*"), (el) => el.tagName.toLowerCase()),
+      };
+    });
+
+  it("the list says 'sent by' the sender beside the user, subdued, with a tooltip; nothing when they are the same", async () => {
+    const tab = await viewer.open("/", "list");
+    const { page } = tab;
+    await waitForListedIds(page, expectedIds(SEEDS));
+    const other = await userShown(page, `tr[data-trace-id="${byOther!.id}"] td[data-col=user]`);
+    assert.equal(other.text, "ann sent by mallory");
+    assert.equal(other.note?.text, "sent by mallory");
+    assert.match(other.note?.title ?? "", /names the user "ann", but it was sent by the signed-in user "mallory"/);
+    assert.equal(other.note?.subdued, true, "the note is greyer and smaller than the user");
+
+    const itself = await userShown(page, `tr[data-trace-id="${byItself!.id}"] td[data-col=user]`);
+    assert.deepEqual(itself, { text: "ann", note: null, elements: [] }, "a run sent by the user it names shows the user only");
+
+    const hostile = await userShown(page, `tr[data-trace-id="${markup!.id}"] td[data-col=user]`);
+    assert.equal(hostile.text, "<i>ann</i> sent by <b>eve</b><img src=x>", "names are shown as text");
+    assert.deepEqual(hostile.elements, ["span"], "no element made of a name: only the note's span");
+    await assertHealthy(tab);
+  });
+
+  it("the run page says it beside the user, in its header and its user_id field; nothing when they are the same", async () => {
+    const tab = await viewer.open(`/traces/${byOther!.id}`, "run");
+    const { page } = tab;
+    await waitForRun(page, byOther!.id);
+    const header = await userShown(page, "[data-testid=run-user]");
+    assert.equal(header.text, "User ann sent by mallory");
+    assert.match(header.note?.title ?? "", /"ann".*"mallory"/);
+    assert.equal(header.note?.subdued, true);
+    const field = await userShown(page, "dd[data-field=user_id]");
+    assert.equal(field.text, "ann sent by mallory");
+    assert.equal(field.note?.subdued, true);
+    assert.equal(await page.$eval("dd[data-field=recorded_by]", (dd) => (dd.textContent ?? "").trim()), "mallory");
+    await assertHealthy(tab);
+
+    await page.goto(viewerUrl(`/traces/${byItself!.id}`));
+    await waitForRun(page, byItself!.id);
+    assert.equal(await page.$("[data-testid=sender]"), null, "no sender note");
+    assert.equal(await page.$("[data-testid=run-user]"), null, "no header line");
+    assert.deepEqual(await userShown(page, "dd[data-field=user_id]"), { text: "ann", note: null, elements: [] });
+
+    await page.goto(viewerUrl(`/traces/${markup!.id}`));
+    await waitForRun(page, markup!.id);
+    const hostile = await userShown(page, "[data-testid=run-user]");
+    assert.equal(hostile.text, "User <i>ann</i> sent by <b>eve</b><img src=x>");
+    assert.deepEqual(hostile.elements, ["span"], "names are shown as text, not markup");
+    assert.equal(await page.$("[data-testid=run] img, [data-testid=run] b, [data-testid=run] i"), null, "no element made of a name anywhere on the page");
     await assertHealthy(tab);
   });
 });

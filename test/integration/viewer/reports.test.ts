@@ -50,7 +50,7 @@ describe("viewer: the reports page", () => {
     const db = adminFirestore();
     // The reports exactly as the scheduled function writes them.
     for (const window of [PREVIOUS, WINDOW]) {
-      const report = await buildErrorReport(db, { window, maxFailuresRead: 1_000, currentSampleRate: 0.1, now: window.end });
+      const report = await buildErrorReport(db, { window, maxFailuresRead: 1_000, now: window.end });
       await writeErrorReport(db, report, 90);
       if (window === WINDOW) current = report;
       else previous = report;

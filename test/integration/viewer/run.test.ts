@@ -89,7 +89,7 @@ describe("viewer: the run page", () => {
     assert.equal(field("tool_traces_dropped"), "2");
     assert.equal(field("tool_traces_shortened"), "1");
     assert.equal(field("sample_rate"), "0.1");
-    assert.equal(field("recorded_by"), "viewer-test-seed");
+    assert.equal(field("recorded_by"), RUN.user, "sent by the user it names (the seed's default)");
     assert.ok(field("duration_ms").includes(formatDuration(RUN_MS)), `duration_ms: ${field("duration_ms")}`);
     for (const key of ["started_at", "ended_at", "received_at", "expire_at"]) {
       const iso = (stored[key] as { toDate(): Date }).toDate().toISOString();

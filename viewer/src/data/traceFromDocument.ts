@@ -21,6 +21,7 @@ export function traceFromDocument(data: Record<string, unknown>): StoredTrace {
     started_at: isoOf(data.started_at),
     ended_at: data.ended_at ? isoOf(data.ended_at) : null,
     received_at: isoOf(data.received_at),
+    ...(data.committed_at === undefined ? {} : { committed_at: isoOf(data.committed_at) }),
     expire_at: isoOf(data.expire_at),
     tool_traces: toolTraces.map((tool) => ({ ...(tool as unknown as StoredTrace["tool_traces"][number]), timestamp: isoOf(tool.timestamp) })),
     tool_traces_dropped: typeof data.tool_traces_dropped === "number" ? data.tool_traces_dropped : 0,

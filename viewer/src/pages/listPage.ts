@@ -8,6 +8,7 @@ import { saveListContext } from "../view/listContext.js";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, type ListFilter } from "../view/listFilter.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
+import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
 
 const PREVIEW_CHARS = 120;
@@ -111,7 +112,7 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
     },
     h("td", { "data-col": "when" }, h("a", { href }, formatInstant(trace.started_at)), h("span", { class: "age" }, formatAge(trace.started_at, now))),
     h("td", { "data-col": "skill" }, trace.skill ?? h("span", { class: "muted" }, "—")),
-    h("td", { "data-col": "user" }, trace.user_id === null || trace.user_id === undefined ? "—" : String(trace.user_id)),
+    h("td", { "data-col": "user" }, trace.user_id === null || trace.user_id === undefined ? "—" : String(trace.user_id), senderTag(trace)),
     h("td", { "data-col": "status" }, statusBadge(trace.status), expired ? [" ", h("span", { class: "tag" }, "expired")] : null),
     h("td", { "data-col": "duration", class: "number" }, formatDuration(trace.duration_ms)),
     h("td", { "data-col": "iterations", class: "number" }, trace.iterations),

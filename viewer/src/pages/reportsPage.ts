@@ -21,7 +21,7 @@ export function reportsPage(context: PageContext): Page {
       replaceChildren(
         root,
         h("h1", {}, "Error reports"),
-        h("p", { class: "muted" }, "One per window of arrival time (received_at), written by the scheduled function reportTraceErrors. The links list runs by start time, so a run that started before its window is not among them."),
+        h("p", { class: "muted" }, "One per window of commit time (committed_at: when a run was stored), written by the scheduled function reportTraceErrors. The links list runs by start time, so a run that started before its window is not among them."),
         reports.length === 0 ? h("p", { class: "empty", "data-testid": "empty" }, "No reports yet. The scheduled function writes one every hour; `npm run report` prints one now.") : null,
         reports.map(reportSection),
       );

@@ -6,10 +6,12 @@ import { traceDocument, traceListQuery } from "../data/traceQueries.js";
 import { readableText, isLongText } from "../view/format.js";
 import { loadListContext, neighborsInList } from "../view/listContext.js";
 import { listFilterSearch, parseListFilter } from "../view/listFilter.js";
+import { senderNote } from "../view/provenance.js";
 import { runNotices } from "../view/runNotices.js";
 import { axisTicks, waterfallBars } from "../view/waterfall.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
+import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
 
 /** `/traces/{trace_id}`: one run, every stored field, its tool calls as a waterfall; j/k move through the list it came from. */
@@ -103,6 +105,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       "header",
       { class: "run-head" },
       h("h1", {}, trace.skill ?? "(no skill)", " ", statusBadge(trace.status), isExpired(trace, now) ? [" ", h("span", { class: "tag" }, "expired")] : null),
+      senderNote(trace) ? h("p", { class: "run-user", "data-testid": "run-user" }, "User ", String(trace.user_id), senderTag(trace)) : null,
       h(
         "p",
         {},
@@ -206,7 +209,7 @@ function lineCount(text: string): string {
 
 const FIELD_ORDER = [
   "trace_id", "status", "skill", "user_id", "started_at", "ended_at", "duration_ms", "iterations", "tool_error_count", "failed_tools",
-  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "expire_at", "sample_rate", "metadata",
+  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "committed_at", "expire_at", "sample_rate", "weight", "metadata",
 ];
 
 /** Fields shown in sections of their own above the field list. */
@@ -224,7 +227,7 @@ function fieldList(trace: StoredTrace, now: number): HTMLElement {
     if (typeof field === "object") return textBlock(JSON.stringify(field, null, 2));
     return String(field);
   };
-  return h("dl", { class: "fields", "data-testid": "fields" }, keys.flatMap((key) => [h("dt", {}, key), h("dd", { "data-field": key }, value(key))]));
+  return h("dl", { class: "fields", "data-testid": "fields" }, keys.flatMap((key) => [h("dt", {}, key), h("dd", { "data-field": key }, value(key), key === "user_id" ? senderTag(trace) : null)]));
 }
 
 async function copyText(text: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
 import { DAY_MS, RATE_LIMITS_COLLECTION } from "@agent-traces/core";
 import type { TraceDocument } from "../traceDocument.js";
-import { addCreate, createTraceDocument, createTraceDocuments, failsOneDocument, traceRef, type WriteOutcome } from "../writeTrace.js";
+import { addCreate, createOrAnswer, createTraceDocuments, failsOneDocument, heldRuns, traceRef, type WriteOutcome } from "../writeTrace.js";
 import type { KnownCounter, KnownCounters } from "./knownCounters.js";
 import { grantTraces, type SlotCounts } from "./slidingWindow.js";
 
@@ -26,10 +26,11 @@ export interface LimitedWrite {
  * Creates the documents `uid` may still store under `limitPerMinute` (see grantTraces), the first
  * ones first, and refuses the rest. The caller's counter (`trace_rate_limits`) is updated in the same
  * atomic commit as the documents, on the condition that it is as this process last saw it (`known`;
- * read when unknown or stale), so the limit holds across every instance and no lock is held. When the
- * commit fails for what one document can cause (one exists, as in a retried call, or Firestore refuses
- * one: see failsOneDocument), the counter is committed alone and the documents created one by one, so
- * that only that document is answered for it. A slot counts once committed, whatever its outcome.
+ * read when unknown or stale), so the limit holds across every instance and no lock is held. Only
+ * created documents are counted: when the commit fails for what one document can cause (one exists,
+ * as in a retried call, or Firestore refuses one: see failsOneDocument), the documents already stored
+ * are answered from one read (`duplicate` or `conflict`, not counted) and the rest committed with the
+ * counter again, or, should that fail for one document too, each on its own with the counter.
  */
 export async function createTracesWithinLimit(
   db: Firestore,
@@ -41,26 +42,59 @@ export async function createTracesWithinLimit(
 ): Promise<LimitedWrite> {
   if (limitPerMinute <= 0) return { outcomes: await createTraceDocuments(db, documents), retryAfterMs: 0 };
   if (documents.length === 0) return { outcomes: [], retryAfterMs: 0 };
-  const counter = { ref: db.collection(RATE_LIMITS_COLLECTION).doc(counterId(uid)), uid, known };
-  const refs = documents.map((document) => traceRef(db, document.trace_id));
-  let grant: { granted: number; retryAfterMs: number };
+  const counter: Counter = { ref: db.collection(RATE_LIMITS_COLLECTION).doc(counterId(uid)), uid, known, limit: limitPerMinute, now };
   try {
-    grant = await commitWithCounter(db, counter, documents.length, limitPerMinute, now, (batch, granted) => {
-      for (let index = 0; index < granted; index++) addCreate(batch, refs[index]!, documents[index]!);
-    });
+    return await createTogether(db, counter, documents);
   } catch (error) {
     if (!failsOneDocument(error)) throw error;
-    grant = await commitWithCounter(db, counter, documents.length, limitPerMinute, now, () => undefined);
-    const created = await Promise.all(documents.slice(0, grant.granted).map((document) => createTraceDocument(db, document)));
-    return { outcomes: documents.map((_, index) => created[index] ?? "refused"), retryAfterMs: grant.retryAfterMs };
   }
+  const held = await heldRuns(db, documents);
+  const free = documents.filter((_, index) => held[index] === undefined);
+  let written: LimitedWrite;
+  try {
+    written = await createTogether(db, counter, free);
+  } catch (error) {
+    if (!failsOneDocument(error)) throw error;
+    written = await createEachAlone(db, counter, free);
+  }
+  const freeOutcomes = written.outcomes.values();
+  return { outcomes: held.map((outcome) => outcome ?? freeOutcomes.next().value!), retryAfterMs: written.retryAfterMs };
+}
+
+/** One commit: the granted documents (the first ones) with the counter; the rest refused. */
+async function createTogether(db: Firestore, counter: Counter, documents: readonly TraceDocument[]): Promise<LimitedWrite> {
+  if (documents.length === 0) return { outcomes: [], retryAfterMs: 0 };
+  const grant = await commitWithCounter(db, counter, documents.length, (batch, granted) => {
+    for (let index = 0; index < granted; index++) addCreate(batch, traceRef(db, documents[index]!.trace_id), documents[index]!);
+  });
   return { outcomes: documents.map((_, index) => (index < grant.granted ? "created" : "refused")), retryAfterMs: grant.retryAfterMs };
 }
 
+/** A commit per document, in order, each with the counter, so that only the document at fault is answered for it; once one is refused, the rest are. */
+async function createEachAlone(db: Firestore, counter: Counter, documents: readonly TraceDocument[]): Promise<LimitedWrite> {
+  const outcomes: LimitedOutcome[] = [];
+  let retryAfterMs = 0;
+  for (const document of documents) {
+    if (retryAfterMs > 0) {
+      outcomes.push("refused");
+      continue;
+    }
+    const outcome = await createOrAnswer(db, document, () => createTogether(db, counter, [document]));
+    if (typeof outcome === "object" && "outcomes" in outcome) {
+      retryAfterMs = outcome.retryAfterMs;
+      outcomes.push(outcome.outcomes[0]!);
+    } else outcomes.push(outcome);
+  }
+  return { outcomes, retryAfterMs };
+}
+
+/** A caller's counter, and the limit and arrival time its grants are for. */
 interface Counter {
   ref: DocumentReference;
   uid: string;
   known: KnownCounters | undefined;
+  limit: number;
+  now: Date;
 }
 
 /**
@@ -69,14 +103,8 @@ interface Counter {
  * it meanwhile, reads it and tries again (up to MAX_COMMITS, then ABORTED). Writes nothing when
  * nothing is granted.
  */
-async function commitWithCounter(
-  db: Firestore,
-  counter: Counter,
-  wanted: number,
-  limit: number,
-  now: Date,
-  addWrites: (batch: WriteBatch, granted: number) => void,
-): Promise<{ granted: number; retryAfterMs: number }> {
+async function commitWithCounter(db: Firestore, counter: Counter, wanted: number, addWrites: (batch: WriteBatch, granted: number) => void): Promise<{ granted: number; retryAfterMs: number }> {
+  const { limit, now } = counter;
   let state = counter.known?.get(counter.uid);
   for (let commit = 1; ; commit++) {
     state ??= await read(counter);

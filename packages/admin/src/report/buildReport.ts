@@ -14,8 +14,6 @@ export interface ReportOptions {
   maxFailuresRead: number;
   /** At most this many successes with token usage are read for the usage estimate (default DEFAULT_MAX_USAGE_READ, at least 1). */
   maxUsageRead?: number;
-  /** The success sample rate configured now, used for successes stored at a rate no failure shows. */
-  currentSampleRate: number;
   now?: Date;
 }
 
@@ -26,19 +24,18 @@ export interface WindowTotals {
   timeouts: number;
   failures: number;
   /** Estimated from sampled successes: see `estimate`. */
-  estimated_runs: number | null;
+  estimated_runs: number;
   estimated_error_rate: number | null;
 }
 
-export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "sample_rates"> {
-  /** The field both windows bound: a trace counts in the window it arrived in, whenever it started. */
+export interface TraceErrorReport extends WindowTotals, FailureBreakdown {
+  /** The field both windows bound: a trace counts in the window its write was committed in, whenever it started or arrived. */
   window_field: typeof REPORT_WINDOW_FIELD;
   generated_at: string;
   estimate: {
     label: string;
     stored_successes: number;
-    estimated_successes: number | null;
-    sample_rates: number[];
+    estimated_successes: number;
   };
   previous: WindowTotals;
   change: {
@@ -67,13 +64,13 @@ export interface UsageReport extends UsageBreakdown {
 }
 
 const USAGE_LABEL =
-  "Estimate: tokens of failed runs are exact; those of successful runs are the stored ones weighted by 1 / the sample rate they were kept at. Runs sent without usage add none.";
+  "Estimate: tokens of failed runs are exact; those of successful runs are the stored ones, each weighted by the runs it stands for (1 / the sample rate it was kept at). Runs sent without usage add none.";
 const USAGE_UNREADABLE_LABEL = "Failed runs only: the tokens of successful runs could not be read";
-const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the stored ones weighted by 1 / the sample rate they were kept at.";
+const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the sum of the stored ones' weights (1 / the sample rate the server kept each at).";
 
-/** Builds the error report for one window of `received_at`, compared with the window before it. */
+/** Builds the error report for one window of `committed_at`, compared with the window before it. */
 export async function buildErrorReport(db: Firestore, options: ReportOptions): Promise<TraceErrorReport> {
-  const { window, maxFailuresRead, currentSampleRate } = options;
+  const { window, maxFailuresRead } = options;
   const maxUsageRead = Math.max(1, options.maxUsageRead ?? DEFAULT_MAX_USAGE_READ);
   const [snapshot, usageRead] = await Promise.all([
     buildReportQuery(db, window, { kind: "failures" }).select(...FAILURE_FIELDS).limit(maxFailuresRead + 1).get(),
@@ -88,14 +85,10 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
   const usageSnapshot = usageRead.ok ? usageRead.usageSnapshot : undefined;
   const failures = snapshot.docs.slice(0, maxFailuresRead).map((doc) => doc.data() as FailureFields);
   const successes = (usageSnapshot?.docs ?? []).slice(0, maxUsageRead).map((doc) => doc.data() as UsageFields);
-  const { sample_rates, ...breakdown } = summarizeFailures(failures);
-  const rates = [...new Set([...sample_rates, currentSampleRate])].sort((a, b) => a - b);
+  const breakdown = summarizeFailures(failures);
 
   const previous = precedingWindow(window);
-  const [current, before] = await Promise.all([
-    countRuns(db, window, rates, currentSampleRate),
-    countRuns(db, previous, rates, currentSampleRate),
-  ]);
+  const [current, before] = await Promise.all([countRuns(db, window), countRuns(db, previous)]);
   const totals = windowTotals(window, current);
   const previousTotals = windowTotals(previous, before);
 
@@ -108,7 +101,6 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
       label: ESTIMATE_LABEL,
       stored_successes: current.stored_successes,
       estimated_successes: current.estimated_successes,
-      sample_rates: rates,
     },
     previous: previousTotals,
     change: {
@@ -133,7 +125,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
 
 function windowTotals(window: ReportWindow, counts: RunCounts): WindowTotals {
   const failures = counts.errors + counts.timeouts;
-  const runs = counts.estimated_successes === null ? null : counts.estimated_successes + failures;
+  const runs = counts.estimated_successes + failures;
   return {
     window_start: window.start.toISOString(),
     window_end: window.end.toISOString(),
@@ -141,7 +133,7 @@ function windowTotals(window: ReportWindow, counts: RunCounts): WindowTotals {
     timeouts: counts.timeouts,
     failures,
     estimated_runs: runs,
-    estimated_error_rate: runs === null || runs === 0 ? null : round(failures / runs, 4),
+    estimated_error_rate: runs === 0 ? null : round(failures / runs, 4),
   };
 }
 

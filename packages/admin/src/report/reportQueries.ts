@@ -2,26 +2,30 @@ import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore"
 import { TRACES_COLLECTION, type QueryPlan } from "@agent-traces/core";
 import type { ReportWindow } from "./reportWindow.js";
 
-/** The field a report window bounds: when the trace arrived, so consecutive windows split every stored trace. */
-export const REPORT_WINDOW_FIELD = "received_at";
+/**
+ * The field a report window bounds: when the commit that stored the trace happened (a server
+ * timestamp), so that consecutive windows split every stored trace, and a window's report, run once
+ * the window has ended, sees every trace it will ever hold, however late its write landed.
+ */
+export const REPORT_WINDOW_FIELD = "committed_at";
+/** The field the success estimate sums: the runs each stored trace stands for. */
+export const WEIGHT_FIELD = "weight";
 
 /**
- * The report's queries. Each filters `received_at` to the window and orders by it, newest first, so
- * that the composite indexes on (status[, sample_rate | has_usage], received_at desc) serve every one
- * of them. `usage` is the successes that carry token usage (failures are read anyway).
+ * The report's queries. Each filters `committed_at` to the window and orders by it, newest first, so
+ * that the composite indexes on (status[, has_usage], committed_at desc[, weight]) serve every one
+ * of them. `usage` is the successes that carry token usage (failures are read anyway); `successes`
+ * counts the successes and sums their weights.
  */
-export type ReportQuery =
-  | { kind: "failures" }
-  | { kind: "usage" }
-  | { kind: "count"; status: "success" | "error" | "timeout" }
-  | { kind: "countAtRate"; sampleRate: number };
+export type ReportQuery = { kind: "failures" } | { kind: "usage" } | { kind: "count"; status: "error" | "timeout" } | { kind: "successes" };
 
 export function planReportQuery(query: ReportQuery): QueryPlan {
   return {
     collection: TRACES_COLLECTION,
-    equalities: query.kind === "countAtRate" ? ["status", "sample_rate"] : query.kind === "usage" ? ["status", "has_usage"] : ["status"],
+    equalities: query.kind === "usage" ? ["status", "has_usage"] : ["status"],
     ranges: [REPORT_WINDOW_FIELD],
     orderBy: [{ field: REPORT_WINDOW_FIELD, direction: "desc" }],
+    ...(query.kind === "successes" && { aggregates: [WEIGHT_FIELD] }),
   };
 }
 
@@ -29,7 +33,6 @@ export function buildReportQuery(db: Firestore, window: ReportWindow, query: Rep
   const plan = planReportQuery(query);
   const values: Record<string, unknown> = {
     status: query.kind === "failures" ? ["error", "timeout"] : query.kind === "count" ? query.status : "success",
-    sample_rate: query.kind === "countAtRate" ? query.sampleRate : undefined,
     has_usage: query.kind === "usage" ? true : undefined,
   };
   let built: Query = db.collection(plan.collection);

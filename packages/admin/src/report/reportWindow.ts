@@ -1,6 +1,6 @@
 const HOUR_MS = 3_600_000;
 
-/** A half-open window [start, end) of `received_at`, the instant a trace arrived. */
+/** A half-open window [start, end) of `committed_at`, the instant a trace's write was committed. */
 export interface ReportWindow {
   start: Date;
   end: Date;

@@ -5,7 +5,7 @@ import { normalizeErrorMessage } from "./normalizeErrorMessage.js";
  * The fields of a failed trace the report reads; `failed_tools` is absent on traces stored before it
  * existed, `usage` on traces sent without token usage.
  */
-export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" | "user_id" | "sample_rate"> & {
+export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" | "user_id"> & {
   failed_tools?: TraceDocument["failed_tools"];
   metadata?: { error?: unknown };
   usage?: TraceDocument["usage"];
@@ -17,15 +17,13 @@ export type FailureFields = Pick<TraceDocument, "trace_id" | "status" | "skill" 
  * (`failed_tools` <= 2 KiB, `metadata.error` <= the 8 KiB metadata budget, `usage` <= 16 models of
  * 128 characters), a few hundred bytes typically.
  */
-export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "sample_rate", "failed_tools", "metadata.error", "usage"] as const;
+export const FAILURE_FIELDS = ["trace_id", "status", "skill", "user_id", "failed_tools", "metadata.error", "usage"] as const;
 
 export interface FailureBreakdown {
   by_skill: { skill: string; errors: number; timeouts: number }[];
   by_tool: { tool: string; failed_calls: number; runs: number }[];
   top_errors: { message: string; count: number; sample_trace_ids: string[] }[];
   users_affected: number;
-  /** Success sample rates seen on the failures (the rates in force during the window). */
-  sample_rates: number[];
 }
 
 const NO_SKILL = "(none)";
@@ -40,7 +38,6 @@ export function summarizeFailures(failures: readonly FailureFields[]): FailureBr
   const byTool = new Map<string, { failed_calls: number; runs: number }>();
   const byMessage = new Map<string, { count: number; sample_trace_ids: string[] }>();
   const users = new Set<string>();
-  const rates = new Set<number>();
 
   for (const failure of failures) {
     const skill = bySkill.get(failure.skill ?? NO_SKILL) ?? { errors: 0, timeouts: 0 };
@@ -62,7 +59,6 @@ export function summarizeFailures(failures: readonly FailureFields[]): FailureBr
     byMessage.set(message, entry);
 
     if (failure.user_id !== null && failure.user_id !== undefined) users.add(`${typeof failure.user_id}:${failure.user_id}`);
-    if (typeof failure.sample_rate === "number") rates.add(failure.sample_rate);
   }
 
   return {
@@ -73,7 +69,6 @@ export function summarizeFailures(failures: readonly FailureFields[]): FailureBr
       .sort((a, b) => b.count - a.count || a.message.localeCompare(b.message))
       .slice(0, TOP_ERRORS),
     users_affected: users.size,
-    sample_rates: [...rates].sort((a, b) => a - b),
   };
 }
 

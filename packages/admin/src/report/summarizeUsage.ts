@@ -2,10 +2,10 @@ import { OTHER_MODELS, type ModelUsage } from "@agent-traces/core";
 import type { TraceDocument } from "../traceDocument.js";
 
 /** The fields of a stored trace the usage summary reads (failures' come with FAILURE_FIELDS, which include them). */
-export type UsageFields = Pick<TraceDocument, "status" | "skill" | "sample_rate"> & { usage?: TraceDocument["usage"] };
+export type UsageFields = Pick<TraceDocument, "status" | "skill"> & { weight?: number; usage?: TraceDocument["usage"] };
 
 /** The projection of the usage query (successes with token usage): at most about 7 KiB a document, `usage` included. */
-export const USAGE_FIELDS = ["status", "skill", "sample_rate", "usage"] as const;
+export const USAGE_FIELDS = ["status", "skill", "weight", "usage"] as const;
 
 export interface SkillUsage {
   skill: string;
@@ -35,8 +35,8 @@ interface Sums {
 }
 
 /**
- * Sums the token usage of stored traces per skill and model. A success stands for 1 / its sample rate
- * runs (it was kept at that rate), a failure for itself (failures are never sampled out). Counts are
+ * Sums the token usage of stored traces per skill and model. A success stands for its stored weight
+ * (1 / the rate it was kept at), a failure for itself (failures are never sampled out). Counts are
  * rounded to whole tokens per model, and each total is the sum of the rounded entries it covers. Pure.
  */
 export function summarizeUsage(traces: readonly UsageFields[]): UsageBreakdown {
@@ -59,10 +59,9 @@ export function summarizeUsage(traces: readonly UsageFields[]): UsageBreakdown {
   };
 }
 
-/** How many runs a stored trace stands for: 1 / its sample rate for a success, 1 for a failure or an unusable rate. */
+/** How many runs a stored trace stands for: its stored weight for a success, 1 for a failure (or a success stored without one). */
 function weightOf(trace: UsageFields): number {
-  const rate = trace.sample_rate;
-  return trace.status === "success" && typeof rate === "number" && rate > 0 && rate <= 1 ? 1 / rate : 1;
+  return trace.status === "success" && typeof trace.weight === "number" && trace.weight >= 1 ? trace.weight : 1;
 }
 
 function addSums(models: Map<string, Sums>, model: string, sums: Sums): void {

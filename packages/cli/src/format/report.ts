@@ -18,7 +18,7 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
     `  vs previous     ${change}  (previous: ${report.previous.failures} failed of ~${report.previous.estimated_runs ?? "n/a"} runs)`,
     `  users affected  ${report.users_affected}`,
     `  est. runs       ~${report.estimated_runs ?? "n/a"}, error rate ${percent(report.estimated_error_rate)}  ${style.dim("(estimate)")}`,
-    style.dim(`                  ${report.estimate.label} Stored successes: ${report.estimate.stored_successes}; sample rates: ${report.estimate.sample_rates.join(", ")}.`),
+    style.dim(`                  ${report.estimate.label} Stored successes: ${report.estimate.stored_successes}.`),
   ];
   if (report.by_skill.length) {
     lines.push("", "By skill:");
@@ -38,7 +38,7 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
   lines.push(
     "",
     style.dim(
-      `Read ${report.documents_read} traces one by one (the failures, and ${report.usage.successes_read} successes with token usage) and ran ${report.aggregation_queries} count() aggregations; other successes are never read.`,
+      `Read ${report.documents_read} traces one by one (the failures, and ${report.usage.successes_read} successes with token usage) and ran ${report.aggregation_queries} count() and sum() aggregations; other successes are never read.`,
     ),
   );
   if (report.truncated) lines.push(style.yellow("Breakdowns cover the newest failures only (read cap reached); the counts are exact."));

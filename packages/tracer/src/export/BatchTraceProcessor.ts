@@ -1,9 +1,9 @@
-import { decideRecording, type RecordTraceResult, type Sampler, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { decideRecording, MAX_CALL_TRACE_BYTES, type RecordTraceResult, type Sampler, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
 import { TraceDroppedError, TraceSendError, type TraceDropReason } from "../errors.js";
 import type { CallerIdentity } from "../exporter/CallerIdentity.js";
 import { MAX_TIMER_MS, type BatchOptions } from "./batchOptions.js";
 import type { ProcessorObserver } from "./ProcessorObserver.js";
-import { queuedRun, type QueuedRun, type RunCallbacks } from "./QueuedRun.js";
+import { queuedRun, runCallBytes, type QueuedRun, type RunCallbacks } from "./QueuedRun.js";
 import type { RetryingExport } from "./RetryingExport.js";
 import { TraceQueue } from "./TraceQueue.js";
 import type { TracerStats } from "./TracerStats.js";
@@ -212,7 +212,8 @@ export class BatchTraceProcessor {
     const { maxBatchSize, maxConcurrentExports, scheduledDelayMs } = this.options.batch;
     const mayGo = () => this.due || this.queue.size >= maxBatchSize || this.queue.oldestSeq <= flushUpTo;
     while (this.active.size < maxConcurrentExports && this.queue.size > 0 && mayGo()) {
-      const sending = this.send(this.queue.take(maxBatchSize)).finally(() => {
+      // A batch never grows past what one call may carry (core's MAX_CALL_BYTES): the server refuses a larger body.
+      const sending = this.send(this.queue.take(maxBatchSize, { of: runCallBytes, max: MAX_CALL_TRACE_BYTES })).finally(() => {
         this.active.delete(sending);
         this.pump();
       });

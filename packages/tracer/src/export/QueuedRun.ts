@@ -1,4 +1,4 @@
-import { randomTraceId, type RecordTraceResult, type TraceInput } from "@agent-traces/core";
+import { randomTraceId, traceCallBytes, type RecordTraceResult, type TraceInput } from "@agent-traces/core";
 import type { TraceSendError } from "../errors.js";
 import type { PreparedTrace } from "../prepare/PreparedTrace.js";
 import { prepareTrace } from "#platform";
@@ -25,9 +25,10 @@ export interface QueuedRun extends RunCallbacks {
   /** Export calls that carried it, and how often it was given a new id. */
   attempts: number;
   rekeys: number;
-  /** Caches of prepared() and serialized(). */
+  /** Caches of preparedRun(), serializedRun() and runCallBytes(). */
   prepared?: PreparedTrace;
   json?: string | undefined;
+  callBytes?: number | undefined;
 }
 
 /** A queued run for `input`, its ids lowercased (the server lowercases them, and answers with them so). */
@@ -49,6 +50,20 @@ export function serializedRun(run: QueuedRun): string | undefined {
   return prepared.ok ? (run.json ??= JSON.stringify(prepared.trace)) : undefined;
 }
 
+/** What re-keying adds to a run's JSON: `,"original_trace_id":"` and 32 hex digits and `"`. */
+const REKEY_BYTES = 55;
+
+/**
+ * The bytes the prepared run adds to a recordTrace call (core's traceCallBytes), counting the
+ * `original_trace_id` a re-key would add, so that a batch re-sent with re-keyed runs is no larger; or 0
+ * when it cannot be sent.
+ */
+export function runCallBytes(run: QueuedRun): number {
+  const prepared = preparedRun(run);
+  if (!prepared.ok) return 0;
+  return (run.callBytes ??= traceCallBytes(prepared.trace) + (prepared.trace.original_trace_id === undefined ? REKEY_BYTES : 0));
+}
+
 /**
  * Gives the run a new random id after a `conflict` answer, `original_trace_id` set to the id it was
  * first sent under (kept when it is re-keyed again). Only for a prepared run.
@@ -60,4 +75,5 @@ export function rekeyRun(run: QueuedRun): void {
   run.rekeys++;
   run.prepared = { ok: true, trace: { ...prepared.trace, trace_id: run.traceId, original_trace_id: prepared.trace.original_trace_id ?? prepared.trace.trace_id } };
   run.json = undefined;
+  run.callBytes = undefined;
 }

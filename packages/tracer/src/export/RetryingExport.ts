@@ -1,7 +1,7 @@
-import { isRetryableCode, raceTimeout, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
+import { isRetryableCode, MAX_CALL_BYTES, MAX_CALL_TRACE_BYTES, raceTimeout, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
 import { ExportTimeoutError, InvalidTraceError, isRetryableError, retryAfterMs, TraceRejectedError, UnexpectedResponseError, type TraceDropReason } from "../errors.js";
 import type { TraceExporter } from "../exporter/TraceExporter.js";
-import { preparedRun, rekeyRun, type QueuedRun } from "./QueuedRun.js";
+import { preparedRun, rekeyRun, runCallBytes, type QueuedRun } from "./QueuedRun.js";
 import { backoffDelay, type RetryOptions } from "./retry.js";
 
 /** How often one run is given a new id after `conflict` answers before it is reported instead. */
@@ -40,8 +40,9 @@ export class RetryingExport {
     let pending: QueuedRun[] = [];
     for (const run of runs) {
       const prepared = preparedRun(run);
-      if (prepared.ok) pending.push(run);
-      else outcomes.failed(run, new InvalidTraceError(prepared.message, prepared.fields));
+      if (!prepared.ok) outcomes.failed(run, new InvalidTraceError(prepared.message, prepared.fields));
+      else if (runCallBytes(run) > MAX_CALL_TRACE_BYTES) outcomes.failed(run, tooLarge(runCallBytes(run)));
+      else pending.push(run);
     }
     for (let waits = 0; pending.length > 0; ) {
       pending = pending.filter((run) => outcomes.mayGo(run) || void outcomes.dropped(run, "signed_out"));
@@ -89,6 +90,15 @@ export class RetryingExport {
     const retryable = isRetryableError(error);
     return runs.filter((run) => (retryable && run.attempts < this.retry.attempts) || void outcomes.failed(run, error));
   }
+}
+
+/**
+ * Why a run is not sent: alone, it is more than one call may carry. Only a run whose stored size the
+ * limits leave small but whose JSON is huge gets here (metadata of very many empty maps, say): the
+ * server would refuse the call as `invalid-argument`, and a retry cannot help.
+ */
+function tooLarge(bytes: number): InvalidTraceError {
+  return new InvalidTraceError(`Invalid trace: it is ${bytes} bytes as sent, more than one recordTrace call may carry (${MAX_CALL_BYTES} bytes with the call's envelope)`, []);
 }
 
 function sleep(ms: number): Promise<void> {

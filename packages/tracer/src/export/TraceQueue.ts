@@ -44,9 +44,30 @@ export class TraceQueue<T extends Queued> {
     return removed;
   }
 
-  /** Takes up to `count` items, failures first, each kind in the order it was queued. */
-  take(count: number): T[] {
-    const failures = this.failures.splice(0, count);
-    return failures.length === count ? failures : [...failures, ...this.successes.splice(0, count - failures.length)];
+  /**
+   * Takes up to `count` items, failures first, each kind in the order it was queued; with `size`, only
+   * those whose sizes add up to `size.max` at most, stopping at the first that does not fit (the first
+   * item is always taken: alone, it is as small as it gets).
+   */
+  take(count: number, size?: { of: (item: T) => number; max: number }): T[] {
+    if (!size) {
+      const failures = this.failures.splice(0, count);
+      return failures.length === count ? failures : [...failures, ...this.successes.splice(0, count - failures.length)];
+    }
+    const taken: T[] = [];
+    let total = 0;
+    for (const kind of [this.failures, this.successes]) {
+      let fitting = 0;
+      while (fitting < kind.length && taken.length < count) {
+        const itemSize = size.of(kind[fitting]!);
+        if (taken.length > 0 && total + itemSize > size.max) break;
+        total += itemSize;
+        taken.push(kind[fitting++]!);
+      }
+      const stopped = fitting < kind.length;
+      kind.splice(0, fitting);
+      if (stopped) break;
+    }
+    return taken;
   }
 }
