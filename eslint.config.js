@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "functions/lib/**", ".emulators/**", "docs/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "functions/lib/**", ".emulators/**", "docs/**", "test/adoption/apps/**", "packages/cli/bin/**", "packages/cli/assets/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

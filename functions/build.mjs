@@ -1,9 +1,9 @@
 // Bundles the functions and the workspace packages they use into lib/index.js, so that this folder
-// deploys on its own: its npm dependencies stay external and come from its package.json.
+// deploys on its own and packs as @agent-traces/functions: its npm dependencies and peers stay external.
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 
-const { dependencies } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const { dependencies, peerDependencies } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
 await build({
   entryPoints: [new URL("./src/index.ts", import.meta.url).pathname],
@@ -14,6 +14,6 @@ await build({
   format: "esm",
   sourcemap: true,
   conditions: ["source"],
-  external: Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]),
+  external: Object.keys({ ...dependencies, ...peerDependencies }).flatMap((name) => [name, `${name}/*`]),
   logLevel: "warning",
 });

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { FirestoreSource } from "./plan.js";
-import type { Endpoint } from "./emulatorPorts.js";
+import { hostPort, type Endpoint } from "./emulatorPorts.js";
 
 /** The part of firebase-tools' emulator downloader the launcher uses (it ships no types). */
 interface DownloadableEmulators {
@@ -9,16 +9,21 @@ interface DownloadableEmulators {
 }
 
 /**
- * The command that runs the Firestore emulator on `endpoint` with `rules` loaded, as a process of
- * the launcher's own (so the launcher can stop and restart it): Google's installed emulator, or
- * firebase-tools' emulator jar (downloaded on first use) started exactly as firebase-tools starts it.
+ * The command that runs the Firestore emulator on `endpoint` with `rules` loaded (none: no rules
+ * file), sending trigger events to the functions emulator at `functionsEmulator` (none: no triggers),
+ * as a process of the launcher's own (so the launcher can stop and restart it): Google's installed
+ * emulator, or firebase-tools' emulator jar (downloaded on first use) started exactly as
+ * firebase-tools starts it.
  */
 export async function firestoreCommand(
   source: FirestoreSource,
   endpoint: Endpoint,
-  rules: string,
+  rules: string | undefined,
   projectId: string,
+  functionsEmulator: Endpoint | undefined,
 ): Promise<{ command: string; args: string[] }> {
+  // firebase-tools passes the functions emulator's host:port the same way (firestoreEmulator.js).
+  const functionsArg: Record<string, string> = functionsEmulator ? { functions_emulator: hostPort(functionsEmulator) } : {};
   if (source.kind === "google-jar") {
     return {
       command: "java",
@@ -30,13 +35,20 @@ export async function firestoreCommand(
         "start",
         `--host=${endpoint.host}`,
         `--port=${endpoint.port}`,
-        `--rules=${rules}`,
+        ...(rules ? [`--rules=${rules}`] : []),
         `--project_id=${projectId}`,
+        ...(functionsArg.functions_emulator ? [`--functions_emulator=${functionsArg.functions_emulator}`] : []),
       ],
     };
   }
   const emulators = createRequire(import.meta.url)("firebase-tools/lib/emulator/downloadableEmulators.js") as DownloadableEmulators;
   await emulators.downloadIfNecessary("firestore");
-  const { binary, args } = emulators._getCommand("firestore", { host: endpoint.host, port: String(endpoint.port), rules, project_id: projectId });
+  const { binary, args } = emulators._getCommand("firestore", {
+    host: endpoint.host,
+    port: String(endpoint.port),
+    ...(rules ? { rules } : {}),
+    project_id: projectId,
+    ...functionsArg,
+  });
   return { command: binary, args };
 }

@@ -1,4 +1,4 @@
-import { ADMIN_CLAIM } from "@agent-traces/core";
+import { ADMIN_CLAIM } from "@agent-traces/store";
 import { LOCAL_ADMIN } from "../../viewer/src/localAdmin.js";
 import { hostPort, type Endpoint } from "./emulatorPorts.js";
 

@@ -15,6 +15,8 @@ export const STACK_RUN_ENV = "AGENT_TRACES_STACK_RUN";
 export interface StackRunRecord {
   runId: string;
   launcher: { pid: number; startTime: string };
+  /** Temporary files of the run (a config beside a project's firebase.json): removed with its processes. */
+  files?: string[];
 }
 
 export function newStackRun(): StackRunRecord {
@@ -136,6 +138,7 @@ export async function claimStack(path: string, run: StackRunRecord): Promise<num
       throw new Error(`Another stack is running (launcher pid ${pid}): stop it first (Ctrl-C in its terminal, or \`kill ${pid}\`).`);
     }
     left = await killRun(previous.runId);
+    removeFiles(previous);
   }
   writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
   return left;
@@ -144,5 +147,10 @@ export async function claimStack(path: string, run: StackRunRecord): Promise<num
 /** Stops what is left of `run` and forgets it. */
 export async function releaseStack(path: string, run: StackRunRecord): Promise<void> {
   await killRun(run.runId);
+  removeFiles(run);
   if (readStackRunRecord(path)?.runId === run.runId) rmSync(path, { force: true });
+}
+
+function removeFiles(run: StackRunRecord): void {
+  for (const file of Array.isArray(run.files) ? run.files : []) if (typeof file === "string") rmSync(file, { force: true });
 }

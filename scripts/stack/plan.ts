@@ -15,12 +15,13 @@ export interface StackPlan {
 }
 
 /**
- * Chooses how to run the stack on this machine. Firestore is always the launcher's own process (so
- * it can be stopped and restarted): Google's installed emulator where it is there (any Java 11+),
- * otherwise firebase-tools' emulator jar, which firebase-tools only runs on Java 21+.
- * Throws with what to install when neither can run.
+ * Chooses how to run the stack on this machine, for a project that has functions and Hosting sites
+ * or not. Firestore is always the launcher's own process (so it can be stopped and restarted, and
+ * firebase-tools never starts one, nor registers triggers with one): Google's installed emulator
+ * where it is there (any Java 11+), otherwise firebase-tools' emulator jar, which firebase-tools
+ * only runs on Java 21+. Throws with what to install when neither can run.
  */
-export function planStack(): StackPlan {
+export function planStack(project: { functions: boolean; hosting: boolean } = { functions: true, hosting: true }): StackPlan {
   const java = javaMajorVersion();
   const jar = googleFirestoreEmulatorJar();
   const pubsubBinary = googlePubSubEmulatorBinary();
@@ -36,8 +37,10 @@ export function planStack(): StackPlan {
     throw new Error(oldJavaMessage(java));
   }
 
-  // Hosting serves the viewer (viewer/dist); it is Node-based and offline for a demo- project.
-  const emulators = ["auth", "functions", "hosting"];
+  // Hosting serves the viewer (this repo's viewer/dist); it is Node-based and offline for a demo- project.
+  const emulators = ["auth", ...(project.functions ? ["functions"] : []), ...(project.hosting ? ["hosting"] : [])];
+  // Pub/Sub only fires scheduled functions and Pub/Sub triggers.
+  if (!project.functions) return { firestore, firebaseEmulators: emulators, notes };
   if (pubsubBinary || java >= FIREBASE_TOOLS_MIN_JAVA || firebaseToolsHasCached("pubsub-emulator")) emulators.push("pubsub");
   else notes.push("No Pub/Sub emulator: scheduled functions can still be fired through the functions emulator's trigger endpoint.");
   return { firestore, firebaseEmulators: emulators, pubsubBinary, notes };

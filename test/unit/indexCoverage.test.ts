@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
 import { planReportQuery, type ReportQuery } from "@agent-traces/admin";
-import { DOCUMENT_ID, planListTraces, type QueryPlan } from "@agent-traces/core";
+import { DOCUMENT_ID, planListTraces, type QueryPlan } from "@agent-traces/store";
 
 /**
  * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that

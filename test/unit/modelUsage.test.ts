@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { addModelUsage, formatTokens, LIMITS, OTHER_MODELS, validateTrace, type ModelUsage } from "@agent-traces/core";
+import { addModelUsage, LIMITS, OTHER_MODELS, validateTrace, type ModelUsage } from "@agent-traces/core";
+import { formatTokens } from "@agent-traces/store";
 
 const tokens = (input_tokens: number, output_tokens: number) => ({ input_tokens, output_tokens });
 

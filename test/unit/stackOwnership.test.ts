@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -86,6 +86,19 @@ describe("which processes a stack run owns (scripts/stack/ownership.ts)", () => 
     await releaseStack(path, run);
     assert.equal(alive(mine), false, "release stops the run's own processes");
     assert.throws(() => readFileSync(path), "and forgets the run");
+  });
+
+  it("removes the temporary files of a killed launcher's run, and of its own run on release", async () => {
+    const path = join(dir, "stack.json");
+    const leftFile = join(dir, "firebase.agent-traces-stack.json");
+    writeFileSync(leftFile, "{}");
+    await claimStack(path, { ...recordOfDeadLauncher(randomUUID()), files: [leftFile] });
+    const run = { ...newStackRun(), files: [join(dir, "mine.json")] };
+    await claimStack(path, run);
+    assert.equal(existsSync(leftFile), false, "the killed run's config is gone");
+    writeFileSync(run.files[0]!, "{}");
+    await releaseStack(path, run);
+    assert.equal(existsSync(run.files[0]!), false, "release removes the run's own");
   });
 
   it("refuses while the recorded launcher still runs, and touches none of its processes", async () => {

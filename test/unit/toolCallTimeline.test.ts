@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { toolCallTimeline } from "@agent-traces/core";
+import { toolCallTimeline } from "@agent-traces/store";
 
 const START = Date.parse("2025-03-01T12:00:00.000Z");
 const at = (ms: number) => new Date(START + ms).toISOString();

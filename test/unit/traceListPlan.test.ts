@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DOCUMENT_ID, planListTraces, TRACES_COLLECTION, userIdVariants } from "@agent-traces/core";
+import { DOCUMENT_ID, planListTraces, TRACES_COLLECTION, userIdVariants } from "@agent-traces/store";
 
 describe("trace list plans (core)", () => {
   const newestFirst = [

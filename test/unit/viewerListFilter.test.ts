@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { planListTraces } from "@agent-traces/core";
+import { planListTraces } from "@agent-traces/store";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, toTraceListFilter } from "../../viewer/src/view/listFilter.js";
 
 describe("viewer list filter (URL ⇄ filter ⇄ query plan)", () => {

@@ -1,5 +1,5 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { formatTokens } from "@agent-traces/core";
+import { formatTokens } from "@agent-traces/store";
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;

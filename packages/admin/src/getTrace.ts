@@ -1,5 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { isValidTraceId, TRACES_COLLECTION, type StoredTrace } from "@agent-traces/core";
+import { isValidTraceId } from "@agent-traces/core";
+import { TRACES_COLLECTION, type StoredTrace } from "@agent-traces/store";
 import { fromTraceDocument, type TraceDocument } from "./traceDocument.js";
 
 /** The stored trace with this id, or `undefined` when there is none (ids are matched in lowercase). */

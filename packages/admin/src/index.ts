@@ -1,4 +1,4 @@
-// What core defines once and admin's callers have always imported from here.
+// What store defines once and admin's callers have always imported from here.
 export {
   DOCUMENT_ID,
   planListTraces,
@@ -9,7 +9,7 @@ export {
   type QueryPlan,
   type StoredTrace,
   type TraceListFilter,
-} from "@agent-traces/core";
+} from "@agent-traces/store";
 export { getTrace } from "./getTrace.js";
 export { DEFAULT_LIST_LIMIT, listTraces, MAX_LIST_LIMIT, type ListTracesOptions, type TracePage } from "./listTraces.js";
 export {

@@ -1,5 +1,5 @@
 import { FieldPath, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
-import { DOCUMENT_ID, planListTraces, type StoredTrace, type TraceListFilter } from "@agent-traces/core";
+import { DOCUMENT_ID, planListTraces, type StoredTrace, type TraceListFilter } from "@agent-traces/store";
 import { fromTraceDocument, type TraceDocument } from "./traceDocument.js";
 
 /** A trace list's filters (see TraceListFilter) and its page. */

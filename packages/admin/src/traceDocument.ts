@@ -1,5 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { DAY_MS, runWeight, storedSize, type FailedTool, type SanitizedToolTrace, type SanitizedTrace, type StoredTrace } from "@agent-traces/core";
+import { DAY_MS, runWeight, storedSize, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
+import type { FailedTool, StoredTrace } from "@agent-traces/store";
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document

@@ -1,5 +1,5 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
-import { TRACES_COLLECTION } from "@agent-traces/core";
+import { TRACES_COLLECTION } from "@agent-traces/store";
 import { sameRun, type RunIdentity } from "./sameRun.js";
 import type { TraceDocument } from "./traceDocument.js";
 

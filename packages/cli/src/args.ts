@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "@agent-traces/admin";
-import { isValidTraceId, LIMITS, type TraceListFilter, type TraceStatus } from "@agent-traces/core";
+import { isValidTraceId, LIMITS, type TraceStatus } from "@agent-traces/core";
+import type { TraceListFilter } from "@agent-traces/store";
 import { parseInstant } from "./duration.js";
 import type { AccountRef } from "./grantAdmin.js";
+import { isSiteId, SITE_ID_RULE } from "./init/siteId.js";
 
-/** What `list` asks for: core's list filters, the user as typed (query.ts turns it into user ids), and how many runs. */
+/** What `list` asks for: store's list filters, the user as typed (query.ts turns it into user ids), and how many runs. */
 export interface ListFilters extends Omit<TraceListFilter, "userId"> {
   user?: string;
   limit: number;
@@ -23,14 +25,26 @@ export type Command =
   | (CommonOptions & { kind: "show"; traceId: string })
   | { kind: "export"; project?: string; traceId: string; format: ExportFormat }
   | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number })
-  | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean };
+  | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean }
+  | InitCommand;
+
+/** `init`: merge the backend into the Firebase project in `dir` (default: the current folder). */
+export interface InitCommand {
+  kind: "init";
+  dir?: string;
+  dryRun: boolean;
+  project?: string;
+  site?: string;
+  defaultSite?: string;
+  functionsPackage?: string;
+}
 
 /** A command line that names no valid command; its message is one line. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const COMMANDS = ["list", "show", "export", "report", "grant-admin"] as const;
+const COMMANDS = ["list", "show", "export", "report", "grant-admin", "init"] as const;
 /** What `export` writes: OTLP/JSON (an OTel collector's or Jaeger's import), or the stored trace's JSON. */
 export const EXPORT_FORMATS = ["otlp", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -47,9 +61,14 @@ const OPTIONS = {
   hours: { type: "string", for: ["report"] },
   json: { type: "boolean", for: ["list", "show", "report"] },
   format: { type: "string", for: ["export"] },
-  project: { type: "string", for: ["list", "show", "export", "report", "grant-admin"] },
+  project: { type: "string", for: ["list", "show", "export", "report", "grant-admin", "init"] },
   revoke: { type: "boolean", for: ["grant-admin"] },
-  help: { type: "boolean", for: ["list", "show", "export", "report", "grant-admin"], short: "h" },
+  dir: { type: "string", for: ["init"] },
+  "dry-run": { type: "boolean", for: ["init"] },
+  site: { type: "string", for: ["init"] },
+  "default-site": { type: "string", for: ["init"] },
+  "functions-package": { type: "string", for: ["init"] },
+  help: { type: "boolean", for: ["list", "show", "export", "report", "grant-admin", "init"], short: "h" },
 } as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -60,14 +79,16 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   const { values, positionals } = readTokens(argv);
   if (values.has("help") || positionals[0] === "help") return { kind: "help" };
   const [name, ...rest] = positionals;
-  if (name === undefined) throw new UsageError("missing command: list, show, export, report or grant-admin (see --help)");
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, report or grant-admin (see --help)`);
+  if (name === undefined) throw new UsageError("missing command: list, show, export, report, grant-admin or init (see --help)");
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, report, grant-admin or init (see --help)`);
   for (const option of values.keys()) {
     if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
   }
   const common: CommonOptions = { json: values.has("json") };
   const project = values.get("project");
   if (project !== undefined) common.project = checkProject(project);
+
+  if (name === "init") return initCommand(values, rest);
 
   if (name === "grant-admin") {
     if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "grant-admin needs a user's email or uid" : `grant-admin takes one email or uid, got ${rest.length}`);
@@ -141,6 +162,31 @@ function reportWindow(values: Map<OptionName, string>, now: Date): { windowStart
   } catch (error) {
     throw new UsageError(`--window-start: ${(error as Error).message}`);
   }
+}
+
+function initCommand(values: Map<OptionName, string>, rest: string[]): InitCommand {
+  if (rest.length > 0) throw new UsageError(`init takes no arguments, got ${quote(rest[0]!)} (the project folder is --dir)`);
+  const command: InitCommand = { kind: "init", dryRun: values.has("dry-run") };
+  const dir = values.get("dir");
+  if (dir !== undefined) {
+    if (dir === "") throw new UsageError("--dir needs a folder");
+    command.dir = dir;
+  }
+  const project = values.get("project");
+  if (project !== undefined) command.project = checkProject(project);
+  for (const [option, key] of [["site", "site"], ["default-site", "defaultSite"]] as const) {
+    const site = values.get(option);
+    if (site === undefined) continue;
+    if (!isSiteId(site)) throw new UsageError(`--${option} must be a Hosting site id (${SITE_ID_RULE}), got ${quote(site)}`);
+    command[key] = site;
+  }
+  const functionsPackage = values.get("functions-package");
+  if (functionsPackage !== undefined) {
+    // eslint-disable-next-line no-control-regex
+    if (functionsPackage.trim() === "" || /[\u0000-\u001f\u007f]/.test(functionsPackage)) throw new UsageError(`--functions-package must be an npm version range or spec, got ${quote(functionsPackage)}`);
+    command.functionsPackage = functionsPackage;
+  }
+  return command;
 }
 
 /** Firebase Auth's bounds: a uid is 1 to 128 characters, an email at most 254 with one @ between non-empty parts. */

@@ -1,5 +1,5 @@
 import type { Auth } from "firebase-admin/auth";
-import { ADMIN_CLAIM } from "@agent-traces/core";
+import { ADMIN_CLAIM } from "@agent-traces/store";
 
 /** A Firebase Auth user named on the command line: by email, or by uid. */
 export type AccountRef = { email: string } | { uid: string };

@@ -1,7 +1,7 @@
 import { LIMITS } from "@agent-traces/core";
 
 /** The text of --help: every command, option and default. */
-export const USAGE = `agent-traces: inspect stored agent traces, and grant who may read them
+export const USAGE = `agent-traces: add the backend to your Firebase project, inspect stored agent traces, and grant who may read them
 
 Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
@@ -9,6 +9,7 @@ Usage:
   agent-traces export <trace_id> [--format otlp|json]
   agent-traces report [--window-start T] [--hours N] [--json]
   agent-traces grant-admin <email-or-uid> [--revoke]
+  agent-traces init [--dir D] [--dry-run] [--project ID] [--site S] [--default-site S] [--functions-package SPEC]
   agent-traces --help
 
 list      the newest runs first: started, trace id, status, user, skill, duration,
@@ -24,6 +25,13 @@ grant-admin  set the custom claim admin: true on a Firebase Auth user (by email,
           by uid when the value has no @), keeping its other custom claims; with
           --revoke, remove it. The user must sign out and in again: an ID token
           carries the claims of when it was issued
+init      merge the agent-traces backend into the Firebase project in --dir, keeping
+          what you wrote: a functions codebase "agent-traces" (agent-traces/functions),
+          the viewer as a Hosting site of its own (agent-traces/viewer, hosting target
+          agent-traces-viewer), our rules between marker lines in your firestore.rules,
+          our indexes and TTL overrides in your firestore.indexes.json. It refuses (exit
+          code 1, nothing written) what it cannot merge safely, and warns about rules of
+          yours that open the trace collections too. Run again, it changes nothing
 
 Options:
   --user U        runs of this user id (an integer also matches the numeric user id)
@@ -38,9 +46,19 @@ Options:
   --hours N       the report window's length in hours (default 1)
   --revoke        grant-admin: remove the admin claim instead of setting it
   --format F      export: otlp (default) or json
+  --dir D         init: the Firebase project's folder (with firebase.json; default: current)
+  --dry-run       init: print the diff of every file it would change, write nothing
+  --site S        init: the viewer's Hosting site (default: the one .firebaserc links to
+                  agent-traces-viewer, else <project>-traces)
+  --default-site S  init: the site your own single hosting entry deploys to, written into
+                  it when hosting becomes a list (default: the project id)
+  --functions-package SPEC  init: the @agent-traces/functions dependency of the codebase
+                  (default: ^ this CLI's version; e.g. a file: path to a tarball)
   --json          JSON only on stdout (list: an array of traces; show: the trace)
   --project ID    use the Firebase project ID with application default credentials (its
-                  Firestore, or for grant-admin its Auth users), instead of the emulator
+                  Firestore, or for grant-admin its Auth users), instead of the emulator;
+                  for init, the project (or .firebaserc alias) to link the viewer's site in
+                  (default: .firebaserc's default project)
   -h, --help      this help
 
 Without --project the CLI uses the emulators: Firestore at FIRESTORE_EMULATOR_HOST, and for
@@ -55,4 +73,5 @@ Examples:
   npm run traces -- list --skill research --status error
   npm run traces -- grant-admin ops@example.com --project my-project
   npm run report -- --window-start 2025-03-01T09:00:00Z --hours 3
+  npx @agent-traces/cli init --dry-run
 `;

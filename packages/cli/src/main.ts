@@ -14,6 +14,7 @@ import { oneLine, terminalJson } from "./format/text.js";
 import { renderWaterfall } from "./format/waterfall.js";
 import { setAdminClaim } from "./grantAdmin.js";
 import { USAGE } from "./help.js";
+import { runInit } from "./init/run.js";
 import { findTraces } from "./query.js";
 import { connect, connectAuth, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
 
@@ -32,6 +33,12 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === "help") {
     await write(process.stdout, USAGE);
     return 0;
+  }
+  if (command.kind === "init") {
+    const outcome = runInit(command);
+    await write(process.stdout, outcome.stdout);
+    await write(process.stderr, outcome.stderr);
+    return outcome.code;
   }
   const target = resolveTarget(command.project, process.env, readRepoFirebaseJson(), command.kind === "grant-admin" ? "auth" : "firestore");
   try {
@@ -54,7 +61,7 @@ async function grantAdmin(command: Extract<Command, { kind: "grant-admin" }>, au
   }
 }
 
-async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" }>, db: Firestore, target: Target): Promise<number> {
+async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" | "init" }>, db: Firestore, target: Target): Promise<number> {
   const style = styleFor(process.stdout, process.env);
   const columns = process.stdout.isTTY ? process.stdout.columns : 160;
   if (command.kind === "list") {

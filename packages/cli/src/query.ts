@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { listTraces } from "@agent-traces/admin";
-import { userIdVariants, type StoredTrace } from "@agent-traces/core";
+import { userIdVariants, type StoredTrace } from "@agent-traces/store";
 import type { ListFilters } from "./args.js";
 
 /** Traces newest first, in one query (`--user` as an `in` filter); `more` when older ones may exist beyond the limit. */

@@ -1,4 +1,5 @@
-// What the tracer, the functions, admin, the CLI and the viewer use; tests and benchmarks reach other modules by path.
+// The wire part of a trace: what the tracer sends and the functions check, repair and sanitize (admin, the CLI and
+// the viewer use it too); tests and benchmarks reach other modules by path. The stored side is packages/store.
 // Pure and browser-safe: nothing here imports Node or firebase-admin.
 export { LIMITS, MAX_BATCH_TRACES, MAX_CALL_BYTES } from "./limits.js";
 export { CALL_ENVELOPE_BYTES, MAX_CALL_TRACE_BYTES, traceCallBytes } from "./callSize.js";
@@ -29,7 +30,6 @@ export {
   type TraceStatus,
 } from "./schema.js";
 export { addModelUsage, OTHER_MODELS, type TokenCounts } from "./modelUsage.js";
-export { formatTokens } from "./formatTokens.js";
 export { storedSize } from "./storedSize.js";
 export { parseJsonText } from "./parseJsonText.js";
 export { stringifyValue } from "./stringify.js";
@@ -38,15 +38,6 @@ export { isValidTraceId, randomTraceId } from "./traceId.js";
 export { describeInvalid, validateTrace } from "./validation.js";
 export { isRetryableCode, RETRYABLE_CODES } from "./retryableCodes.js";
 export { escapeWireKeys, unescapeWireKeys } from "./wireKeys.js";
-export { ADMIN_CLAIM } from "./adminClaim.js";
-export { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "./collections.js";
-export { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
-export { planListTraces, type TraceListFilter } from "./traceListPlan.js";
-export { userIdVariants } from "./userIdVariants.js";
-export type { FailedTool, StoredTrace } from "./storedTrace.js";
-export { formatDuration } from "./formatDuration.js";
-export { formatInstant } from "./formatInstant.js";
-export { toolCallTimeline, type TimelineCall, type ToolCallTimeline } from "./toolCallTimeline.js";
 export { repairTrace, type RepairedTrace, type RepairOptions } from "./repair/repairTrace.js";
 export { repairToolTrace, UNNAMED_TOOL } from "./repair/toolTrace.js";
 export { toJsonValue } from "./repair/jsonValue.js";

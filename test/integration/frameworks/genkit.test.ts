@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { genkit, z, type MessageData } from "genkit";
-import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler, type StoredTrace } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler } from "@agent-traces/core";
+import type { StoredTrace } from "@agent-traces/store";
 import { getTrace } from "@agent-traces/admin";
 import { AGENT_TRACES_ATTRIBUTES, type AgentTracesSpanProcessor } from "@agent-traces/otel";
 import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";

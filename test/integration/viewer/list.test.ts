@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { Page } from "puppeteer-core";
-import { formatDuration } from "@agent-traces/core";
+import { formatDuration } from "@agent-traces/store";
 import { LOCAL_ADMIN } from "../../../viewer/src/localAdmin.js";
 import { clearFirestore, clientSession } from "../support/emulators.js";
 import { aTrace } from "../support/traces.js";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { Page } from "puppeteer-core";
-import { formatDuration } from "@agent-traces/core";
+import { formatDuration } from "@agent-traces/store";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "../support/emulators.js";
 import { expectedIds, minutesAfter, seedRuns, traceIdFor, type ViewerSeed } from "./fixtures.js";

@@ -1,4 +1,4 @@
-import type { StoredTrace } from "@agent-traces/core";
+import type { StoredTrace } from "@agent-traces/store";
 
 /** A Firestore Timestamp as the JS SDK returns it. */
 interface TimestampLike {

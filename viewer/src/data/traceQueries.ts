@@ -1,4 +1,4 @@
-import { DOCUMENT_ID, planListTraces, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/core";
+import { DOCUMENT_ID, planListTraces, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
 import {
   collection,
   doc,
@@ -20,7 +20,7 @@ import { toTraceListFilter, type ListFilter } from "../view/listFilter.js";
 export const PAGE_SIZE = 50;
 
 /**
- * The list's query, newest first, built from core's plan (the one the index-coverage test proves
+ * The list's query, newest first, built from store's plan (the one the index-coverage test proves
  * is served by firestore.indexes.json). It asks for one run more than `size` to know if a next page exists.
  */
 export function traceListQuery(db: Firestore, filter: ListFilter, options: { after?: DocumentSnapshot; size: number }): Query {

@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/store";
 import { onSnapshot, type QueryDocumentSnapshot, type Unsubscribe } from "firebase/firestore";
 import { h, replaceChildren } from "../dom.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";

@@ -1,4 +1,4 @@
-import { formatInstant } from "@agent-traces/core";
+import { formatInstant } from "@agent-traces/store";
 import type { TraceErrorReport } from "@agent-traces/admin";
 import { onSnapshot } from "firebase/firestore";
 import { h, replaceChildren } from "../dom.js";

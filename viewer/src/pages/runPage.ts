@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/store";
 import { getDoc, getDocs } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";

@@ -1,4 +1,4 @@
-import type { StoredTrace } from "@agent-traces/core";
+import type { StoredTrace } from "@agent-traces/store";
 import { h } from "../dom.js";
 import { senderNote } from "../view/provenance.js";
 

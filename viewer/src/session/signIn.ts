@@ -1,5 +1,5 @@
 import { GoogleAuthProvider, onAuthStateChanged, signInWithEmailAndPassword, signInWithPopup, signOut, type User } from "firebase/auth";
-import { ADMIN_CLAIM } from "@agent-traces/core";
+import { ADMIN_CLAIM } from "@agent-traces/store";
 import { LOCAL_ADMIN } from "../localAdmin.js";
 import type { ViewerFirebase } from "./firebaseSetup.js";
 

@@ -1,4 +1,4 @@
-/** How the viewer writes ages, previews and stored text; instants and durations use core's formatInstant and formatDuration, as the CLI does. */
+/** How the viewer writes ages, previews and stored text; instants and durations use store's formatInstant and formatDuration, as the CLI does. */
 
 /** "12s ago", "5m ago", "3h ago", "2d ago"; "in the future" for clock skew. */
 export function formatAge(iso: string, now: number): string {

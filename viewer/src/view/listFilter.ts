@@ -1,4 +1,5 @@
-import { type TraceListFilter, type TraceStatus, userIdVariants } from "@agent-traces/core";
+import type { TraceStatus } from "@agent-traces/core";
+import { type TraceListFilter, userIdVariants } from "@agent-traces/store";
 
 /** The list's filters, as held in its URL: `/?status=error&skill=x&user=y&from=ISO&to=ISO`. */
 export interface ListFilter {

@@ -1,4 +1,4 @@
-import type { StoredTrace } from "@agent-traces/core";
+import type { StoredTrace } from "@agent-traces/store";
 
 /** Shown beside a run's user when the trace names a user other than the signed-in caller that sent it. */
 export interface SenderNote {

@@ -1,4 +1,5 @@
-import { formatTokens, type ModelUsage, type TraceStatus } from "@agent-traces/core";
+import type { ModelUsage, TraceStatus } from "@agent-traces/core";
+import { formatTokens } from "@agent-traces/store";
 import { listFilterSearch } from "./listFilter.js";
 import { formatPercent, signed } from "./format.js";
 

@@ -1,4 +1,5 @@
-import { DROPPED_KEYS_FIELD, lengthBeforeCut, LIMITS, type StoredTrace } from "@agent-traces/core";
+import { DROPPED_KEYS_FIELD, lengthBeforeCut, LIMITS } from "@agent-traces/core";
+import type { StoredTrace } from "@agent-traces/store";
 
 /** What was cut, shortened or dropped from a run before it was stored, said plainly; empty when nothing was. */
 export function runNotices(trace: Pick<StoredTrace, "final_output" | "tool_traces" | "tool_traces_dropped" | "tool_traces_shortened" | "metadata">): string[] {

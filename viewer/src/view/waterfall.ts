@@ -1,4 +1,4 @@
-import { toolCallTimeline, type StoredTrace } from "@agent-traces/core";
+import { toolCallTimeline, type StoredTrace } from "@agent-traces/store";
 
 /** One tool call's bar on the run's time axis, in percent of the axis. */
 export interface WaterfallBar {

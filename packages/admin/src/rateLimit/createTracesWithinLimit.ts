@@ -1,5 +1,6 @@
 import { Timestamp, type DocumentReference, type Firestore, type WriteBatch } from "firebase-admin/firestore";
-import { DAY_MS, RATE_LIMITS_COLLECTION } from "@agent-traces/core";
+import { DAY_MS } from "@agent-traces/core";
+import { RATE_LIMITS_COLLECTION } from "@agent-traces/store";
 import type { TraceDocument } from "../traceDocument.js";
 import { addCreate, createOrAnswer, createTraceDocuments, failsOneDocument, heldRuns, traceRef, type WriteOutcome } from "../writeTrace.js";
 import type { KnownCounter, KnownCounters } from "./knownCounters.js";

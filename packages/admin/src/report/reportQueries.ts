@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
-import { TRACES_COLLECTION, type QueryPlan } from "@agent-traces/core";
+import { TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
 import type { ReportWindow } from "./reportWindow.js";
 
 /**

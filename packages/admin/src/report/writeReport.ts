@@ -1,5 +1,6 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { DAY_MS, REPORTS_COLLECTION } from "@agent-traces/core";
+import { DAY_MS } from "@agent-traces/core";
+import { REPORTS_COLLECTION } from "@agent-traces/store";
 import type { TraceErrorReport } from "./buildReport.js";
 
 /**

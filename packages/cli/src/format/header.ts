@@ -1,4 +1,5 @@
-import { formatDuration, formatInstant, formatTokens, type ModelUsage, type StoredTrace } from "@agent-traces/core";
+import type { ModelUsage } from "@agent-traces/core";
+import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/store";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";

@@ -1,5 +1,5 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { formatInstant, formatTokens } from "@agent-traces/core";
+import { formatInstant, formatTokens } from "@agent-traces/store";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
 

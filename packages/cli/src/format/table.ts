@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/store";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd, padStart, width } from "./text.js";

@@ -1,4 +1,4 @@
-/** Text helpers shared by the renderers: one-line cuts and padding (instants and durations: core's formatInstant and formatDuration). */
+/** Text helpers shared by the renderers: one-line cuts and padding (instants and durations: store's formatInstant and formatDuration). */
 
 // Control characters (ESC included), bidi overrides and line separators in stored text must not reach the terminal.
 const ACTIVE_BEYOND_C0 = "\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2066-\\u2069";

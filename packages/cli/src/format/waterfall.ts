@@ -1,4 +1,4 @@
-import { formatDuration, toolCallTimeline, type StoredTrace } from "@agent-traces/core";
+import { formatDuration, toolCallTimeline, type StoredTrace } from "@agent-traces/store";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd, padStart, width } from "./text.js";
 

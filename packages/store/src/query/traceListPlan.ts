@@ -1,6 +1,6 @@
-import { TRACES_COLLECTION } from "./collections.js";
+import type { TraceStatus } from "@agent-traces/core";
+import { TRACES_COLLECTION } from "../model/collections.js";
 import { DOCUMENT_ID, type QueryPlan } from "./queryPlan.js";
-import type { TraceStatus } from "./schema.js";
 
 /** What a trace list is filtered by; every field is optional and they combine with AND. */
 export interface TraceListFilter {

@@ -1,4 +1,4 @@
-import type { SanitizedTrace } from "./sanitize.js";
+import type { SanitizedTrace } from "@agent-traces/core";
 
 /** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
 export interface FailedTool {

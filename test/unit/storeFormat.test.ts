@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { formatDuration, formatInstant } from "@agent-traces/core";
+import { formatDuration, formatInstant } from "@agent-traces/store";
 import { inTimeZone } from "../support/timeZone.js";
 
-describe("core: display formats", () => {
+describe("store: display formats", () => {
   inTimeZone("UTC");
 
   it("formats durations", () => {
