@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { doc, getDoc, setDoc, setLogLevel } from "firebase/firestore";
 import { httpsCallable } from "firebase/functions";
+import { RATE_LIMITS_COLLECTION } from "@agent-traces/store";
 import { adminFirestore, clientSession, projectId } from "../integration/support/emulators.js";
 import { aTrace } from "../integration/support/traces.js";
 import { adoptionPaths, readPacks } from "./support/paths.js";
@@ -111,7 +112,8 @@ describe("agent-traces init in a user's Firebase project", function () {
       }
       for (const db of [admin, alice]) {
         await assertFails(setDoc(doc(db, "execution_traces/4bf92f3577b34da6a3ce929d0e0e4736"), { status: "success" }));
-        await assertFails(setDoc(doc(db, "rate_limits/alice"), { slots: [] }));
+        await assertFails(setDoc(doc(db, RATE_LIMITS_COLLECTION, "alice"), { slots: [] }));
+        await assertFails(getDoc(doc(db, RATE_LIMITS_COLLECTION, "alice")));
       }
     });
   });

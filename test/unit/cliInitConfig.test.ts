@@ -23,6 +23,48 @@ function refuses(run: () => unknown, file: string, message: RegExp, line?: numbe
   });
 }
 
+/**
+ * True when `out` is the user's `line` as written, but for what a merge adds to a line of the user's
+ * (at most two of these): a `,` (or `, {`, our item following on the line) right after its value,
+ * before what ends the line (a comment stays on it); a `[` before an object that becomes a list's
+ * first item, or the `]` after it.
+ */
+function kept(out: string, line: string, additions = 2): boolean {
+  if (out === line) return true;
+  if (additions === 0) return false;
+  for (let i = 0; i < out.length; i++) {
+    for (const added of [", {", ",", "]", "["]) {
+      if (!out.startsWith(added, i)) continue;
+      const rest = out.slice(i + added.length);
+      const allowed = added === "[" ? rest.startsWith("{") : /^(\s*(\/\/.*)?|\].*)$/.test(rest);
+      if (allowed && kept(out.slice(0, i) + rest, line, additions - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Asserts that every line of `input` is in `output`, in order, kept as written (see kept()); a line
+ * holding an empty `[]` or `{}` that got our items may be split around them.
+ */
+function assertKeepsLines(input: string, output: string): void {
+  const out = output.split(/\r?\n/);
+  let at = 0;
+  const find = (line: string) => {
+    const found = out.findIndex((candidate, i) => i >= at && kept(candidate, line));
+    return found < 0 ? undefined : found;
+  };
+  for (const line of input.split(/\r?\n/)) {
+    const empty = /^(\s*)(.*[[{])\s*([\]}].*)$/.exec(line);
+    const parts = find(line) === undefined && empty ? [empty[1]! + empty[2]!, empty[1]! + empty[3]!] : [line];
+    for (const part of parts) {
+      const found = find(part);
+      assert.ok(found !== undefined, `the input's line ${JSON.stringify(part)} is in the output, as written and in order:\n${output}`);
+      at = found + 1;
+    }
+  }
+}
+
 describe("cli init: firebase.json", () => {
   it("adds our codebase to their functions list and makes hosting a list, their entry kept with the default site", () => {
     const { text, notes, rules, indexes, rulesAdded } = mergeJson(FIREBASE_JSON);
@@ -32,7 +74,8 @@ describe("cli init: firebase.json", () => {
     assert.deepEqual(merged.hosting, [{ ...(original.hosting as object), site: "demo-shop" }, VIEWER_ENTRY]);
     assert.deepEqual(merged.firestore, original.firestore);
     assert.deepEqual([rules, indexes, rulesAdded], ["firestore.rules", "firestore.indexes.json", false]);
-    assert.ok(text.includes('  "hosting": [\n    {\n      // the shop\'s storefront\n      "public": "public",'), "their entry as written, comment kept, one level deeper");
+    assert.ok(text.includes('  "hosting": [{\n    // the shop\'s storefront\n    "public": "public",'), "their entry as written, comment kept");
+    assert.ok(text.includes('      "**/node_modules/**"\n    ],\n    "site": "demo-shop"\n  }, {\n    "target": "agent-traces-viewer",'), "the site and the viewer's entry added after theirs");
     assert.equal(notes.length, 1);
     assert.match(notes[0]!, /"site": "demo-shop".*--default-site/);
   });
@@ -49,7 +92,7 @@ describe("cli init: firebase.json", () => {
     const merged = mergeJson(text);
     assert.deepEqual(jsonc(merged.text).functions, [{ source: "functions" }, CODEBASE_ENTRY]);
     assert.deepEqual(jsonc(merged.text).hosting, [{ target: "shop", public: "public" }, VIEWER_ENTRY]);
-    assert.ok(merged.text.includes('  "functions": [\n    {\n      // ours\n      "source": "functions"\n    },'));
+    assert.ok(merged.text.includes('  "functions": [{\n    // ours\n    "source": "functions"\n  }, {\n    "source": "agent-traces/functions",'));
     assert.ok(!merged.notes.some((note) => note.includes('"site"')));
   });
 
@@ -74,6 +117,53 @@ describe("cli init: firebase.json", () => {
   it("keeps CRLF line endings", () => {
     const merged = mergeJson(FIREBASE_JSON.replace(/\n/g, "\r\n")).text;
     assert.ok(!/[^\r]\n/.test(merged), "every line ends with CRLF");
+  });
+
+  it("keeps every line of a firebase-init firebase.json and .firebaserc as written, in order, LF or CRLF", () => {
+    for (const eol of ["\n", "\r\n"]) {
+      const input = FIREBASE_JSON.replace(/\n/g, eol);
+      const merged = mergeJson(input).text;
+      assertKeepsLines(input, merged);
+      assert.equal(mergeJson(merged).text, merged, "a second merge changes nothing");
+      const rc = FIREBASERC.replace(/\n/g, eol);
+      assertKeepsLines(rc, mergeFirebaserc(rc, "demo-shop", "demo-shop-traces"));
+    }
+  });
+
+  it("appends after a hosting entry written on one line, leaving that line as written", () => {
+    const text = `{\n  "hosting": [\n    { "site": "shop", "public": "public" },\n    { "site": "other-site", "public": "other" }\n  ]\n}\n`;
+    const merged = mergeJson(text).text;
+    assert.ok(merged.startsWith(`{\n  "hosting": [\n    { "site": "shop", "public": "public" },\n    { "site": "other-site", "public": "other" },\n    {\n      "target": "agent-traces-viewer",\n`), merged);
+    assertKeepsLines(text, merged);
+    assert.equal(mergeJson(merged).text, merged);
+  });
+
+  it("keeps a same-line comment after a value with that value when a key is added after it", () => {
+    const text = `{\n  "hosting": [{ "target": "agent-traces-viewer", "public": "agent-traces/viewer" }],\n  "functions": { "source": "agent-traces/functions", "codebase": "agent-traces" } // mine\n}\n`;
+    const merged = mergeJson(text).text;
+    assert.equal(
+      merged,
+      `{\n  "hosting": [{ "target": "agent-traces-viewer", "public": "agent-traces/viewer" }],\n  "functions": { "source": "agent-traces/functions", "codebase": "agent-traces" }, // mine\n` +
+        `  "firestore": {\n    "rules": "firestore.rules",\n    "indexes": "firestore.indexes.json"\n  }\n}\n`,
+    );
+    // A single functions object with such a comment becomes a list, the comment still on its line.
+    const single = `{\n  "functions": { "source": "functions" } // mine\n}\n`;
+    const wrapped = mergeJson(single).text;
+    assert.ok(wrapped.startsWith(`{\n  "functions": [{ "source": "functions" }, // mine\n    {\n      "source": "agent-traces/functions",`), wrapped);
+    assertKeepsLines(single, wrapped);
+    assert.deepEqual(jsonc(wrapped).functions, [{ source: "functions" }, CODEBASE_ENTRY]);
+    assert.equal(mergeJson(wrapped).text, wrapped);
+  });
+
+  it("indents what it adds to a tab-indented file with tabs, like its siblings", () => {
+    const text = `{\n\t"hosting": [\n\t\t{ "site": "shop", "public": "public" }\n\t],\n\t"functions": [\n\t\t{\n\t\t\t"source": "functions" // theirs\n\t\t}\n\t]\n}\n`;
+    const merged = mergeJson(text).text;
+    assert.ok(merged.includes(`\t\t{ "site": "shop", "public": "public" },\n\t\t{\n\t\t\t"target": "agent-traces-viewer",\n\t\t\t"public": "agent-traces/viewer",\n\t\t\t"rewrites": [\n\t\t\t\t{\n`), merged);
+    assert.ok(merged.includes(`\t\t},\n\t\t{\n\t\t\t"source": "agent-traces/functions",`), merged);
+    assert.ok(merged.endsWith(`\t],\n\t"firestore": {\n\t\t"rules": "firestore.rules",\n\t\t"indexes": "firestore.indexes.json"\n\t}\n}\n`), merged);
+    assert.ok(!/^ /m.test(merged), "no line starts with a space");
+    assertKeepsLines(text, merged);
+    assert.equal(mergeJson(merged).text, merged);
   });
 
   it("refuses what it cannot merge safely, naming the line", () => {
@@ -137,6 +227,39 @@ describe("cli init: firestore.indexes.json", () => {
     const first = ours.indexes[0] as { collectionGroup: string; fields: { fieldPath: string; order: string }[] };
     const compact = `{ "indexes": [ { "collectionGroup": "${first.collectionGroup}", "fields": [ ${first.fields.map((f) => `{ "order": "${f.order}", "fieldPath": "${f.fieldPath}" }`).join(", ")} ] } ] }`;
     assert.equal((jsonc(merge(compact)).indexes as unknown[]).length, ours.indexes.length);
+  });
+
+  it("keeps every line of the firebase-init template as written, in order, LF or CRLF", () => {
+    for (const eol of ["\n", "\r\n"]) {
+      const input = INDEXES.replace(/\n/g, eol);
+      const merged = merge(input);
+      assertKeepsLines(input, merged);
+      assert.equal(merged.split(eol).join("").includes("\n"), false, "the file's line endings throughout");
+      assert.equal(merged.replace(/\r\n/g, "\n"), merge(INDEXES), "the same text but for the line endings");
+      assert.deepEqual(jsonc(merged), ours);
+      assert.equal(merge(merged), merged);
+    }
+  });
+
+  it("appends after an index with a same-line comment, the comment staying on its line", () => {
+    const theirs = `{ "collectionGroup": "orders", "fields": [ { "fieldPath": "uid", "order": "ASCENDING" }, { "fieldPath": "at", "order": "DESCENDING" } ] }`;
+    const text = `{\n  "indexes": [\n    ${theirs} // keep me\n  ],\n  "fieldOverrides": []\n}\n`;
+    const merged = merge(text);
+    assert.ok(merged.startsWith(`{\n  "indexes": [\n    ${theirs}, // keep me\n    {\n      "collectionGroup": "execution_traces",\n`), merged);
+    assert.equal(merged.match(/keep me/g)?.length, 1);
+    assertKeepsLines(text, merged);
+    assert.deepEqual((jsonc(merged).indexes as unknown[]).slice(1), ours.indexes);
+    assert.equal(merge(merged), merged);
+  });
+
+  it("expands our entries inside the empty lists of a one-line file", () => {
+    const text = `{"indexes":[],"fieldOverrides":[]}`;
+    const merged = merge(text);
+    assert.ok(merged.startsWith(`{"indexes":[\n  {\n    "collectionGroup": "execution_traces",\n`), merged);
+    assert.ok(merged.includes(`\n  }\n],"fieldOverrides":[\n  {\n`), merged);
+    assert.ok(merged.endsWith(`\n  }\n]}`), merged);
+    assert.deepEqual(jsonc(merged), ours);
+    assert.equal(merge(merged), merged);
   });
 
   it("creates the file from ours when there is none, and a missing list", () => {

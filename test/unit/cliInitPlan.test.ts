@@ -20,7 +20,6 @@ const assets: InitAssets = {
   ]),
   bigquerySchema: '{ "fields": [] }\n',
   cliVersion: "1.2.3",
-  from: "test",
 };
 
 /** A project held in memory: path → content. */

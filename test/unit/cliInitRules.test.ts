@@ -53,6 +53,14 @@ describe("cli init: firestore.rules", () => {
       assert.ok(reread.documents!.open < reread.markers[0]!.start && reread.markers[1]!.end < reread.documents!.close, "inside the documents match");
     });
 
+    it("takes a comment of the project's that only starts like a marker for the project's own", () => {
+      const own = USER_RULES.replace("match /databases/{db}/documents {", "match /databases/{db}/documents {\n    // agent-traces: endpoint rules are below");
+      assert.notEqual(own, USER_RULES);
+      const { text } = merge(own);
+      assert.equal(withoutBlock(text), own.replace("    }\n  }\n}", "    }\n\n  }\n}"));
+      assert.equal(readRules(text, "firestore.rules").markers.length, 2);
+    });
+
     it("keeps a project's own isAdmin() and comments and strings holding braces; ours is isAgentTracesAdmin()", () => {
       const { text, warnings } = merge(USER_RULES);
       assert.deepEqual(warnings, []);

@@ -27,6 +27,12 @@ export const USER_INDEX = {
 };
 export const USER_FIELD_OVERRIDE = { collectionGroup: "items", fieldPath: "body", indexes: [] };
 
+/** The Node.js major `firebase init` writes into engines: firebase-tools' latest supported runtime. */
+function latestNodeRuntime(): string {
+  const { latest } = require("firebase-tools/lib/deploy/functions/runtimes/supported") as { latest: (language: string) => string };
+  return latest("nodejs").replace("nodejs", "");
+}
+
 export function writeUserProject(dir: string): void {
   const template = (path: string) => readFileSync(join(templates, path), "utf8");
   const write = (path: string, text: string) => {
@@ -56,7 +62,7 @@ export function writeUserProject(dir: string): void {
       .replace('"indexes": []', `"indexes": [\n    ${JSON.stringify(USER_INDEX)}\n  ]`)
       .replace('"fieldOverrides": []', `"fieldOverrides": [\n    ${JSON.stringify(USER_FIELD_OVERRIDE)}\n  ]`),
   );
-  write("functions/package.json", template("functions/typescript/package.nolint.json").replace("{{RUNTIME}}", "20"));
+  write("functions/package.json", template("functions/typescript/package.nolint.json").replace("{{RUNTIME}}", latestNodeRuntime()));
   write("functions/tsconfig.json", template("functions/typescript/tsconfig.json"));
   write("functions/.gitignore", template("functions/typescript/_gitignore"));
   write("functions/src/index.ts", template("functions/typescript/index.ts") + readFileSync(join(own, "functions.ts"), "utf8"));

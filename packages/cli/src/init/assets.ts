@@ -13,8 +13,6 @@ export interface InitAssets {
   viewer: Map<string, Uint8Array>;
   /** The CLI's version: the default range of @agent-traces/functions is ^version. */
   cliVersion: string;
-  /** Where they were read from, for messages. */
-  from: string;
 }
 
 const CLI_PACKAGE = "@agent-traces/cli";
@@ -47,7 +45,6 @@ export function loadAssets(moduleUrl: string = import.meta.url): InitAssets {
     bigquerySchema: readFileSync(join(base, BIGQUERY_SCHEMA), "utf8"),
     viewer,
     cliVersion,
-    from: base,
   };
 }
 

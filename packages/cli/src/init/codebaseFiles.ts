@@ -5,7 +5,7 @@ import { jsonFileText } from "./jsonc.js";
 export const FIREBASE_FUNCTIONS_RANGE = "^7.4.0";
 export const FIREBASE_ADMIN_RANGE = "^14.5.1";
 /** The Node.js major Cloud Functions runs the codebase on. */
-export const NODE_MAJOR = "20";
+export const NODE_MAJOR = "22";
 export const FUNCTIONS_PACKAGE = "@agent-traces/functions";
 
 /** A file `init` owns: rewritten when its content differs, or written only when absent. */

@@ -48,8 +48,9 @@ export interface FirebaseJsonMerge {
 
 /**
  * Adds the agent-traces codebase and the viewer's hosting entry to a firebase.json, and the rules and
- * indexes paths when it names none; the project's own entries stay as written (a single `functions`
- * or `hosting` object becomes the first item of a list). Refuses what it cannot merge safely.
+ * indexes paths when it names none; every line of the project's stays as written, comments included,
+ * ours added after them (see jsonc.ts: a `,` after a value, a single `functions` or `hosting` object
+ * made a list's first item by `[` and `]` around its text). Refuses what it cannot merge safely.
  */
 export function mergeFirebaseJson(text: string, options: FirebaseJsonOptions, file = "firebase.json"): FirebaseJsonMerge {
   const notes: string[] = [];

@@ -8,7 +8,8 @@ interface IndexesFile {
 
 /**
  * Adds to a project's firestore.indexes.json the composite indexes and field overrides (TTL policies,
- * index exemptions) of ours it lacks, compared by meaning, not text; its own entries and comments stay.
+ * index exemptions) of ours it lacks, compared by meaning, not text; its own lines stay as written,
+ * comments included, ours appended after them (see jsonc.ts).
  * Refuses a field override of theirs on one of our fields that says something else.
  */
 export function mergeIndexes(userText: string | undefined, ourText: string, file: string): string {

@@ -68,6 +68,7 @@ function nextSteps(plan: InitPlan): string[] {
     `  4. firebase deploy --only functions:${CODEBASE},firestore,hosting:${VIEWER_TARGET} --project ${project}`,
     `  5. In the Firebase console: a web app (Project settings → Your apps), the Google provider (Authentication → Sign-in method),`,
     `     and ${viewerSite}.web.app and ${viewerSite}.firebaseapp.com in Authentication → Settings → Authorized domains.`,
-    `  6. npx @agent-traces/cli grant-admin you@example.com --project ${project}   (the claim the viewer's reads need), then open https://${viewerSite}.web.app`,
+    `  6. Open https://${viewerSite}.web.app and sign in once (the account must exist for the next step), then`,
+    `     npx @agent-traces/cli grant-admin you@example.com --project ${project}   (the claim the viewer's reads need); sign out and in again.`,
   ];
 }

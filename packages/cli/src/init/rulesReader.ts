@@ -59,15 +59,13 @@ export interface RulesFile {
   /** The `match /databases/{x}/documents` block directly inside the service, and its variable's name. */
   documents: MatchBlock | undefined;
   databaseVariable: string | undefined;
-  /** Functions declared directly inside the service block. */
-  serviceFunctions: FunctionDeclaration[];
   markers: Marker[];
 }
 
 export const BEGIN_MARKER = "// agent-traces: begin (added by agent-traces init; it replaces this block when run again)";
 export const END_MARKER = "// agent-traces: end";
-const BEGIN_PREFIX = "// agent-traces: begin";
-const END_PREFIX = "// agent-traces: end";
+/** A comment that is one of our markers: the marker's words, then nothing that continues a word ("// agent-traces: endpoint" is not one). */
+const MARKER_COMMENT = /^\/\/ agent-traces: (begin|end)(?![\w-])/;
 const DOCUMENTS_PATH = /^\/databases\/\{([A-Za-z_][A-Za-z0-9_]*)\}\/documents$/;
 
 /** Splits rules text into tokens; an unterminated string or comment is a refusal. */
@@ -154,7 +152,7 @@ type Frame = { kind: "service" | "match" | "function" | "other"; open: number; m
 export function readRules(text: string, file: string): RulesFile {
   const tokens = tokenize(text, file);
   const code = tokens.filter((token) => token.kind !== "comment");
-  const result: RulesFile = { version: undefined, versionLine: undefined, matches: [], documents: undefined, databaseVariable: undefined, serviceFunctions: [], markers: [] };
+  const result: RulesFile = { version: undefined, versionLine: undefined, matches: [], documents: undefined, databaseVariable: undefined, markers: [] };
   const stack: Frame[] = [];
   let sawService = false;
   let pending: Omit<Frame, "open"> | undefined;
@@ -184,7 +182,6 @@ export function readRules(text: string, file: string): RulesFile {
     } else if (token.kind === "word" && token.text === "function" && next?.kind === "word" && (top?.kind === "service" || top?.kind === "match")) {
       const declaration = { name: next.text, start: token.start, line: token.line };
       if (top.kind === "match") top.match!.functions.push(declaration);
-      else result.serviceFunctions.push(declaration);
       pending = { kind: "function" };
       k += 1;
     } else if (token.kind === "word" && token.text === "allow" && top?.kind === "match") {
@@ -216,7 +213,7 @@ export function readRules(text: string, file: string): RulesFile {
   }
   for (const token of tokens) {
     if (token.kind !== "comment") continue;
-    const kind = token.text.startsWith(BEGIN_PREFIX) ? "begin" : token.text.startsWith(END_PREFIX) ? "end" : undefined;
+    const kind = MARKER_COMMENT.exec(token.text)?.[1] as "begin" | "end" | undefined;
     if (kind) result.markers.push({ kind, start: token.start, end: token.end, line: token.line });
   }
   return result;
