@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join, resolve } from "node:path";
 import { restartable, STACK_CONTROL_ENV, startStackControl, type StackControl } from "./control.js";
 import { emulatorPorts, hostingSiteEndpoint, hostPort, type EmulatorName, type Endpoint } from "./emulatorPorts.js";
@@ -9,6 +10,7 @@ import { ensureLocalAdmin } from "./localAdmin.js";
 import { planStack, type StackPlan } from "./plan.js";
 import { claimStack, newStackRun, releaseStack, STACK_RUN_ENV } from "./ownership.js";
 import { isPortOpen, startGroup, stopGroup, waitUntil, type ManagedProcess } from "./processes.js";
+import { describePortHolder } from "./portHolder.js";
 import { BENCH_CONFIG, stackConfig, writeStackConfig } from "./stackConfig.js";
 import { firestoreTriggerSync, type FirestoreTriggerSync } from "./triggerSync.js";
 
@@ -145,7 +147,8 @@ export function localStack(root: string, options: StackOptions): LocalStack {
       throw new Error("stopped while starting");
     }
     if (left > 0) console.log(`Stopped ${left} processes an earlier stack left running (its launcher was killed).`);
-    await assertPortsFree(ports, plan, project);
+    // A killed run's sockets close as its processes finish exiting: give them time before calling a port taken.
+    await assertPortsFree(ports, plan, project, left > 0 ? 20_000 : 0);
     if (stopped) throw new Error("stopped while starting");
     tempConfig = config.path;
     const configArgs = writeStackConfig(config);
@@ -241,13 +244,19 @@ function ensureLocalSecrets(root: string): void {
   if (!existsSync(path)) writeFileSync(path, "# Secrets for the emulators only (not committed).\nREPORT_WEBHOOK_URL=none\n");
 }
 
-async function assertPortsFree(ports: Record<EmulatorName, Endpoint>, plan: StackPlan, project: StackProject): Promise<void> {
+/** Throws naming the first port of the stack something listens on, after waiting up to `graceMs` for it to close. */
+async function assertPortsFree(ports: Record<EmulatorName, Endpoint>, plan: StackPlan, project: StackProject, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
   const used: [string, Endpoint][] = (["hub", "logging", "auth", "functions", "firestore", "eventarc", "tasks"] as const).map((name) => [name, ports[name]]);
   if (plan.firebaseEmulators.includes("pubsub")) used.push(["pubsub", ports.pubsub]);
   for (const site of project.hosting) used.push([`hosting, site ${site.name}`, site.endpoint]);
   for (const [name, endpoint] of used) {
-    if (await isPortOpen(endpoint.host, endpoint.port)) {
-      throw new Error(`Port ${hostPort(endpoint)} (${name} emulator) is already in use: is another stack running?`);
+    while (await isPortOpen(endpoint.host, endpoint.port)) {
+      if (Date.now() >= deadline) {
+        const holder = describePortHolder(endpoint.port);
+        throw new Error(`Port ${hostPort(endpoint)} (${name} emulator) is already in use${holder ? ` by ${holder}` : ""}: is another stack running?`);
+      }
+      await sleep(250);
     }
   }
 }
