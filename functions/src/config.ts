@@ -30,6 +30,11 @@ export const TRACE_RATE_LIMIT_PER_MINUTE = defineInt("TRACE_RATE_LIMIT_PER_MINUT
   default: 600,
   description: "Traces one signed-in user (uid) may store in any 60 s, across all instances; beyond it recordTrace answers resource-exhausted with retry_after_ms. 0 turns the limit off.",
 });
+export const TRACE_CAPTURE_CONTENT = defineBoolean("TRACE_CAPTURE_CONTENT", {
+  default: true,
+  description:
+    "Store runs' content. false: only their shape is stored (tool names, durations, statuses, counts, sizes, key names); tool input and output values, the final output and the error become their type and length, whatever the sender sent.",
+});
 /** Deploy-time: the most instances recordTrace scales to; with the concurrency, a ceiling on its compute spend. */
 export const RECORD_TRACE_MAX_INSTANCES = defineInt("RECORD_TRACE_MAX_INSTANCES", {
   default: 10,
@@ -58,6 +63,8 @@ export interface RecordTraceConfig {
   enforceAppCheck: boolean;
   /** Traces one uid may store in any 60 s; 0 for no limit. */
   rateLimitPerMinute: number;
+  /** false: every run is stored without its content (core's omitContent), whatever the sender sent. */
+  captureContent: boolean;
 }
 
 /** How much of its calls one recordTrace instance may hold under way, from its memory and concurrency. */
@@ -86,6 +93,7 @@ export function checkRecordTraceConfig(): ConfigCheck<RecordTraceConfig> {
     errorTtlDays: read("ERROR_TRACE_TTL_DAYS", () => checkDays("ERROR_TRACE_TTL_DAYS", ERROR_TRACE_TTL_DAYS.value())),
     enforceAppCheck: read("ENFORCE_APP_CHECK", () => ENFORCE_APP_CHECK.value()),
     rateLimitPerMinute: read("TRACE_RATE_LIMIT_PER_MINUTE", () => checkWhole("TRACE_RATE_LIMIT_PER_MINUTE", TRACE_RATE_LIMIT_PER_MINUTE.value(), 0, 1_000_000)),
+    captureContent: read("TRACE_CAPTURE_CONTENT", () => TRACE_CAPTURE_CONTENT.value()),
   });
 }
 
@@ -265,4 +273,45 @@ export function parseWebhookUrl(value: string | undefined): string | undefined {
 function checkWhole(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
+}
+
+// Erasure (onUserDeleted, eraseTraces).
+
+export const ERASE_ON_USER_DELETE = defineBoolean("ERASE_ON_USER_DELETE", {
+  default: true,
+  description: "When a Firebase Auth user is deleted, erase every trace recorded by or naming them and their rate-limit counter (a receipt in trace_erasures). false: nothing is erased.",
+});
+export const ERASE_BATCHES_PER_RUN = defineInt("ERASE_BATCHES_PER_RUN", {
+  default: 50,
+  description: "Batches of up to 400 deletions one eraseTraces run commits before it hands over to the next run (each run also stops at half its timeout).",
+});
+/** Deploy-time: eraseTraces' timeout, the most an event-triggered function may have. */
+export const ERASE_TRACES_TIMEOUT_SECONDS = 540;
+/** The share of its timeout an eraseTraces run spends starting batches: a batch under way when it ends still finishes in time. */
+const ERASE_TIME_BUDGET_SHARE = 0.5;
+
+export interface ErasureConfig {
+  eraseOnUserDelete: boolean;
+  batchesPerRun: number;
+  /** How long a run starts batches for, in ms. */
+  timeBudgetMs: number;
+}
+
+/** Reads and checks the erasure settings. */
+export function checkErasureConfig(): ConfigCheck<ErasureConfig> {
+  const { read, result } = paramReader();
+  return result({
+    eraseOnUserDelete: read("ERASE_ON_USER_DELETE", () => ERASE_ON_USER_DELETE.value()),
+    batchesPerRun: read("ERASE_BATCHES_PER_RUN", () => checkWhole("ERASE_BATCHES_PER_RUN", ERASE_BATCHES_PER_RUN.value(), 1, 10_000)),
+    timeBudgetMs: ERASE_TRACES_TIMEOUT_SECONDS * 1000 * ERASE_TIME_BUDGET_SHARE,
+  });
+}
+
+let erasureCheck: ConfigCheck<ErasureConfig> | undefined;
+
+/** The erasure settings, checked once per instance with any bad param logged once; while one is bad, a run fails naming it (and is retried). */
+export function erasureConfig(functionName: string): ErasureConfig {
+  erasureCheck ??= logged(functionName, checkErasureConfig());
+  if (!erasureCheck.ok) throw misconfigured(functionName, erasureCheck.problems);
+  return erasureCheck.config;
 }

@@ -1,8 +1,12 @@
 import { onInit } from "firebase-functions/v2/core";
+import { runWith } from "firebase-functions/v1";
+import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onCall } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import {
   checkConfigOnce,
+  ERASE_TRACES_TIMEOUT_SECONDS,
+  erasureConfig,
   errorReportConfig,
   RECORD_TRACE_CONCURRENCY,
   RECORD_TRACE_MAX_INSTANCES,
@@ -13,6 +17,9 @@ import {
   REPORT_TIME_ZONE,
   REPORT_WEBHOOK_URL,
 } from "./config.js";
+import { TRACE_ERASURES_COLLECTION, type ErasureReceipt } from "@agent-traces/admin";
+import { handleErasureWrite } from "./eraseUserData/eraseTracesHandler.js";
+import { handleUserDeleted } from "./eraseUserData/userDeletedHandler.js";
 import { knownCounters, traceStore } from "./firestore.js";
 import { admitted, requestBodyBytes } from "./recordTrace/callAdmission.js";
 import { InFlightBudget } from "./recordTrace/inFlightBudget.js";
@@ -48,5 +55,32 @@ export const reportTraceErrors = onSchedule(
   async (event) => {
     const config = errorReportConfig();
     await buildAndSendReport(scheduledWindow(event.scheduleTime, config.windowHours), { db: traceStore(), config });
+  },
+);
+
+/**
+ * When a Firebase Auth user is deleted, starts the erasure of their traces and rate-limit counter (a
+ * running receipt in trace_erasures; eraseTraces does the work). 1st gen: 2nd gen has no generally
+ * available account-deletion trigger. Retried on failure; a redelivered event starts nothing.
+ */
+export const onUserDeleted = runWith({ failurePolicy: true })
+  .auth.user()
+  .onDelete(async (user, context) => {
+    await handleUserDeleted(traceStore(), user.uid, context.eventId, erasureConfig("onUserDeleted"));
+  });
+
+/**
+ * Runs an erasure the functions run, one bounded run per receipt write that created it or advanced its
+ * `runs`, each run's end starting the next, until nothing is left (eraseTracesHandler.ts). Retried on
+ * failure: a retried or duplicate run finds what is left and deletes it with exact counts.
+ */
+export const eraseTraces = onDocumentWritten(
+  { document: `${TRACE_ERASURES_COLLECTION}/{erasureId}`, timeoutSeconds: ERASE_TRACES_TIMEOUT_SECONDS, retry: true },
+  async (event) => {
+    await handleErasureWrite(
+      traceStore(),
+      { erasureId: event.params.erasureId, before: event.data?.before.data() as ErasureReceipt | undefined, after: event.data?.after.data() as ErasureReceipt | undefined },
+      erasureConfig("eraseTraces"),
+    );
   },
 );

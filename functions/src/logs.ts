@@ -83,4 +83,24 @@ export const logs = {
   reportWebhookFailed(windowStart: string, error: unknown): void {
     logger.error("trace_error_report_webhook_failed", { window_start: windowStart, error: String(error) });
   },
+  /** An Auth user was deleted: their erasure started under receipt `erasureId` (no uid is logged: the receipt holds its hash). */
+  erasureStarted(erasureId: string, reason: string): void {
+    logger.info("trace_erasure_started", { erasure_id: erasureId, reason });
+  },
+  /** An Auth user was deleted while ERASE_ON_USER_DELETE is false: nothing erased. */
+  erasureSkipped(eventId: string): void {
+    logger.info("trace_erasure_skipped", { event_id: eventId, reason: "ERASE_ON_USER_DELETE is false" });
+  },
+  /** The same deletion event again: its erasure exists already, nothing started. */
+  erasureDuplicateEvent(erasureId: string): void {
+    logger.info("trace_erasure_duplicate_event", { erasure_id: erasureId });
+  },
+  /** A run of an erasure ended: `outcome` done, continued (the next run starts) or superseded (a duplicate run). */
+  erasureRunEnded(erasureId: string, run: number, batches: number, outcome: string): void {
+    logger.info("trace_erasure_run_ended", { erasure_id: erasureId, run, batches, outcome });
+  },
+  /** A running user erasure whose subject document is gone: it cannot continue (someone removed it by hand). */
+  erasureWithoutSubject(erasureId: string): void {
+    logger.error("trace_erasure_without_subject", { erasure_id: erasureId });
+  },
 };

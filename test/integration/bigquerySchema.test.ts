@@ -60,6 +60,7 @@ const STORED_FIELDS = {
   weight: true,
   usage: true,
   has_usage: true,
+  content_captured: true,
   repaired_fields: true,
   schema_version: true,
 } satisfies Record<keyof TraceDocument, true>;
@@ -255,6 +256,8 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
         metadata: { error: "fetch_page failed: HTTP 503", model: "gemini-2.5-flash", temperature: 0.2, grid: [[1, 2]], nested: { depth: { two: true } } },
         usage: [{ model: "gemini-2.5-flash", input_tokens: 1_200, output_tokens: 340 }],
         original_trace_id: randomTraceId(),
+        // Sent without its content (the tracer's captureContent: false), so the document holds content_captured.
+        content_captured: false,
       }),
     });
     const fields = readSchema().fields;
@@ -266,6 +269,8 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
     );
     assert.deepEqual(document.repaired_fields, ["metadata.grid[0]"]);
     assert.equal(document.has_usage, true);
+    assert.equal(document.content_captured, false);
+    assert.equal(columnValue("boolean", changelogData(document).content_captured), false);
   });
 
   it("keeps a sparse trace's nulls NULL and a numeric user id as its text", async () => {

@@ -1,7 +1,4 @@
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../packages/core/src/schema.js";
 import { getTrace, toTraceDocument, TRACES_COLLECTION, type StoredTrace, type TraceDocument, type TraceErrorReport } from "@agent-traces/admin";
@@ -12,32 +9,9 @@ import { createTracer, type TraceExporter } from "@agent-traces/tracer";
 import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
 import { replaySpans, spansFromOtlp } from "../support/otlpSpans.js";
 import { adminAuth, adminFirestore, clearFirestore, projectId } from "./support/emulators.js";
+import { cli, type Run } from "./support/cli.js";
 import { aTrace } from "./support/traces.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * The CLI as a child process, from source (what `npm run traces` runs; node --import tsx rather
- * than npx, so that npm's own warnings cannot reach stderr). Times in UTC, no colours; a variable
- * set to `undefined` is left out.
- */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, TZ: "UTC", NO_COLOR: "1", ...env }).filter(([, value]) => value !== undefined));
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "--conditions=source", "packages/cli/src/main.ts", ...args],
-      { cwd: root, env: merged, timeout: 45_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** Keeps every trace it is sent and answers each as stored. */
 class KeepingExporter implements TraceExporter {

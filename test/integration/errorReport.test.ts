@@ -352,7 +352,7 @@ describe("reportTraceErrors windows by commit (committed_at)", () => {
 
 describe("reportTraceErrors counts a write recordTrace committed late in the window it landed in", () => {
   const auth = { uid: "late-caller", token: {} as never, rawToken: "" };
-  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 600 };
+  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 600, captureContent: true };
 
   before(clearFirestore);
 
@@ -381,7 +381,7 @@ describe("reportTraceErrors counts a write recordTrace committed late in the win
 
 describe("reportTraceErrors sums the weights the server stored: no sender's claim moves the estimate", () => {
   const auth = (uid: string) => ({ uid, token: {} as never, rawToken: "" });
-  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+  const recordConfig: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
   /** A trace id each of these samplers keeps, so that a success sent with it is stored. */
   const idKeptAt = (rate: number) => {
     const sampler = new TraceIdRatioBasedSampler(rate);

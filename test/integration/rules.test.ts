@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { collection, collectionGroup, deleteDoc, doc, getDoc, getDocs, query, setDoc, setLogLevel, Timestamp, updateDoc, where, writeBatch } from "firebase/firestore";
-import { REPORTS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import { ERASURE_SUBJECT_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { clearFirestore, projectId } from "./support/emulators.js";
 
 describe("firestore.rules on the Firestore emulator", () => {
   let env: RulesTestEnvironment;
   const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
   const reportId = "2025-01-01T10:00:00.000Z";
+  const erasureId = "event-0123456789abcdef";
 
   before(async () => {
     setLogLevel("silent"); // denied writes are the expected outcome here, not news
@@ -20,6 +21,8 @@ describe("firestore.rules on the Firestore emulator", () => {
     await env.withSecurityRulesDisabled(async (context) => {
       await setDoc(doc(context.firestore(), TRACES_COLLECTION, traceId), { user_id: "alice", status: "error" });
       await setDoc(doc(context.firestore(), REPORTS_COLLECTION, reportId), { errors: 1 });
+      await setDoc(doc(context.firestore(), TRACE_ERASURES_COLLECTION, erasureId), { scope: "user", state: "running" });
+      await setDoc(doc(context.firestore(), TRACE_ERASURES_COLLECTION, erasureId, ERASURE_SUBJECT_COLLECTION, "uid"), { uid: "alice" });
       await setDoc(doc(context.firestore(), "other", "x"), { a: 1 });
     });
   });
@@ -36,7 +39,7 @@ describe("firestore.rules on the Firestore emulator", () => {
     setDoc(doc(db, path[0], "brand-new-id"), { status: "error" }),
   ];
 
-  for (const [collectionName, id] of [[TRACES_COLLECTION, traceId], [REPORTS_COLLECTION, reportId]] as const) {
+  for (const [collectionName, id] of [[TRACES_COLLECTION, traceId], [REPORTS_COLLECTION, reportId], [TRACE_ERASURES_COLLECTION, erasureId]] as const) {
     describe(collectionName, () => {
       it("is not readable without sign-in", async () => {
         const db = env.unauthenticatedContext().firestore();
@@ -84,6 +87,15 @@ describe("firestore.rules on the Firestore emulator", () => {
   it("is not readable with a truthy admin claim that is not true", async () => {
     for (const admin of [1, "yes", ["true"], { value: true }]) {
       await assertFails(getDoc(doc(env.authenticatedContext("eve", { admin }).firestore(), TRACES_COLLECTION, traceId)));
+    }
+  });
+
+  it("lets no one, admin included, read or write the uid a running erasure works from", async () => {
+    for (const context of [env.authenticatedContext("alice"), env.authenticatedContext("ops", { admin: true })]) {
+      const db = context.firestore();
+      await assertFails(getDoc(doc(db, TRACE_ERASURES_COLLECTION, erasureId, ERASURE_SUBJECT_COLLECTION, "uid")));
+      await assertFails(getDocs(collectionGroup(db, ERASURE_SUBJECT_COLLECTION)));
+      await assertFails(setDoc(doc(db, TRACE_ERASURES_COLLECTION, erasureId, ERASURE_SUBJECT_COLLECTION, "uid"), { uid: "mallory" }));
     }
   });
 

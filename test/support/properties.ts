@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { SamplingDecision, TraceIdRatioBasedSampler as OtelSampler } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
-import { cutText, LIMITS, sanitizeTrace, storedSize, TraceIdRatioBasedSampler, validateTrace, type TraceInput } from "@agent-traces/core";
+import { cutText, isContentDescription, LIMITS, omitContent, sanitizeTrace, storedSize, TraceIdRatioBasedSampler, validateTrace, type TraceInput } from "@agent-traces/core";
 import { REDACTED, redactText } from "../../packages/core/src/redact.js";
 import { redactAndCut } from "../../packages/core/src/sanitizeText.js";
 import { storedDocumentSize, utf8Length } from "../../packages/core/src/storedSize.js";
@@ -189,6 +189,36 @@ export const SANITIZING_IS_IDEMPOTENT: PropertyDefinition = {
       if (once.tool_traces_dropped > trace.tool_traces_dropped) count?.("with tool calls dropped");
       if (once.tool_traces_shortened > trace.tool_traces_shortened) count?.("with tool calls shortened");
       if (once.metadata._dropped_keys !== trace.metadata._dropped_keys) count?.("with metadata keys dropped");
+    }),
+};
+
+/**
+ * Content capture off, the same way: the tracer omits content and sanitizes, the function omits again
+ * (the run says `content_captured: false`) and sanitizes, and stores what the tracer sent; every content
+ * field stored is a description (or empty), nothing of what the run held.
+ */
+export const OMITTING_IS_IDEMPOTENT: PropertyDefinition = {
+  name: "omit-idempotent",
+  title: "omitContent then sanitizeTrace, on the tracer and again on the function, stores what the tracer sent, content only as descriptions (property)",
+  unitRuns: 300,
+  fuzzRuns: 40_000,
+  property: (count) =>
+    fc.property(fc.tuple(traceArb), ([trace]) => {
+      const once = sanitizeTrace(omitContent(trace));
+      const sent = JSON.parse(JSON.stringify(once)) as unknown;
+      const received = validateTrace(sent);
+      if (!received.ok) assert.fail(received.message);
+      assert.equal(received.trace.content_captured, false);
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(sanitizeTrace(omitContent(received.trace)))), sent, "the function stores what the tracer sent");
+      const described = (text: unknown, where: string) => assert.ok(text === "" || text === REDACTED || isContentDescription(text), `${where}: ${String(text)}`);
+      described(once.final_output, "final_output");
+      if ("error" in once.metadata) described(once.metadata.error, "metadata.error");
+      for (const tool of once.tool_traces) {
+        described(tool.output, `${tool.name} output`);
+        for (const [key, value] of Object.entries(tool.input)) described(value, `${tool.name} input ${key}`);
+      }
+      if (once.tool_traces_dropped > trace.tool_traces_dropped) count?.("with tool calls dropped");
+      if ("error" in once.metadata) count?.("with an error");
     }),
 };
 
@@ -385,7 +415,7 @@ export const SERVER_REPAIRS_FAILED_RUNS: PropertyDefinition = {
   fuzzRuns: 20_000,
   property: (count) => {
     const nextId = traceIdSequence();
-    const config = { sampleRate: 1, ttlDays: 7, errorTtlDays: 30, enforceAppCheck: false, rateLimitPerMinute: 0 };
+    const config = { sampleRate: 1, ttlDays: 7, errorTtlDays: 30, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
     return fc.property(fc.tuple(fuzzCaseArb("in-process", 0), fc.constantFrom("error", "timeout")), ([fuzzCase, status]) => {
       const payload = payloadWithId(fuzzCase, nextId());
       const statusBroken = fuzzCase.labels.some((label) => label.startsWith("status:"));
@@ -416,6 +446,7 @@ export const SERVER_REPAIRS_FAILED_RUNS: PropertyDefinition = {
 /** Every property, in the order `npm run fuzz` runs them. */
 export const PROPERTIES: readonly PropertyDefinition[] = [
   SANITIZING_IS_IDEMPOTENT,
+  OMITTING_IS_IDEMPOTENT,
   SANITIZED_TRACES_ARE_BOUNDED,
   PAYLOADS_IN_PROCESS,
   PAYLOADS_WIRE,

@@ -146,3 +146,39 @@ describe("cli: grant-admin arguments", () => {
     rejects(["list", "--revoke"], /--revoke is not an option of list/);
   });
 });
+
+describe("cli: delete and export --user arguments", () => {
+  it("reads delete --user and --before (a dry run unless --yes), with or without --project", () => {
+    assert.deepEqual(parse("delete", "--user", "alice"), { kind: "delete", scope: { user: "alice" }, yes: false });
+    assert.deepEqual(parse("delete", "--user", "42", "--yes", "--project", "my-proj"), { kind: "delete", project: "my-proj", scope: { user: "42" }, yes: true });
+    assert.deepEqual(parse("delete", "--before", "2d"), { kind: "delete", scope: { before: new Date("2025-02-27T12:00:00Z") }, yes: false });
+    assert.deepEqual(parse("delete", "--before", "2025-01-01T00:00:00Z", "--yes"), { kind: "delete", scope: { before: new Date("2025-01-01T00:00:00Z") }, yes: true });
+  });
+
+  it("reads export --user with or without --out; export <trace_id> stays", () => {
+    assert.deepEqual(parse("export", "--user", "alice"), { kind: "export-user", user: "alice" });
+    assert.deepEqual(parse("export", "--user", "alice", "--out", "alice.json", "--project", "p1"), { kind: "export-user", project: "p1", user: "alice", out: "alice.json" });
+    assert.deepEqual(parse("export", "4bf92f3577b34da6a3ce929d0e0e4736"), { kind: "export", traceId: "4bf92f3577b34da6a3ce929d0e0e4736", format: "otlp" });
+  });
+
+  it("refuses delete without exactly one scope, a bad --before or --user, and options of other commands", () => {
+    rejects(["delete"], /delete needs one of --user ID or --before T/);
+    rejects(["delete", "--user", "a", "--before", "1d"], /delete needs one of --user ID or --before T/);
+    rejects(["delete", "alice"], /delete takes no arguments, got "alice"/);
+    rejects(["delete", "--before", "yesterday"], /^--before: /);
+    rejects(["delete", "--user", "u".repeat(129)], /--user must be 1 to 128 characters/);
+    rejects(["delete", "--user", "a\u001b[2J"], /--user must be printable characters/);
+    rejects(["delete", "--user", "a", "--json"], /--json is not an option of delete/);
+    rejects(["delete", "--user", "a", "--yes=1"], /--yes takes no value/);
+    rejects(["list", "--yes"], /--yes is not an option of list/);
+    rejects(["list", "--before", "1d"], /--before is not an option of list/);
+  });
+
+  it("refuses export with both a trace id and --user, --format with --user, --out without --user", () => {
+    rejects(["export", "4bf92f3577b34da6a3ce929d0e0e4736", "--user", "a"], /export takes a trace id or --user ID, not both/);
+    rejects(["export", "--user", "a", "--format", "json"], /--format is for export <trace_id>/);
+    rejects(["export", "4bf92f3577b34da6a3ce929d0e0e4736", "--out", "x.json"], /--out is for export --user/);
+    rejects(["export", "--user", "a", "--out="], /--out needs a file|--out needs a value/);
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--out", "x"], /--out is not an option of show/);
+  });
+});

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { InitRefusal } from "../../packages/cli/src/init/refusal.js";
 import { rulesBlockFrom } from "../../packages/cli/src/init/rulesBlock.js";
 import { mergeRules, NEW_RULES_FILE } from "../../packages/cli/src/init/rulesMerge.js";
@@ -32,7 +32,7 @@ describe("cli init: firestore.rules", () => {
   describe("our block, from the repo's firestore.rules", () => {
     it("holds its function and match blocks, not the catch-all, and covers every collection we store", () => {
       assert.deepEqual(block.functions, ["isAgentTracesAdmin"]);
-      assert.deepEqual([...block.collections].sort(), [TRACES_COLLECTION, REPORTS_COLLECTION, RATE_LIMITS_COLLECTION].sort());
+      assert.deepEqual([...block.collections].sort(), [TRACES_COLLECTION, REPORTS_COLLECTION, RATE_LIMITS_COLLECTION, TRACE_ERASURES_COLLECTION].sort());
       const text = block.lines.map((line) => line.text).join("\n");
       assert.ok(!text.includes("{document=**}"), "no catch-all");
       assert.match(text, new RegExp(`match /${RATE_LIMITS_COLLECTION}/\\{\\w+\\} \\{`));

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
-import { planReportQuery, type ReportQuery } from "@agent-traces/admin";
+import { erasurePlans, planReportQuery, type ReportQuery } from "@agent-traces/admin";
 import { DOCUMENT_ID, planListTraces, type QueryPlan } from "@agent-traces/store";
 
 /**
@@ -107,12 +107,18 @@ describe("index coverage (firestore.indexes.json)", () => {
     });
   }
 
+  for (const plan of erasurePlans()) {
+    it(`erasure: ${plan.collection} by ${[...plan.equalities.map((field) => `${field} ==`), ...plan.ranges.map((field) => `${field} <`)].join(", ")}, newest first, is served by an index`, () => {
+      assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
+    });
+  }
+
   it("the viewer's reports page, newest first, is served by the automatic index on window_start_at", () => {
     assert.match(servingIndex(REPORTS_PLAN) ?? "", /^automatic DESCENDING index on window_start_at$/);
   });
 
   it("declares no composite index that no query uses", () => {
-    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery)];
+    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery), ...erasurePlans()];
     const used = new Set(plans.map(servingIndex));
     for (const index of indexesFile.indexes) {
       const name = `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
@@ -137,7 +143,7 @@ describe("index coverage (firestore.indexes.json)", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
     // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at and weight still exist.
-    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "skill", "received_at", "committed_at"]) {
+    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "content_captured", "skill", "received_at", "committed_at"]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
   });

@@ -13,7 +13,7 @@ const untouchedDb = new Proxy({} as Firestore, {
     throw new Error(`the handler touched Firestore (${String(property)}) on a path that must not write`);
   },
 });
-const config: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+const config: RecordTraceConfig = { sampleRate: 0.1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
 const signedIn = { uid: "caller", token: {} as never, rawToken: "" };
 const trace = (status: string, traceId = randomTraceId()) => ({
   trace_id: traceId,

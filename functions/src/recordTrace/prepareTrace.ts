@@ -1,6 +1,7 @@
 import {
   decideRecording,
   MIN_SENDER_SAMPLE_RATE,
+  omitContent,
   repairTrace,
   sanitizeTrace,
   sha256Hex,
@@ -44,6 +45,8 @@ export interface PrepareContext {
  * the values rewritten added to its `values_repaired`. A failed run with an invalid `trace_id` is
  * stored under an id derived from the caller's uid and the id sent (repairedTraceId), so that a retry
  * of it is answered `duplicate`. A trace whose status is itself invalid is rejected: nothing says it failed.
+ * With content capture off (config.captureContent false, or the trace says `content_captured: false`) the
+ * stored run keeps its shape only: core's omitContent, whatever the sender sent.
  */
 export function prepareTrace(data: unknown, context: PrepareContext): PreparedTrace {
   try {
@@ -72,6 +75,8 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at 
   // A re-keyed run (after a `conflict`) is sampled by the id it was first sent under: the same decision.
   const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
   if (!decision.store) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
+  // Content capture off (the server's param, or the sender already omitted): omitted again, before sanitizing, so lengths are the original's.
+  if (!config.captureContent || trace.content_captured === false) trace = omitContent(trace);
   const document = toTraceDocument(sanitizeTrace(trace), {
     recordedBy: uid,
     receivedAt,

@@ -4,6 +4,7 @@ export {
   planListTraces,
   RATE_LIMITS_COLLECTION,
   REPORTS_COLLECTION,
+  TRACE_ERASURES_COLLECTION,
   TRACES_COLLECTION,
   type FailedTool,
   type QueryPlan,
@@ -44,3 +45,26 @@ export {
   type UsageFields,
 } from "./report/summarizeUsage.js";
 export { writeErrorReport } from "./report/writeReport.js";
+export { counterId } from "./rateLimit/counterId.js";
+export type { ErasureScope } from "./erasure/erasureScope.js";
+export { ERASABLE_COLLECTIONS, erasurePlans, type ErasableCollection, type ErasureQuery } from "./erasure/erasableCollections.js";
+export {
+  ERASURE_SUBJECT_COLLECTION,
+  erasureIdForEvent,
+  erasureRef,
+  runByFunctions,
+  subjectRef,
+  uidSha256,
+  type ErasureReason,
+  type ErasureReceipt,
+  type ErasureSubject,
+} from "./erasure/erasureReceipt.js";
+export { countErasable } from "./erasure/countErasable.js";
+export { findErasable, type ErasableDocuments } from "./erasure/findErasable.js";
+export { ERASURE_BATCH_SIZE, eraseBatch, type ErasedBatch } from "./erasure/eraseBatch.js";
+export { eraseBatches, type ErasureRun, type ErasureRunLimits } from "./erasure/eraseBatches.js";
+export { endErasureRun, type RunEnd } from "./erasure/endErasureRun.js";
+export { erasureScopeOf } from "./erasure/erasureScopeOf.js";
+export { startErasure } from "./erasure/startErasure.js";
+export { eraseInProcess } from "./erasure/eraseInProcess.js";
+export { exportUserTraces } from "./erasure/exportUserTraces.js";

@@ -41,6 +41,8 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
    * as validation named them); absent when none were.
    */
   repaired_fields?: string[];
+  /** false when the run was stored without its content (core's omitContent); absent when captured. */
+  content_captured?: false;
   /** Present (true) exactly when `usage` is: what the report's usage query filters on. Not read back. */
   has_usage?: true;
   schema_version: 1;
@@ -58,7 +60,7 @@ export interface StorageContext {
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
   const startedAt = timestampOf(trace.started_at);
   const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
-  const { usage, ...fields } = trace;
+  const { usage, content_captured: contentCaptured, ...fields } = trace;
   return {
     ...fields,
     user_id: trace.user_id ?? context.recordedBy,
@@ -77,6 +79,8 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     // Stored only when there is some: absent and [] both mean none recorded.
     ...(usage?.length ? { usage, has_usage: true as const } : {}),
     ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
+    // Stored only when content was left out: absent means captured.
+    ...(contentCaptured === false ? { content_captured: false as const } : {}),
     schema_version: 1,
   };
 }

@@ -24,6 +24,8 @@ export type Command =
   | (CommonOptions & { kind: "list"; filters: ListFilters })
   | (CommonOptions & { kind: "show"; traceId: string })
   | { kind: "export"; project?: string; traceId: string; format: ExportFormat }
+  | { kind: "export-user"; project?: string; user: string; out?: string }
+  | { kind: "delete"; project?: string; scope: DeleteScope; yes: boolean }
   | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number })
   | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean }
   | InitCommand;
@@ -39,19 +41,22 @@ export interface InitCommand {
   functionsPackage?: string;
 }
 
+/** What `delete` removes: everything of a user (by uid: traces recorded by or naming it, its rate-limit counter), or every trace started before an instant. */
+export type DeleteScope = { user: string } | { before: Date };
+
 /** A command line that names no valid command; its message is one line. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const COMMANDS = ["list", "show", "export", "report", "grant-admin", "init"] as const;
+const COMMANDS = ["list", "show", "export", "delete", "report", "grant-admin", "init"] as const;
 /** What `export` writes: OTLP/JSON (an OTel collector's or Jaeger's import), or the stored trace's JSON. */
 export const EXPORT_FORMATS = ["otlp", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
-  user: { type: "string", for: ["list"] },
+  user: { type: "string", for: ["list", "export", "delete"] },
   skill: { type: "string", for: ["list"] },
   status: { type: "string", for: ["list"] },
   since: { type: "string", for: ["list"] },
@@ -61,14 +66,17 @@ const OPTIONS = {
   hours: { type: "string", for: ["report"] },
   json: { type: "boolean", for: ["list", "show", "report"] },
   format: { type: "string", for: ["export"] },
-  project: { type: "string", for: ["list", "show", "export", "report", "grant-admin", "init"] },
+  out: { type: "string", for: ["export"] },
+  before: { type: "string", for: ["delete"] },
+  yes: { type: "boolean", for: ["delete"] },
+  project: { type: "string", for: ["list", "show", "export", "delete", "report", "grant-admin", "init"] },
   revoke: { type: "boolean", for: ["grant-admin"] },
   dir: { type: "string", for: ["init"] },
   "dry-run": { type: "boolean", for: ["init"] },
   site: { type: "string", for: ["init"] },
   "default-site": { type: "string", for: ["init"] },
   "functions-package": { type: "string", for: ["init"] },
-  help: { type: "boolean", for: ["list", "show", "export", "report", "grant-admin", "init"], short: "h" },
+  help: { type: "boolean", for: ["list", "show", "export", "delete", "report", "grant-admin", "init"], short: "h" },
 } as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -79,8 +87,8 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   const { values, positionals } = readTokens(argv);
   if (values.has("help") || positionals[0] === "help") return { kind: "help" };
   const [name, ...rest] = positionals;
-  if (name === undefined) throw new UsageError("missing command: list, show, export, report, grant-admin or init (see --help)");
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, report, grant-admin or init (see --help)`);
+  if (name === undefined) throw new UsageError("missing command: list, show, export, delete, report, grant-admin or init (see --help)");
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, delete, report, grant-admin or init (see --help)`);
   for (const option of values.keys()) {
     if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
   }
@@ -89,12 +97,17 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   if (project !== undefined) common.project = checkProject(project);
 
   if (name === "init") return initCommand(values, rest);
+  // Where the commands without --json go.
+  const { json: _json, ...target } = common;
 
   if (name === "grant-admin") {
     if (rest.length !== 1) throw new UsageError(rest.length === 0 ? "grant-admin needs a user's email or uid" : `grant-admin takes one email or uid, got ${rest.length}`);
-    const { json: _json, ...target } = common;
     return { kind: "grant-admin", ...target, account: accountRef(rest[0]!), revoke: values.has("revoke") };
   }
+
+  if (name === "delete") return deleteCommand(values, rest, now, target);
+  if (name === "export" && values.has("user")) return exportUserCommand(values, rest, target);
+  if (values.has("out")) throw new UsageError("--out is for export --user (see --help)");
 
   if (name === "show" || name === "export") {
     if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `${name} needs a trace id` : `${name} takes one trace id, got ${rest.length}`);
@@ -103,12 +116,41 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
     if (name === "show") return { kind: "show", ...common, traceId };
     const format = values.get("format") ?? "otlp";
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(" or ")}, got ${quote(format)}`);
-    const { json: _json, ...target } = common;
     return { kind: "export", ...target, traceId, format: format as ExportFormat };
   }
   if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${quote(rest[0]!)}`);
   if (name === "report") return { kind: "report", ...common, ...reportWindow(values, now) };
   return { kind: "list", ...common, filters: listFilters(values, now) };
+}
+
+function deleteCommand(values: Map<OptionName, string>, rest: string[], now: Date, target: { project?: string }): Command {
+  if (rest.length > 0) throw new UsageError(`delete takes no arguments, got ${quote(rest[0]!)} (the user is --user ID)`);
+  const user = values.get("user");
+  const before = values.get("before");
+  if ((user === undefined) === (before === undefined)) throw new UsageError("delete needs one of --user ID or --before T");
+  const yes = values.has("yes");
+  if (user !== undefined) return { kind: "delete", ...target, scope: { user: userOption(values) }, yes };
+  try {
+    return { kind: "delete", ...target, scope: { before: parseInstant(before!, now) }, yes };
+  } catch (error) {
+    throw new UsageError(`--before: ${(error as Error).message}`);
+  }
+}
+
+function exportUserCommand(values: Map<OptionName, string>, rest: string[], target: { project?: string }): Command {
+  if (rest.length > 0) throw new UsageError(`export takes a trace id or --user ID, not both (got ${quote(rest[0]!)})`);
+  if (values.has("format")) throw new UsageError("--format is for export <trace_id>: export --user writes the stored traces' JSON");
+  const out = values.get("out");
+  if (out === "") throw new UsageError("--out needs a file");
+  return { kind: "export-user", ...target, user: userOption(values), ...(out !== undefined ? { out } : {}) };
+}
+
+/** --user of delete and export: a uid or user id, 1 to LIMITS.userIdChars printable characters. */
+function userOption(values: Map<OptionName, string>): string {
+  const user = boundedText(values, "user", LIMITS.userIdChars)!;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(user)) throw new UsageError("--user must be printable characters");
+  return user;
 }
 
 function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {

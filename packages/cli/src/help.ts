@@ -7,6 +7,9 @@ Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
   agent-traces show <trace_id> [--json]
   agent-traces export <trace_id> [--format otlp|json]
+  agent-traces export --user ID [--out FILE]
+  agent-traces delete --user ID [--yes]
+  agent-traces delete --before T [--yes]
   agent-traces report [--window-start T] [--hours N] [--json]
   agent-traces grant-admin <email-or-uid> [--revoke]
   agent-traces init [--dir D] [--dry-run] [--project ID] [--site S] [--default-site S] [--functions-package SPEC]
@@ -17,7 +20,16 @@ list      the newest runs first: started, trace id, status, user, skill, duratio
 show      one run: its header and a waterfall of its tool calls
 export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenAI
           conventions, for an OTel collector's or Jaeger's OTLP/HTTP import; our ids kept)
-          or as the stored trace's JSON
+          or as the stored trace's JSON. With --user: every stored trace of that user
+          (recorded by the uid, or naming it as user id in either form of a number),
+          oldest first, as a JSON array of stored traces (a data-access request)
+delete    with --user: every trace recorded by or naming that user (as export --user
+          finds them) and the user's rate-limit counter; with --before: every trace that
+          started before T. Without --yes it deletes nothing and prints how many documents
+          of each collection it would delete; with --yes it deletes them in batches of
+          400 and writes a receipt in trace_erasures (the counts, start and end; a user
+          only as the SHA-256 of the uid). The functions do the same by themselves when
+          a Firebase Auth user is deleted (ERASE_ON_USER_DELETE)
 report    the error report for a window of commit time (committed_at), built by the
           same code as the scheduled reportTraceErrors function (read-only: nothing is
           stored or posted)
@@ -34,7 +46,8 @@ init      merge the agent-traces backend into the Firebase project in --dir, kee
           yours that open the trace collections too. Run again, it changes nothing
 
 Options:
-  --user U        runs of this user id (an integer also matches the numeric user id)
+  --user U        list: runs of this user id (an integer also matches the numeric user
+                  id); export and delete: that user's traces (recorded by or naming it)
   --skill K       runs of this skill (exact match, 1 to ${LIMITS.skillChars} characters)
   --status S      success, error or timeout
   --since T       runs started at or after T: 30m, 1h, 2d, 1w back from now, or an
@@ -46,6 +59,9 @@ Options:
   --hours N       the report window's length in hours (default 1)
   --revoke        grant-admin: remove the admin claim instead of setting it
   --format F      export: otlp (default) or json
+  --out FILE      export --user: write the JSON to FILE instead of stdout
+  --before T      delete: traces started before T (same forms as --since)
+  --yes           delete: delete for real (without it, a dry run with counts)
   --dir D         init: the Firebase project's folder (with firebase.json; default: current)
   --dry-run       init: print the diff of every file it would change, write nothing
   --site S        init: the viewer's Hosting site (default: the one .firebaserc links to
@@ -72,6 +88,9 @@ Examples:
   npm run traces -- list --user alice --json --limit 100 --project my-project
   npm run traces -- list --skill research --status error
   npm run traces -- grant-admin ops@example.com --project my-project
+  npm run traces -- export --user alice --out alice.json --project my-project
+  npm run traces -- delete --before 30d
+  npm run traces -- delete --user alice --yes --project my-project
   npm run report -- --window-start 2025-03-01T09:00:00Z --hours 3
   npx @agent-traces/cli init --dry-run
 `;

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
-import { buildErrorReport, getTrace, previousFullHours, windowStartingAt } from "@agent-traces/admin";
+import { writeFile } from "node:fs/promises";
+import { buildErrorReport, countErasable, eraseInProcess, exportUserTraces, getTrace, previousFullHours, TRACES_COLLECTION, windowStartingAt, type ErasureScope } from "@agent-traces/admin";
 import { raceTimeout } from "@agent-traces/core";
 import { toOtlpJson } from "@agent-traces/otel";
-import { parseCommand, UsageError, type Command } from "./args.js";
+import { parseCommand, UsageError, type Command, type DeleteScope } from "./args.js";
 import { renderAdminChange } from "./format/adminChange.js";
+import { renderErasureDone, renderErasurePlan } from "./format/erasure.js";
 import { renderHeader } from "./format/header.js";
 import { renderReport } from "./format/report.js";
 import { styleFor } from "./format/style.js";
@@ -42,8 +44,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const target = resolveTarget(command.project, process.env, readRepoFirebaseJson(), command.kind === "grant-admin" ? "auth" : "firestore");
   try {
-    const work = command.kind === "grant-admin" ? grantAdmin(command, await connectAuth(target), target) : execute(command, await connect(target), target);
-    return await settle(work, `no answer from ${describeTarget(target)} within ${QUERY_TIMEOUT_MS / 1000}s`);
+    const noAnswer = `no answer from ${describeTarget(target)} within ${QUERY_TIMEOUT_MS / 1000}s`;
+    if (command.kind === "grant-admin") return await settle(grantAdmin(command, await connectAuth(target), target), noAnswer, QUERY_TIMEOUT_MS);
+    const db = await connect(target);
+    // Deleting or exporting all of a user's traces may take long: those have a deadline for their first read only.
+    const unbounded = command.kind === "delete" || command.kind === "export-user";
+    if (unbounded) await settle(db.collection(TRACES_COLLECTION).select().limit(1).get(), noAnswer, QUERY_TIMEOUT_MS);
+    return await settle(execute(command, db, target), noAnswer, unbounded ? undefined : QUERY_TIMEOUT_MS);
   } catch (error) {
     return fail(describeError(error, target));
   }
@@ -79,6 +86,26 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
     await write(process.stdout, command.json ? json(report) : renderReport(report, { style }));
     return 0;
   }
+  if (command.kind === "delete") {
+    const scope = erasureScope(command.scope);
+    if (!command.yes) {
+      await write(process.stdout, renderErasurePlan(command.scope, await countErasable(db, scope), describeTarget(target)));
+      return 0;
+    }
+    const { id, receipt } = await eraseInProcess(db, scope);
+    await write(process.stdout, renderErasureDone(command.scope, id, receipt, describeTarget(target)));
+    return 0;
+  }
+  if (command.kind === "export-user") {
+    const traces = await exportUserTraces(db, command.user);
+    if (command.out === undefined) {
+      await write(process.stdout, json(traces));
+      return 0;
+    }
+    await writeFile(command.out, `${JSON.stringify(traces, null, 2)}\n`);
+    await write(process.stdout, `Wrote ${traces.length} ${traces.length === 1 ? "trace" : "traces"} of user ${JSON.stringify(oneLine(command.user))} from ${describeTarget(target)} to ${oneLine(command.out)}.\n`);
+    return 0;
+  }
   const trace = await getTrace(db, command.traceId);
   if (!trace) return fail(`no trace ${command.traceId} in ${describeTarget(target)}`);
   if (command.kind === "export") {
@@ -87,6 +114,11 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
   }
   await write(process.stdout, command.json ? json(trace) : `${renderHeader(trace, { style, columns })}\n${renderWaterfall(trace, { style, columns })}`);
   return 0;
+}
+
+/** The CLI's scope as admin's: a user by uid, or traces started before an instant. */
+function erasureScope(scope: DeleteScope): ErasureScope {
+  return "user" in scope ? { kind: "user", uid: scope.user } : { kind: "before", before: scope.before };
 }
 
 function json(value: unknown): string {
@@ -109,10 +141,10 @@ function describeError(error: unknown, target: Target): string {
 }
 
 /**
- * `promise`, or a failure after QUERY_TIMEOUT_MS, or the first rejection nobody handled: the
- * Google client libraries raise some (missing credentials) outside the promise of the query.
+ * `promise`, or a failure after `timeoutMs` (none when undefined), or the first rejection nobody
+ * handled: the Google client libraries raise some (missing credentials) outside the promise of the query.
  */
-function settle<T>(promise: Promise<T>, timeoutMessage: string): Promise<T> {
+function settle<T>(promise: Promise<T>, timeoutMessage: string, timeoutMs: number | undefined): Promise<T> {
   let onStray: ((reason: unknown) => void) | undefined;
   const stray = new Promise<never>((_, reject) => {
     onStray = reject;
@@ -121,7 +153,8 @@ function settle<T>(promise: Promise<T>, timeoutMessage: string): Promise<T> {
   const timedOut = () => {
     throw new ConnectionError(timeoutMessage);
   };
-  return raceTimeout(Promise.race([promise, stray]), QUERY_TIMEOUT_MS, timedOut).finally(() => process.removeListener("unhandledRejection", onStray!));
+  const raced = Promise.race([promise, stray]);
+  return (timeoutMs === undefined ? raced : raceTimeout(raced, timeoutMs, timedOut)).finally(() => process.removeListener("unhandledRejection", onStray!));
 }
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {

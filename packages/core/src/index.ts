@@ -15,6 +15,7 @@ export {
   type RecordTraceBatchResult,
   type TraceRejection,
 } from "./recordTraceBatch.js";
+export { CONTENT_NOT_CAPTURED_NOTICE, describeContent, isContentDescription, omitContent } from "./contentCapture.js";
 export { DROPPED_KEYS_FIELD, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
 export type { Sampler } from "./sampler/Sampler.js";
 export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js";

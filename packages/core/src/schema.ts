@@ -156,6 +156,11 @@ export const traceSchema = z
      * id) and the sender re-keyed it: a success is sampled by it, so re-keying never changes the decision.
      */
     original_trace_id: traceIdSchema.optional(),
+    /**
+     * `false`: the run's content was not captured (core's omitContent: input and output values, the final
+     * output and the error are descriptions of what they were). Absent: captured.
+     */
+    content_captured: z.boolean().optional(),
   })
   .superRefine((trace, context) => {
     if (trace.ended_at && Date.parse(trace.ended_at) < Date.parse(trace.started_at)) {

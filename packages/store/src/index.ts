@@ -1,7 +1,7 @@
 // What admin, the CLI, the functions and the viewer use of a stored trace; the tracer never imports this package.
 // Pure and browser-safe: nothing here imports Node or firebase-admin.
 export type { FailedTool, StoredTrace } from "./model/storedTrace.js";
-export { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "./model/collections.js";
+export { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "./model/collections.js";
 export { ADMIN_CLAIM } from "./model/adminClaim.js";
 export { DOCUMENT_ID, type QueryPlan } from "./query/queryPlan.js";
 export { planListTraces, type TraceListFilter } from "./query/traceListPlan.js";

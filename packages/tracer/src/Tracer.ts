@@ -1,8 +1,8 @@
-import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler, type TraceInput } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, omitContent, TraceIdRatioBasedSampler, type TraceInput } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
 import { openTraceStore, watchPageExit } from "#platform";
 import { runWithTrace } from "./context/currentTrace.js";
-import type { TraceSendError } from "./errors.js";
+import { InvalidTraceError, TraceSendError } from "./errors.js";
 import { resolveBatchOptions, type BatchOptions } from "./export/batchOptions.js";
 import { BatchTraceProcessor } from "./export/BatchTraceProcessor.js";
 import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
@@ -41,6 +41,13 @@ export type TracerOptions = Partial<BatchOptions> & {
    * no effect in Node.
    */
   persist?: boolean;
+  /**
+   * `false`: record each run's shape without its content. Tool names, durations, statuses, counts, sizes
+   * and key names are sent; tool input and output values, the final output and `metadata.error` are
+   * replaced by their type and length before the run is queued, so they never leave the process nor
+   * reach the browser's persisted queue (the server's TRACE_CAPTURE_CONTENT enforces the same). Default `true`.
+   */
+  captureContent?: boolean;
 } & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
 
 /**
@@ -53,6 +60,7 @@ export class Tracer {
   private readonly onError: (error: TraceSendError) => void;
   private readonly onSent: ((result: RecordTraceResult) => void) | undefined;
   private readonly stopWatchingPage: () => void;
+  private readonly captureContent: boolean;
 
   /** `onBusy` is told when the tracer starts holding runs not yet answered (`true`) and when it holds none. */
   constructor(options: TracerOptions, onBusy?: (busy: boolean) => void) {
@@ -71,6 +79,7 @@ export class Tracer {
     });
     this.onError = options.onError ?? warn;
     this.onSent = options.onSent;
+    this.captureContent = options.captureContent ?? true;
     if (store) {
       const persisted = new PersistedQueue(store, this.processor, { onError: this.onError, onSent: this.onSent }, exporter.caller !== undefined);
       // After construction, so that onBusy never runs before the tracer exists.
@@ -104,11 +113,21 @@ export class Tracer {
   /**
    * Takes a run recorded elsewhere and already finished (from OpenTelemetry spans, say), in wire form:
    * sampled and queued like a `withTrace` run, its answer told to `callbacks` (default: the tracer's).
+   * Every run goes through here (withTrace, the adapters, firebaseAi): with `captureContent: false` its
+   * content is left out here, before it is queued.
    */
   record(input: TraceInput, callbacks: Pick<RunOptions, "onError" | "onSent"> = {}): void {
     const answer = { onError: callbacks.onError ?? this.onError, onSent: callbacks.onSent ?? this.onSent };
+    let run: TraceInput;
+    try {
+      run = this.captureContent ? input : omitContent(input);
+    } catch (error) {
+      // A value that throws when read (a getter): reported like one prepare cannot read, never sent with its content.
+      answer.onError(new TraceSendError(String(input.trace_id), 0, new InvalidTraceError(`Invalid trace: could not be read: ${error instanceof Error ? error.message : String(error)}`, [])));
+      return;
+    }
     // Queued outside any run's context, so that nothing the sender does is attributed to a run.
-    runWithTrace(undefined, () => this.processor.onEnd(input, answer));
+    runWithTrace(undefined, () => this.processor.onEnd(run, answer));
   }
 
   /**

@@ -31,7 +31,7 @@ import { withoutFunctionLogs } from "./support/quietLogs.js";
  * the tracer's retries deliver what an outage shorter than their window delayed, what they cannot
  * deliver is reported through onError with the trace id, and the agent never sees any of it.
  */
-const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
 const caller = { uid: "faults", token: {} as never, rawToken: "" };
 
 async function storedExists(traceId: string): Promise<boolean> {

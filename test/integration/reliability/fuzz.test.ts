@@ -75,7 +75,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
           counts.runs++;
           const traceId = nextId();
           const payload = payloadWithId(fuzzCase, traceId);
-          const config: RecordTraceConfig = { sampleRate: keepsSuccess ? 1 : 0, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+          const config: RecordTraceConfig = { sampleRate: keepsSuccess ? 1 : 0, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
           let answer: Answer;
           try {
             answer = { ok: true, result: (await handleRecordTrace({ auth: caller, data: payload }, { db, config })) as RecordTraceResult };

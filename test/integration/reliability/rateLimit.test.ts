@@ -73,7 +73,7 @@ describe("a ceiling on what one caller can store (TRACE_RATE_LIMIT_PER_MINUTE, f
 });
 
 describe("the rate limit under concurrent calls of one caller (handler in-process, Firestore emulator)", () => {
-  const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: LIMIT_PER_MINUTE };
+  const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: LIMIT_PER_MINUTE, captureContent: true };
   const auth = { uid: "concurrent-caller", token: {} as never, rawToken: "" };
   const call = (traces: unknown[]) => handleRecordTrace({ auth, data: { traces } }, { db: adminFirestore(), config }) as Promise<RecordTraceBatchResult>;
 
@@ -136,7 +136,7 @@ describe("the rate limit over more than a minute of concurrent calls of one call
 });
 
 describe("the rate limit counts only what it stores (handler in-process, Firestore emulator)", () => {
-  const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: LIMIT_PER_MINUTE };
+  const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: LIMIT_PER_MINUTE, captureContent: true };
   const auth = { uid: "resending-caller", token: {} as never, rawToken: "" };
   const call = (traces: unknown[]) => handleRecordTrace({ auth, data: { traces } }, { db: adminFirestore(), config }) as Promise<RecordTraceBatchResult>;
   const counted = async () => {

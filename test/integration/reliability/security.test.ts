@@ -62,7 +62,7 @@ describe("security: who may write, what a caller cannot set, what is never store
   after(async () => client?.close());
 
   describe("callers without a signed-in user", () => {
-    const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0 };
+    const config: RecordTraceConfig = { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
 
     it("in-process: no auth, or auth without a uid, is unauthenticated and writes nothing to Firestore", async () => {
       for (const auth of [undefined, { uid: "", token: {} as never, rawToken: "" }]) {
@@ -111,7 +111,7 @@ describe("security: who may write, what a caller cannot set, what is never store
       withoutFunctionLogs(() =>
         handleRecordTrace(
           { auth: signedIn, ...(withApp ? { app } : {}), data: trace },
-          { db: adminFirestore(), config: { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck, rateLimitPerMinute: 0 } },
+          { db: adminFirestore(), config: { sampleRate: 1, ttlDays: 7, errorTtlDays: 7, enforceAppCheck, rateLimitPerMinute: 0, captureContent: true } },
         ),
       );
 

@@ -1,4 +1,4 @@
-import { Timestamp } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { randomTraceId, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument } from "@agent-traces/admin";
@@ -14,16 +14,18 @@ export interface SeedTrace {
   status: "success" | "error" | "timeout";
   sampleRate?: number;
   skill?: string;
-  userId?: string;
+  /** The run's user id; "user-1" by default. */
+  userId?: string | number;
+  /** The uid that sent it (`recorded_by`); "seed" by default. */
+  recordedBy?: string;
   error?: string;
   failedTools?: string[];
   /** Token usage per model; none by default. */
   usage?: ModelUsage[];
 }
 
-/** Stores traces exactly as recordTrace would, without going through the function (fast seeding). */
-export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]> {
-  const db = adminFirestore();
+/** Stores traces exactly as recordTrace would, without going through the function (fast seeding), in the stack's project unless `db` is another. */
+export async function seedTraces(traces: readonly SeedTrace[], db: Firestore = adminFirestore()): Promise<string[]> {
   const writer = db.bulkWriter();
   const ids: string[] = [];
   for (const seed of traces) {
@@ -46,7 +48,7 @@ export async function seedTraces(traces: readonly SeedTrace[]): Promise<string[]
       ...(seed.usage ? { usage: seed.usage } : {}),
     });
     const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
-      recordedBy: "seed",
+      recordedBy: seed.recordedBy ?? "seed",
       receivedAt: seed.receivedAt ?? seed.startedAt,
       ttlDays: 7,
       sampleRate: seed.sampleRate ?? 0.1,

@@ -3,7 +3,7 @@
  * toTraceDocument) with firebase-admin, and the oracle for what a filtered list must show.
  */
 import { Timestamp } from "firebase-admin/firestore";
-import { sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
+import { omitContent, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument, type TraceDocument } from "@agent-traces/admin";
 import { adminFirestore } from "../support/emulators.js";
@@ -44,6 +44,8 @@ export interface ViewerSeed {
   usage?: ModelUsage[];
   /** recorded_by, the signed-in caller that sent it; defaults to `user` (a run sent by the user it names). */
   recordedBy?: string;
+  /** false: stored as with content capture off (core's omitContent before sanitizing, as recordTrace does). */
+  contentCaptured?: false;
 }
 
 const MINUTE = 60_000;
@@ -85,7 +87,8 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     metadata: { ...seed.metadata, ...(seed.error ? { error: seed.error } : {}) },
     ...(seed.usage ? { usage: seed.usage } : {}),
   };
-  const document = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), {
+  const trace = traceSchema.parse(input);
+  const document = toTraceDocument(sanitizeTrace(seed.contentCaptured === false ? omitContent(trace) : trace), {
     recordedBy: seed.recordedBy ?? seed.user,
     receivedAt: seed.receivedAt ?? new Date(started + seed.durationMs),
     ttlDays: LONG_TTL_DAYS,

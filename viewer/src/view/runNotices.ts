@@ -1,9 +1,10 @@
-import { DROPPED_KEYS_FIELD, lengthBeforeCut, LIMITS } from "@agent-traces/core";
+import { CONTENT_NOT_CAPTURED_NOTICE, DROPPED_KEYS_FIELD, lengthBeforeCut, LIMITS } from "@agent-traces/core";
 import type { StoredTrace } from "@agent-traces/store";
 
 /** What was cut, shortened or dropped from a run before it was stored, said plainly; empty when nothing was. */
-export function runNotices(trace: Pick<StoredTrace, "final_output" | "tool_traces" | "tool_traces_dropped" | "tool_traces_shortened" | "metadata">): string[] {
+export function runNotices(trace: Pick<StoredTrace, "final_output" | "tool_traces" | "tool_traces_dropped" | "tool_traces_shortened" | "metadata" | "content_captured">): string[] {
   const notices: string[] = [];
+  if (trace.content_captured === false) notices.push(CONTENT_NOT_CAPTURED_NOTICE);
   if (trace.tool_traces_dropped > 0) {
     notices.push(
       `${plural(trace.tool_traces_dropped, "tool call was", "tool calls were")} dropped to keep the stored run within its limits ` +

@@ -3,6 +3,7 @@ import { DAY_MS } from "@agent-traces/core";
 import { RATE_LIMITS_COLLECTION } from "@agent-traces/store";
 import type { TraceDocument } from "../traceDocument.js";
 import { addCreate, createOrAnswer, createTraceDocuments, failsOneDocument, heldRuns, traceRef, type WriteOutcome } from "../writeTrace.js";
+import { counterId } from "./counterId.js";
 import type { KnownCounter, KnownCounters } from "./knownCounters.js";
 import { grantTraces, type SlotCounts } from "./slidingWindow.js";
 
@@ -138,9 +139,4 @@ async function commitWithCounter(db: Firestore, counter: Counter, wanted: number
 async function read({ ref }: Counter): Promise<KnownCounter> {
   const snapshot = await ref.get();
   return snapshot.exists ? { exists: true, counts: snapshot.data() as SlotCounts, updateTime: snapshot.updateTime! } : { exists: false };
-}
-
-/** A document id for any uid: Firebase uids may hold `/`, which a document id cannot. */
-function counterId(uid: string): string {
-  return `uid:${encodeURIComponent(uid)}`;
 }

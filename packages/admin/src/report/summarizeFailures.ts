@@ -1,3 +1,4 @@
+import { isContentDescription } from "@agent-traces/core";
 import type { TraceDocument } from "../traceDocument.js";
 import { normalizeErrorMessage } from "./normalizeErrorMessage.js";
 
@@ -29,10 +30,12 @@ export interface FailureBreakdown {
 const NO_SKILL = "(none)";
 const TIMEOUT_MESSAGE = "(timeout)";
 const NO_MESSAGE = "(no error message)";
+/** The message of failures stored with content capture off: their error text is a description (core's omitContent). */
+export const CONTENT_NOT_CAPTURED_MESSAGE = "(error text not captured: content capture off)";
 const TOP_ERRORS = 10;
 const SAMPLE_IDS = 3;
 
-/** Groups failed runs by skill, failing tool and normalized error message. Pure. */
+/** Groups failed runs by skill, failing tool and normalized error message (one group for those whose error text was not captured). Pure. */
 export function summarizeFailures(failures: readonly FailureFields[]): FailureBreakdown {
   const bySkill = new Map<string, { errors: number; timeouts: number }>();
   const byTool = new Map<string, { failed_calls: number; runs: number }>();
@@ -74,6 +77,7 @@ export function summarizeFailures(failures: readonly FailureFields[]): FailureBr
 
 function messageOf(failure: FailureFields): string {
   const error = failure.metadata?.error;
+  if (isContentDescription(error)) return CONTENT_NOT_CAPTURED_MESSAGE;
   if (typeof error === "string" && error.trim()) return normalizeErrorMessage(error);
   return failure.status === "timeout" ? TIMEOUT_MESSAGE : NO_MESSAGE;
 }

@@ -1,4 +1,4 @@
-import type { ModelUsage } from "@agent-traces/core";
+import { CONTENT_NOT_CAPTURED_NOTICE, type ModelUsage } from "@agent-traces/core";
 import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/store";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
@@ -12,7 +12,7 @@ export interface HeaderOptions {
 
 const LABEL_WIDTH = 14;
 
-/** The run's header: identity, timing, token usage per model, storage facts, error, metadata and final output, one line each. */
+/** The run's header: identity, timing, token usage per model, storage facts, whether content was captured, error, metadata and final output, one line each. */
 export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): string {
   const style = options.style ?? PLAIN;
   const valueWidth = Math.max(20, (options.columns ?? 120) - LABEL_WIDTH - 2);
@@ -30,6 +30,7 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     ["sample rate", String(trace.sample_rate)],
     ["expires", formatInstant(trace.expire_at, true)],
   ];
+  if (trace.content_captured === false) rows.push(["content", CONTENT_NOT_CAPTURED_NOTICE, style.yellow]);
   if (error !== undefined) rows.push(["error", typeof error === "string" ? error : JSON.stringify(error), style.red]);
   rows.push(["metadata", Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : "—"]);
   rows.push(["final output", trace.final_output === "" ? "—" : trace.final_output]);

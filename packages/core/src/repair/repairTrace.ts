@@ -28,6 +28,7 @@ export interface RepairedTrace {
 const TRACE_KEYS = new Set([
   "trace_id", "user_id", "skill", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped",
   "tool_traces_shortened", "final_output", "status", "metadata", "usage", "values_repaired", "original_trace_id",
+  "content_captured",
 ]);
 const STATUSES: ReadonlySet<unknown> = new Set<TraceStatus>(["success", "error", "timeout"]);
 
@@ -38,8 +39,8 @@ const STATUSES: ReadonlySet<unknown> = new Set<TraceStatus>(["success", "error",
  * storableMetadata, repairToolTrace, repairUsage); a start that is not an instant becomes the end's or
  * `now`, an end that is not one `null`, an end before the start the start; counts are rounded and
  * clamped; a status that is not one of the three becomes `error` (a run that cannot say it succeeded
- * is kept as a failure); text fields that are not text become their text; unknown fields and an invalid
- * `original_trace_id` are left out; of an input that is not a plain object only its own fields are read.
+ * is kept as a failure); text fields that are not text become their text; unknown fields, an invalid
+ * `original_trace_id` and a `content_captured` that is not a boolean are left out; of an input that is not a plain object only its own fields are read.
  * Each value rewritten is counted (`undefined` where JSON would leave
  * it out is not). Pure: no schema library, so the browser bundle can use it. Redaction and cutting are
  * sanitizeTrace's, which runs on the result.
@@ -80,7 +81,9 @@ export function repairTrace(input: unknown, options: RepairOptions = {}): Repair
     ...(usage && { usage }),
     values_repaired: 0,
     ...(originalId && isValidTraceId(originalId) && { original_trace_id: originalId }),
+    ...(typeof fields.content_captured === "boolean" && { content_captured: fields.content_captured }),
   };
+  if (fields.content_captured !== undefined && typeof fields.content_captured !== "boolean") counter.count++;
   const sentRepaired = repairWholeNumber(fields.values_repaired, Number.MAX_SAFE_INTEGER, 0, counter);
   trace.values_repaired = Math.min(Number.MAX_SAFE_INTEGER, sentRepaired + counter.count);
   return { trace, repaired: counter.count };

@@ -6,3 +6,5 @@ export const TRACES_COLLECTION = "execution_traces";
 export const REPORTS_COLLECTION = "trace_reports";
 /** One document per caller uid: how many traces it stored in the current and the previous minute. */
 export const RATE_LIMITS_COLLECTION = "trace_rate_limits";
+/** One receipt per erasure of a user's or an age's traces: its scope (a uid's hash, never the uid), counts, start and end. */
+export const TRACE_ERASURES_COLLECTION = "trace_erasures";

@@ -7,7 +7,9 @@ export interface FailedTool {
 }
 
 /** A stored trace as the queries return it: instants back as ISO-8601 strings. */
-export type StoredTrace = SanitizedTrace & {
+export type StoredTrace = Omit<SanitizedTrace, "content_captured"> & {
+  /** false: stored without its content (input and output values, the final output and the error are descriptions); absent: captured. */
+  content_captured?: false;
   duration_ms: number | null;
   tool_error_count: number;
   /** Absent on traces stored before the field existed. */
