@@ -35,16 +35,23 @@ export function restartable(
 ): FirestoreSwitch {
   // The process running now: stopped through its own object, so its exit is known to be asked for.
   let current = managed;
+  const stop = async () => {
+    await stopProcess(current);
+    // Gone: the stack's stop() must not signal its process group id, now free for reuse, again.
+    Object.assign(managed, { child: { pid: undefined } as ChildProcess, exited: Promise.resolve(null) });
+  };
   return {
-    stop: async () => {
-      await stopProcess(current);
-      // Gone: the stack's stop() must not signal its process group id, now free for reuse, again.
-      Object.assign(managed, { child: { pid: undefined } as ChildProcess, exited: Promise.resolve(null) });
-    },
+    stop,
     start: async () => {
       current = spawnAgain();
       Object.assign(managed, current);
-      await ready(current);
+      try {
+        await ready(current);
+      } catch (error) {
+        // Not left running behind a failed start: a retry would find its ports taken.
+        await stop();
+        throw error;
+      }
     },
   };
 }

@@ -36,7 +36,8 @@ export interface FirestoreRegistration {
 
 /** The functions the functions emulator at `functions` has loaded, from every codebase. */
 export async function loadedFunctions(functions: Endpoint): Promise<EmulatedFunction[]> {
-  const response = await fetch(`http://${hostPort(functions)}/backends`, { signal: AbortSignal.timeout(10_000) });
+  // A busy functions emulator (dozens of workers starting on a loaded machine) can take many seconds to answer.
+  const response = await fetch(`http://${hostPort(functions)}/backends`, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`The functions emulator at ${hostPort(functions)} did not list its functions: ${response.status} ${await response.text()}`);
   const { backends } = (await response.json()) as { backends?: { functionTriggers?: EmulatedFunction[] }[] };
   return (backends ?? []).flatMap((backend) => backend.functionTriggers ?? []);

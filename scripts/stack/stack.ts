@@ -196,8 +196,7 @@ export function localStack(root: string, options: StackOptions): LocalStack {
         // A restarted Firestore emulator starts empty: triggers included.
         const answersWithTriggers = async (managed: ManagedProcess) => {
           await answers(managed);
-          triggerSync?.forget();
-          if (firebaseReady) await triggerSync?.sync();
+          await triggerSync?.restore();
         };
         control = await startStackControl(restartable(firestore, startFirestore, answersWithTriggers, (managed) => stopGroup(managed, "SIGINT", 15_000)));
         if (stopped) await control.close();

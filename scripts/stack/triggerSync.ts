@@ -14,8 +14,11 @@ export interface FirestoreTriggerSync {
   observe(text: string): void;
   /** Registers every Firestore trigger the functions emulator has loaded that the Firestore emulator lacks; resolves with all registered so far. */
   sync(): Promise<FirestoreRegistration[]>;
-  /** The Firestore emulator restarted (empty): nothing is registered with it any more. */
-  forget(): void;
+  /**
+   * The Firestore emulator restarted (empty): sends it again every registration the stopped one had,
+   * without asking the functions emulator (its functions did not change, and under load it may be slow to answer).
+   */
+  restore(): Promise<FirestoreRegistration[]>;
   /** No sync is scheduled from now on. */
   close(): void;
 }
@@ -87,9 +90,13 @@ export function firestoreTriggerSync(
       }
     },
     sync,
-    forget: () => {
-      registered.clear();
-      warned.clear();
+    restore: () => {
+      const next = queue.then(async () => {
+        for (const registration of registered.values()) await sendRegistration(firestore, registration);
+        return [...registered.values()];
+      });
+      queue = next.catch(() => undefined);
+      return next;
     },
     close: () => {
       closed = true;
