@@ -23,6 +23,7 @@ import { handleUserDeleted } from "./eraseUserData/userDeletedHandler.js";
 import { knownCounters, traceStore } from "./firestore.js";
 import { admitted, requestBodyBytes } from "./recordTrace/callAdmission.js";
 import { InFlightBudget } from "./recordTrace/inFlightBudget.js";
+import { handleRecordFeedback } from "./recordFeedback/recordFeedbackHandler.js";
 import { handleRecordTrace } from "./recordTrace/recordTraceHandler.js";
 import { reportTraceErrors as buildAndSendReport, scheduledWindow } from "./reportTraceErrors/reportTraceErrorsHandler.js";
 
@@ -45,6 +46,28 @@ export const recordTrace = onCall(
     budget ??= new InFlightBudget(recordTraceCallBudget().bytesInFlight);
     return admitted(request, requestBodyBytes(request), budget, (onWrite) =>
       handleRecordTrace(request, { db: traceStore(), config: recordTraceConfig(), knownCounters: knownCounters(), onWrite }),
+    );
+  },
+);
+
+/** The bytes of calls this instance of recordFeedback holds under way (a call may carry the rated run). */
+let feedbackBudget: InFlightBudget | undefined;
+
+/**
+ * Records a rating of a run sent by the tracer with `httpsCallable('recordFeedback')` (its sender's, or
+ * an admin's), storing the run sent with a thumbs-down when the sender held it after sampling it out.
+ * Runs with recordTrace's settings and instance sizing: it may carry a run, and stores it as recordTrace would.
+ */
+export const recordFeedback = onCall(
+  { maxInstances: RECORD_TRACE_MAX_INSTANCES, concurrency: RECORD_TRACE_CONCURRENCY, memory: RECORD_TRACE_MEMORY_MIB },
+  (request) => {
+    feedbackBudget ??= new InFlightBudget(recordTraceCallBudget().bytesInFlight);
+    return admitted(
+      request,
+      requestBodyBytes(request),
+      feedbackBudget,
+      (onWrite) => handleRecordFeedback(request, { db: traceStore(), config: recordTraceConfig(), knownCounters: knownCounters(), onWrite }),
+      { callable: "recordFeedback" },
     );
   },
 );

@@ -57,6 +57,26 @@ export const logs = {
   traceWritesFailed(traceIds: string[], error: unknown): void {
     logger.error("trace_write_failed", { trace_ids: traceIds, error: String(error) });
   },
+  /** A rating stored (`replaced`: the rater's previous rating of the run, which it replaced); `run_stored`: the run sent with it is stored (by this call, or an earlier attempt of it). */
+  feedbackRecorded(traceId: string, uid: string, rating: string, replaced: string | undefined, runStored: boolean): void {
+    logger.info("feedback_recorded", { trace_id: traceId, uid, rating, replaced, run_stored: runStored });
+  },
+  /** `fields` is already capped (core's MAX_REPORTED_FIELDS). */
+  feedbackRejected(fields: string[], uid: string): void {
+    logger.warn("feedback_rejected", { fields, uid });
+  },
+  /** Feedback on an id no stored run has (sampled out and not sent with it, or expired): answered `not-found`, nothing written. */
+  feedbackRunNotFound(traceId: string, uid: string): void {
+    logger.info("feedback_run_not_found", { trace_id: traceId, uid });
+  },
+  /** Feedback from a caller who may not rate the run (`reason`: another caller's run, or another run under its id): answered `permission-denied`, nothing written. */
+  feedbackRefused(traceId: string, uid: string, reason: "not_the_sender" | "conflict"): void {
+    logger.warn("feedback_refused", { trace_id: traceId, uid, reason });
+  },
+  /** Storing a rating failed (the run sent with it may have been stored: a retry finds it `duplicate`). */
+  feedbackWriteFailed(traceId: string, error: unknown): void {
+    logger.error("feedback_write_failed", { trace_id: traceId, error: String(error) });
+  },
   /** One structured entry per report: WARNING at or above the threshold, so alerts can key on it. */
   errorReport(report: TraceErrorReport, overThreshold: boolean): void {
     const entry = {
@@ -68,6 +88,8 @@ export const logs = {
       users_affected: report.users_affected,
       estimated_error_rate: report.estimated_error_rate,
       change_failures: report.change.failures,
+      // Thumbs-down ratings updated in the window (exact); null when they could not be read.
+      negative_feedback: report.negative_feedback.ratings,
       top_error: report.top_errors[0]?.message,
       truncated: report.truncated,
       // Estimated (successes weighted by 1 / their sample rate): see report.usage.label.

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DocumentReference, type DocumentData } from "firebase-admin/firestore";
+import { httpsCallable } from "firebase/functions";
 import { randomTraceId } from "@agent-traces/core";
 import { TRACES_COLLECTION } from "@agent-traces/store";
 import type { TraceDocument } from "@agent-traces/admin";
@@ -38,6 +39,7 @@ const STORED_FIELDS = {
   trace_id: true,
   user_id: true,
   skill: true,
+  session_id: true,
   started_at: true,
   ended_at: true,
   iterations: true,
@@ -60,6 +62,10 @@ const STORED_FIELDS = {
   weight: true,
   usage: true,
   has_usage: true,
+  has_session: true,
+  kept_for: true,
+  feedback: true,
+  negative_feedback: true,
   content_captured: true,
   repaired_fields: true,
   schema_version: true,
@@ -185,10 +191,16 @@ function typesFor(name: string, value: unknown): FieldType[] {
   return ["stringified_map", "map"];
 }
 
-/** Checks one stored trace against the schema's top-level fields; returns the declared fields it holds. */
+/**
+ * Checks one stored trace against the schema's fields (a map's against its declared leaves, whose
+ * columns are prefixed with its name); returns the declared top-level fields it holds.
+ */
 function checkAgainstSchema(fields: readonly SchemaField[], document: DocumentData, label: string): Set<string> {
+  return checkFields(fields, changelogData(document), document, label);
+}
+
+function checkFields(fields: readonly SchemaField[], data: Record<string, unknown>, stored: DocumentData, label: string): Set<string> {
   const declared = new Map(fields.map((field) => [field.name, field]));
-  const data = changelogData(document);
   const undeclared = Object.keys(data).filter((name) => !declared.has(name));
   assert.deepEqual(
     undeclared.map((name) => `${name} (${typesFor(name, data[name])[0]})`),
@@ -202,13 +214,18 @@ function checkAgainstSchema(fields: readonly SchemaField[], document: DocumentDa
     held.add(field.name);
     const where = `${label}: ${field.name} (declared ${field.type}, stored ${JSON.stringify(value).slice(0, 80)})`;
     assert.ok(typesFor(field.name, value).includes(field.type), `${where}: should be declared ${typesFor(field.name, value).join(" or ")}`);
+    const storedValue = stored[field.name] as unknown;
+    if (field.type === "map") {
+      const leaves = checkFields(field.fields!, value as Record<string, unknown>, storedValue as DocumentData, `${label}: ${field.name}`);
+      assert.deepEqual(field.fields!.map((leaf) => leaf.name).filter((name) => !leaves.has(name)), [], `${where}: every declared leaf is held`);
+      continue;
+    }
     const column = columnValue(field.type, value);
     assert.notEqual(column, null, `${where}: the view's column would be NULL`);
-    const stored = document[field.name] as unknown;
-    if (field.type === "timestamp") assert.equal(column, (stored as { toMillis(): number }).toMillis(), `${where}: the instant, to the millisecond`);
+    if (field.type === "timestamp") assert.equal(column, (storedValue as { toMillis(): number }).toMillis(), `${where}: the instant, to the millisecond`);
     else if (field.type === "stringified_map") assert.deepEqual(JSON.parse(column as string), value, `${where}: the whole value, as JSON`);
-    else if (field.type === "string") assert.equal(column, String(stored), where);
-    else assert.equal(column, stored, where);
+    else if (field.type === "string") assert.equal(column, String(storedValue), where);
+    else assert.equal(column, storedValue, where);
   }
   return held;
 }
@@ -220,9 +237,11 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
   });
   after(async () => client?.close());
 
-  async function record(trace: Record<string, unknown>): Promise<DocumentData> {
+  async function record(trace: Record<string, unknown>, rating?: "up" | "down"): Promise<DocumentData> {
     const result = (await client.callRecordTrace(trace)) as { trace_id: string; stored: boolean };
     assert.equal(result.stored, true, JSON.stringify(result));
+    // The rating's counts (feedback, negative_feedback) are what only recordFeedback writes on a run.
+    if (rating) await httpsCallable(client.functions, "recordFeedback")({ trace_id: result.trace_id, rating });
     const snapshot = await adminFirestore().collection(TRACES_COLLECTION).doc(result.trace_id).get();
     assert.ok(snapshot.exists, `${result.trace_id} is stored`);
     return snapshot.data()!;
@@ -245,6 +264,7 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
       ...aTrace({
         status: "error",
         skill: "research",
+        session_id: "conversation-42",
         started_at: new Date(started).toISOString(),
         ended_at: new Date(started + 4_321).toISOString(),
         iterations: 3,
@@ -259,7 +279,7 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
         // Sent without its content (the tracer's captureContent: false), so the document holds content_captured.
         content_captured: false,
       }),
-    });
+    }, "down");
     const fields = readSchema().fields;
     const held = checkAgainstSchema(fields, document, "full error trace");
     assert.deepEqual(
@@ -269,6 +289,10 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
     );
     assert.deepEqual(document.repaired_fields, ["metadata.grid[0]"]);
     assert.equal(document.has_usage, true);
+    assert.equal(document.has_session, true);
+    assert.equal(document.kept_for, "error");
+    assert.deepEqual(document.feedback, { up: 0, down: 1 });
+    assert.equal(document.negative_feedback, true);
     assert.equal(document.content_captured, false);
     assert.equal(columnValue("boolean", changelogData(document).content_captured), false);
   });
@@ -276,8 +300,8 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
   it("keeps a sparse trace's nulls NULL and a numeric user id as its text", async () => {
     const document = await record({ ...aTrace({ status: "timeout", user_id: 4242, skill: null, ended_at: null, tool_traces: [], metadata: {} }) });
     const held = checkAgainstSchema(readSchema().fields, document, "sparse timeout trace");
-    for (const name of ["skill", "ended_at", "duration_ms"]) {
-      assert.equal(document[name], null, `${name} is stored null`);
+    for (const name of ["skill", "ended_at", "duration_ms", "session_id", "feedback"]) {
+      assert.equal(document[name] ?? null, null, `${name} is stored null or left out`);
       assert.equal(held.has(name), false);
     }
     assert.equal(columnValue("string", changelogData(document).user_id), "4242");

@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { sanitizeTrace, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../packages/core/src/schema.js";
 import { getTrace, toTraceDocument, TRACES_COLLECTION, type StoredTrace, type TraceDocument, type TraceErrorReport } from "@agent-traces/admin";
+import { FEEDBACK_COLLECTION } from "@agent-traces/store";
+import { Timestamp } from "firebase-admin/firestore";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
 import { AgentTracesSpanProcessor, toOtlpJson, type OtlpTraces } from "@agent-traces/otel";
@@ -168,7 +170,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     const processor = new AgentTracesSpanProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }) });
     replaySpans(processor, spansFromOtlp(document));
     await processor.forceFlush();
-    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, committed_at: _committed, expire_at: _expire, sample_rate: _rate, weight: _weight, ...sent } = stored;
+    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, committed_at: _committed, expire_at: _expire, sample_rate: _rate, weight: _weight, kept_for: _keptFor, ...sent } = stored;
     assert.deepEqual(exporter.traces, [sent]);
 
     const asJson = await cli(["export", ids.bobError, "--format", "json"]);
@@ -287,6 +289,144 @@ describe("agent-traces CLI: grant-admin against the Auth emulator", () => {
   });
 });
 
+describe("agent-traces CLI: sessions and feedback", () => {
+  const base = Date.parse("2025-05-01T09:00:00Z");
+  const at = (minutes: number, ms = 0) => new Date(base + minutes * 60_000 + ms).toISOString();
+  const id = (n: number) => `5e${n.toString(16).padStart(30, "0")}`;
+  interface Run {
+    id: string;
+    user: string | number;
+    session?: string;
+    minute: number;
+    status?: "success" | "error" | "timeout";
+    feedback?: { up: number; down: number };
+  }
+  // alice's sessions, newest first by her newest run in each: mixed (minute 21), chat-b (11), chat-a (2).
+  const runs: Run[] = [
+    { id: id(1), user: "alice", session: "chat-a", minute: 0 },
+    { id: id(2), user: "alice", session: "chat-a", minute: 1, status: "error", feedback: { up: 1, down: 1 } },
+    { id: id(3), user: "alice", session: "chat-a", minute: 2 },
+    { id: id(4), user: 7, session: "chat-c", minute: 5, status: "timeout" },
+    { id: id(5), user: "7", session: "chat-c", minute: 6 },
+    { id: id(6), user: "alice", session: "chat-b", minute: 10 },
+    { id: id(7), user: "alice", session: "chat-b", minute: 11 },
+    { id: id(8), user: "bob", session: "mixed", minute: 20 },
+    { id: id(9), user: "alice", session: "mixed", minute: 21 },
+    { id: id(10), user: "alice", minute: 30 },
+  ];
+  const rated = runs[1]!;
+
+  before(async () => {
+    await clearFirestore();
+    for (const run of runs) {
+      const status = run.status ?? "success";
+      const trace = traceSchema.parse(
+        aTrace({
+          trace_id: run.id,
+          user_id: run.user,
+          status,
+          started_at: at(run.minute),
+          ended_at: at(run.minute, 1_000),
+          ...(run.session ? { session_id: run.session } : {}),
+          ...(status === "error" ? { metadata: { error: "refund tool failed" } } : {}),
+        }),
+      );
+      const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date(base + 3_600_000), ttlDays: 7, sampleRate: 0.1 });
+      if (run.feedback) Object.assign(document, { feedback: run.feedback, negative_feedback: true });
+      await storeAsCommittedOnArrival(document);
+    }
+    const rating = (ratedBy: string, fields: Record<string, unknown>, minute: number) =>
+      adminFirestore()
+        .collection(FEEDBACK_COLLECTION)
+        .doc(`${rated.id}:${encodeURIComponent(ratedBy)}`)
+        .create({
+          trace_id: rated.id,
+          rated_by: ratedBy,
+          user_id: "alice",
+          skill: "planning",
+          session_id: "chat-a",
+          run_status: "error",
+          run_started_at: Timestamp.fromDate(new Date(at(1))),
+          created_at: Timestamp.fromDate(new Date(at(minute))),
+          updated_at: Timestamp.fromDate(new Date(at(minute))),
+          expire_at: Timestamp.fromDate(new Date(base + 8 * 86_400_000)),
+          schema_version: 1,
+          ...fields,
+        });
+    await rating("uid-cli", { rating: "down", value: 1, comment: "It refunded the\nwrong order", tags: ["wrong", "refund"] }, 3);
+    await rating("admin-uid", { rating: "up" }, 4);
+  });
+
+  const idsIn = (text: string) => [...text.matchAll(/\b5e0{28}[0-9a-f]{2}\b/g)].map((match) => match[0]);
+
+  it("list --session: that session's runs, oldest first; --limit says later ones may exist", async () => {
+    const run = await cli(["list", "--session", "chat-a"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [id(1), id(2), id(3)]);
+    assert.doesNotMatch(run.stdout, /shown;/);
+    const limited = await cli(["list", "--session", "chat-a", "--limit", "2"]);
+    assert.deepEqual(idsIn(limited.stdout), [id(1), id(2)]);
+    assert.match(limited.stdout, /2 shown; later runs of the session may exist/);
+    const json = await cli(["list", "--session", "chat-c", "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), [await getTrace(adminFirestore(), id(4)), await getTrace(adminFirestore(), id(5))]);
+    assert.equal((await cli(["list", "--session", "no-such-session"])).stdout, "No traces.\n");
+    assertOneLineError(await cli(["list", "--session", "chat-a", "--status", "error"]), /--session lists one session's runs, oldest first: it does not combine with --status/);
+  });
+
+  it("sessions --user: the user's sessions newest first, each with its runs, first and last start and statuses", async () => {
+    const run = await cli(["sessions", "--user", "alice"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    const lines = run.stdout.trimEnd().split("\n");
+    assert.match(lines[0]!, /^SESSION\s+RUNS\s+FIRST STARTED\s+LAST STARTED\s+STATUSES$/);
+    assert.deepEqual(
+      lines.slice(1).map((line) => line.split(/\s{2,}/)),
+      [
+        ["mixed", "2", "2025-05-01 09:20:00", "2025-05-01 09:21:00", "2 success"],
+        ["chat-b", "2", "2025-05-01 09:10:00", "2025-05-01 09:11:00", "2 success"],
+        ["chat-a", "3", "2025-05-01 09:00:00", "2025-05-01 09:02:00", "2 success, 1 error"],
+      ],
+    );
+    const json = await cli(["sessions", "--user", "alice", "--json", "--limit", "2"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), [
+      { session_id: "mixed", runs: 2, runs_capped: false, first_started_at: at(20), last_started_at: at(21), statuses: { success: 2, error: 0, timeout: 0 }, users: ["bob", "alice"] },
+      { session_id: "chat-b", runs: 2, runs_capped: false, first_started_at: at(10), last_started_at: at(11), statuses: { success: 2, error: 0, timeout: 0 }, users: ["alice"] },
+    ]);
+    assert.match((await cli(["sessions", "--user", "alice", "--limit", "2"])).stdout, /2 shown; older sessions may exist/);
+  });
+
+  it("sessions --user 7: the string and the numeric user id; no sessions for a user without any", async () => {
+    const json = JSON.parse((await cli(["sessions", "--user", "7", "--json"])).stdout) as { session_id: string; runs: number; users: unknown[] }[];
+    assert.deepEqual(
+      json.map((session) => [session.session_id, session.runs, session.users]),
+      [["chat-c", 2, [7, "7"]]],
+    );
+    assert.equal((await cli(["sessions", "--user", "bob"])).stdout.split("\n")[1]?.split(/\s{2,}/)[0], "mixed");
+    assert.equal((await cli(["sessions", "--user", "nobody"])).stdout, "No sessions.\n");
+    assertOneLineError(await cli(["sessions"]), /sessions needs --user ID/);
+  });
+
+  it("show: the run's session, why it was kept, its rating counts and each rating, newest first", async () => {
+    const run = await cli(["show", rated.id]);
+    assert.equal(run.code, 0, run.stderr);
+    const out = run.stdout;
+    assert.match(out, /\n {2}session {7}chat-a\n/);
+    assert.match(out, /\n {2}kept for {6}error \(every failure is kept\)\n/);
+    assert.match(out, /\n {2}feedback {6}1 up, 1 down\n/);
+    assert.match(
+      out,
+      /\nFeedback \(2 ratings\)\n {4}up {4}by admin-uid \(admin\) {2}2025-05-01 09:04:00\n {2}✗ down {2}value 1 {2}tags: wrong, refund {2}by uid-cli \(sender\) {2}2025-05-01 09:03:00\n {10}"It refunded the wrong order"\n/,
+    );
+    assert.match(out, /Tool calls: 1/, "the waterfall follows");
+    const unrated = await cli(["show", id(1)]);
+    assert.equal(unrated.code, 0, unrated.stderr);
+    assert.doesNotMatch(unrated.stdout, /Feedback \(|\n {2}feedback /);
+    assert.match(unrated.stdout, /\n {2}kept for {6}sampled\n/);
+  });
+});
+
 describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
   const traceId = "0e000000000000000000000000000005";
   const esc = "\u001b";
@@ -309,10 +449,16 @@ describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
         final_output: hostile("final"),
         metadata: { error: hostile("error"), [hostile("meta")]: hostile("meta value") },
         usage: [{ model: hostile("model"), input_tokens: 5, output_tokens: 1 }],
+        session_id: hostile("session"),
       }),
     );
     const document = toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cli", receivedAt: new Date("2025-04-01T12:00:02Z"), ttlDays: 7, sampleRate: 0.1 });
-    await storeAsCommittedOnArrival(document);
+    await storeAsCommittedOnArrival({ ...document, feedback: { up: 0, down: 1 }, negative_feedback: true });
+    const when = Timestamp.fromDate(new Date("2025-04-01T12:05:00Z"));
+    await adminFirestore()
+      .collection(FEEDBACK_COLLECTION)
+      .doc(`${traceId}:hostile`)
+      .create({ trace_id: traceId, rated_by: hostile("rater"), rating: "down", comment: hostile("comment"), tags: [hostile("tag")], user_id: "u", skill: null, run_status: "error", run_started_at: when, created_at: when, updated_at: when, expire_at: when, schema_version: 1 });
   });
 
   const commands: [string, string[]][] = [

@@ -8,6 +8,8 @@ import {
   eraseBatch,
   erasureRef,
   exportUserTraces,
+  FEEDBACK_COLLECTION,
+  feedbackId,
   RATE_LIMITS_COLLECTION,
   startErasure,
   subjectRef,
@@ -17,10 +19,12 @@ import {
   type ErasureReceipt,
 } from "@agent-traces/admin";
 import { deletedMeanwhile } from "../../packages/admin/src/erasure/eraseBatch.js";
+import { exportUserFeedback } from "../../packages/admin/src/erasure/exportUserFeedback.js";
 import { handleErasureWrite } from "../../functions/src/eraseUserData/eraseTracesHandler.js";
 import { handleUserDeleted } from "../../functions/src/eraseUserData/userDeletedHandler.js";
 import { adminAuth, adminFirestore, clearFirestore, projectId } from "./support/emulators.js";
 import { seedTraces, type SeedTrace } from "./support/seed.js";
+import { seedFeedback, type SeedFeedback } from "./support/seedFeedback.js";
 
 const base = Date.parse("2025-05-01T00:00:00Z");
 /** `count` traces of one kind, a second apart from `offset` seconds after `base`. */
@@ -32,8 +36,35 @@ async function storedIds(db: Firestore): Promise<string[]> {
   return (await db.collection(TRACES_COLLECTION).select().get()).docs.map((doc) => doc.id).sort();
 }
 
-/** A user's seeded traces (the four ways a trace is theirs) and other users' traces, with a rate-limit counter each. */
-async function seedUserAndOthers(db: Firestore, uid: string, perKind: number): Promise<{ theirs: string[]; others: string[] }> {
+/** Every rating's document id, sorted. */
+async function storedRatingIds(db: Firestore): Promise<string[]> {
+  return (await db.collection(FEEDBACK_COLLECTION).select().get()).docs.map((doc) => doc.id).sort();
+}
+
+/**
+ * Thumbs-down ratings of the first `count` of `ids` (runs seeded by `traces` from `offset`), given by
+ * `ratedBy` on runs naming `userId`, as recordFeedback stores them (run_started_at the run's start).
+ */
+const ratingsOf = (ids: readonly string[], offset: number, count: number, ratedBy: string, userId: string | number): SeedFeedback[] =>
+  ids.slice(0, count).map((traceId, index) => {
+    const runStartedAt = new Date(base + (offset + index) * 1000);
+    return { traceId, ratedBy, userId, rating: "down", runStartedAt, updatedAt: new Date(runStartedAt.getTime() + 60_000) };
+  });
+
+interface Seeded {
+  theirs: string[];
+  others: string[];
+  /** Rating document ids: given by the user or of runs naming them, and the others'. */
+  theirRatings: string[];
+  otherRatings: string[];
+}
+
+/**
+ * A user's seeded traces (the four ways a trace is theirs) and other users' traces, with a rate-limit
+ * counter each, and `ratingsPerKind` ratings of the first runs of each kind: the user's ratings (of
+ * runs they sent, whoever those name), an admin's ratings of runs naming them (both forms), and others'.
+ */
+async function seedUserAndOthers(db: Firestore, uid: string, perKind: number, ratingsPerKind = 2): Promise<Seeded> {
   const numeric = Number(uid);
   const theirs = await seedTraces(
     [
@@ -56,7 +87,25 @@ async function seedUserAndOthers(db: Firestore, uid: string, perKind: number): P
   );
   await db.collection(RATE_LIMITS_COLLECTION).doc(counterId(uid)).set({ slot: 1, counts: [1] });
   await db.collection(RATE_LIMITS_COLLECTION).doc(counterId("other-uid")).set({ slot: 1, counts: [1] });
-  return { theirs: theirs.sort(), others: others.sort() };
+  const kind = (ids: string[], index: number, size: number) => ids.slice(index * size, (index + 1) * size);
+  const theirRatings = await seedFeedback(
+    [
+      ...ratingsOf(kind(theirs, 0, perKind), 0, ratingsPerKind, uid, "someone-they-named"),
+      ...ratingsOf(kind(theirs, 1, perKind), 10_000, ratingsPerKind, "an-admin", uid),
+      ...ratingsOf(kind(theirs, 2, perKind), 20_000, ratingsPerKind, "an-admin", numeric),
+      ...ratingsOf(kind(theirs, 3, perKind), 30_000, ratingsPerKind, uid, uid),
+    ],
+    db,
+  );
+  const otherRatings = await seedFeedback(
+    [
+      ...ratingsOf(others.slice(0, 20), 40_000, ratingsPerKind, "other-uid", "other-user"),
+      ...ratingsOf(others.slice(20, 30), 50_000, ratingsPerKind, "an-admin", `0${uid}`),
+      ...ratingsOf(others.slice(30, 40), 60_000, ratingsPerKind, "an-admin", numeric + 1),
+    ],
+    db,
+  );
+  return { theirs: theirs.sort(), others: others.sort(), theirRatings: theirRatings.sort(), otherRatings: otherRatings.sort() };
 }
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -74,7 +123,7 @@ describe("erasure: deleting a Firebase Auth user erases their data (Auth emulato
   const db = adminFirestore();
   // A numeric uid, so that both forms of the user id (the text and the number) are theirs.
   const uid = String(700_000_000 + Math.floor(Math.random() * 99_999_999));
-  let seeded: { theirs: string[]; others: string[] };
+  let seeded: Seeded;
 
   before(async () => {
     await clearFirestore();
@@ -82,9 +131,10 @@ describe("erasure: deleting a Firebase Auth user erases their data (Auth emulato
     await adminAuth().createUser({ uid, email: `erase-${uid}@example.com` });
   });
 
-  it("removes all 2,500 of their traces and their counter in several batches and runs, nothing else, with an exact receipt", async () => {
+  it("removes all 2,500 of their traces, their 8 ratings and their counter in several batches and runs, nothing else, with an exact receipt", async () => {
     assert.equal(seeded.theirs.length, 2500);
-    assert.deepEqual(await countErasable(db, { kind: "user", uid }), { [TRACES_COLLECTION]: 2500, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.deepEqual([seeded.theirRatings.length, seeded.otherRatings.length], [8, 6]);
+    assert.deepEqual(await countErasable(db, { kind: "user", uid }), { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
     await adminAuth().deleteUser(uid);
 
     const receipts = db.collection(TRACE_ERASURES_COLLECTION).where("uid_sha256", "==", uidSha256(uid));
@@ -94,14 +144,15 @@ describe("erasure: deleting a Firebase Auth user erases their data (Auth emulato
     });
 
     assert.deepEqual(await storedIds(db), seeded.others, "every trace of theirs gone, every other one kept");
+    assert.deepEqual(await storedRatingIds(db), seeded.otherRatings, "every rating given by them or of runs naming them gone, the others' kept");
     assert.equal((await db.collection(RATE_LIMITS_COLLECTION).doc(counterId(uid)).get()).exists, false);
     assert.equal((await db.collection(RATE_LIMITS_COLLECTION).doc(counterId("other-uid")).get()).exists, true);
 
     const { data } = receipt;
-    assert.deepEqual(data.deleted, { [TRACES_COLLECTION]: 2500, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.deepEqual(data.deleted, { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
     assert.equal(data.scope, "user");
     assert.equal(data.reason, "account_deleted");
-    // 2,501 documents in batches of 400; ERASE_BATCHES_PER_RUN=2 (functions/.env.demo-agent-traces): 4 runs, the last finding nothing left.
+    // 2,509 documents in batches of 400; ERASE_BATCHES_PER_RUN=2 (functions/.env.demo-agent-traces): 4 runs, the last finding nothing left.
     assert.equal(data.batches, 7);
     assert.equal(data.runs, 4);
     assert.ok(data.ended_at && data.ended_at.toMillis() >= data.started_at.toMillis());
@@ -148,9 +199,10 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     }
 
     assert.deepEqual(await storedIds(db), seeded.others);
-    assert.deepEqual(after.deleted, { [TRACES_COLLECTION]: 60, [RATE_LIMITS_COLLECTION]: 1 });
-    // 61 documents, 7 a batch: at least 9 batches (more when the overlapping runs split one).
-    assert.ok(after.batches >= 9, `batches: ${after.batches}`);
+    assert.deepEqual(await storedRatingIds(db), seeded.otherRatings);
+    assert.deepEqual(after.deleted, { [TRACES_COLLECTION]: 60, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
+    // 69 documents, 7 a batch: at least 10 batches (more when the overlapping runs split one).
+    assert.ok(after.batches >= 10, `batches: ${after.batches}`);
     assert.equal(after.runs, outcomes.length, "each turn counted once");
     assert.ok(outcomes.length >= 3, `several runs: ${outcomes.join(", ")}`);
     for (const outcome of outcomes.slice(0, -1)) assert.equal(outcome, "continued+superseded");
@@ -175,12 +227,12 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     const results = await Promise.all(Array.from({ length: 4 }, () => eraseBatch(db, receipt, { kind: "user", uid }, 25)));
     const deleted = results.reduce((sum, batch) => sum + batch.total, 0);
     const stored = (await receipt.get()).data() as ErasureReceipt;
-    assert.equal(stored.deleted[TRACES_COLLECTION]! + stored.deleted[RATE_LIMITS_COLLECTION]!, deleted);
+    assert.equal(stored.deleted[TRACES_COLLECTION]! + stored.deleted[FEEDBACK_COLLECTION]! + stored.deleted[RATE_LIMITS_COLLECTION]!, deleted);
     // Whatever the interleaving, the rest is found by the next batch and nothing is counted twice.
     const rest = await eraseBatch(db, receipt, { kind: "user", uid }, 100);
     const final = (await receipt.get()).data() as ErasureReceipt;
-    assert.deepEqual(final.deleted, { [TRACES_COLLECTION]: 20, [RATE_LIMITS_COLLECTION]: 1 });
-    assert.equal(deleted + rest.total, 21);
+    assert.deepEqual(final.deleted, { [TRACES_COLLECTION]: 20, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.equal(deleted + rest.total, 29);
     assert.equal((await eraseBatch(db, receipt, { kind: "user", uid })).total, 0);
   });
 
@@ -195,21 +247,35 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     assert.equal((await countErasable(db, { kind: "user", uid }))[TRACES_COLLECTION], 12);
   });
 
-  it("counts and exports a user's traces once each, oldest first, and erases by age", async () => {
-    const { theirs } = await seedUserAndOthers(db, uid, 4);
+  it("counts and exports a user's traces and ratings once each, oldest first, and erases both by age", async () => {
+    const { theirs, theirRatings, otherRatings } = await seedUserAndOthers(db, uid, 4);
     const exported = await exportUserTraces(db, uid);
     assert.deepEqual(exported.map((trace) => trace.trace_id).sort(), theirs);
     const starts = exported.map((trace) => Date.parse(trace.started_at));
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "oldest first");
     assert.ok(exported.every((trace) => trace.recorded_by === uid || trace.user_id === uid || trace.user_id === Number(uid)));
 
-    // By age: the user's first two kinds started before base + 10,000 s + 2 s.
+    // Their ratings: given by them (of runs they sent, whoever those name) and an admin's of runs naming them, in both forms.
+    const ratings = await exportUserFeedback(db, uid);
+    assert.deepEqual(ratings.map((rating) => feedbackId(rating.trace_id, rating.rated_by)).sort(), theirRatings);
+    assert.ok(ratings.every((rating) => rating.rated_by === uid || rating.user_id === uid || rating.user_id === Number(uid)));
+    assert.deepEqual(new Set(ratings.map((rating) => typeof rating.user_id)), new Set(["string", "number"]));
+    const created = ratings.map((rating) => Date.parse(rating.created_at));
+    assert.deepEqual(created, [...created].sort((a, b) => a - b), "oldest first");
+    assert.ok(ratings.every((rating) => typeof rating.updated_at === "string" && typeof rating.run_started_at === "string" && typeof rating.expire_at === "string"), "times as ISO strings");
+    assert.ok(ratings.every((rating) => !("schema_version" in rating)));
+    assert.deepEqual(await exportUserFeedback(db, "nobody"), []);
+
+    // By age: the user's first two kinds started before base + 10,000 s + 2 s; two ratings of each kind go with them.
     const before = new Date(base + 10_002 * 1000);
-    assert.deepEqual(await countErasable(db, { kind: "before", before }), { [TRACES_COLLECTION]: 6, [RATE_LIMITS_COLLECTION]: 0 });
+    assert.deepEqual(await countErasable(db, { kind: "before", before }), { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 4, [RATE_LIMITS_COLLECTION]: 0 });
     const receipt = (await startErasure(db, { kind: "before", before }, "cli", new Date()))!;
-    assert.equal((await eraseBatch(db, receipt, { kind: "before", before })).total, 6);
+    assert.equal((await eraseBatch(db, receipt, { kind: "before", before })).total, 10);
     assert.equal((await db.collection(TRACES_COLLECTION).where("started_at", "<", before).get()).size, 0);
+    assert.equal((await db.collection(FEEDBACK_COLLECTION).where("run_started_at", "<", before).get()).size, 0);
     assert.equal((await storedIds(db)).length, 16 + 40 - 6);
+    assert.equal((await storedRatingIds(db)).length, theirRatings.length + otherRatings.length - 4);
+    assert.deepEqual(((await receipt.get()).data() as ErasureReceipt).deleted, { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 4, [RATE_LIMITS_COLLECTION]: 0 });
     const data = (await receipt.get()).data() as ErasureReceipt;
     assert.equal(data.scope, "before");
     assert.equal(data.before?.toMillis(), before.getTime());

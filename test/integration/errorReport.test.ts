@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
 import { MIN_SENDER_SAMPLE_RATE, randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchResult } from "@agent-traces/core";
 import {
+  buildErrorReport,
   buildReportQuery,
   FAILURE_FIELDS,
   previousFullHours,
@@ -20,6 +21,7 @@ import { handleRecordTrace } from "../../functions/src/recordTrace/recordTraceHa
 import { reportTraceErrors } from "../../functions/src/reportTraceErrors/reportTraceErrorsHandler.js";
 import { adminFirestore, clearFirestore, functionsOrigin, projectId } from "./support/emulators.js";
 import { seedTraces, type SeedTrace } from "./support/seed.js";
+import { seedFeedback, type SeedFeedback } from "./support/seedFeedback.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -99,9 +101,10 @@ describe("reportTraceErrors", () => {
 
   it("splits failures by skill and by failing tool", () => {
     assert.deepEqual(report.by_skill, [
-      { skill: "search", errors: 2, timeouts: 2 },
-      { skill: "planning", errors: 3, timeouts: 0 },
+      { skill: "search", errors: 2, timeouts: 2, negative_feedback: 0 },
+      { skill: "planning", errors: 3, timeouts: 0, negative_feedback: 0 },
     ]);
+    assert.equal(report.negative_feedback.ratings, 0, "no rating was given");
     assert.deepEqual(report.by_tool, [
       { tool: "web_search", failed_calls: 4, runs: 3 },
       { tool: "db_query", failed_calls: 1, runs: 1 },
@@ -214,6 +217,107 @@ describe("reportTraceErrors", () => {
     }
     const unreachable = await reportTraceErrors(window, { db: adminFirestore(), config: config({ webhookUrl: "http://127.0.0.1:9/unreachable" }) });
     assert.equal(unreachable.failures, 7);
+  });
+});
+
+describe("reportTraceErrors counts thumbs-down ratings per skill beside the failures", () => {
+  const feedbackWindow = windowStartingAt(new Date("2025-06-05T10:00:00Z"), 1);
+  const in_ = (minutes: number) => new Date(feedbackWindow.start.getTime() + minutes * MINUTE);
+  let nextRun = 0;
+  /** A rating of a run of its own (a fresh trace id) by `ratedBy`. */
+  const rating = (rating: "up" | "down", skill: string | null, updatedAt: Date, extra: Partial<SeedFeedback> = {}): SeedFeedback => ({
+    traceId: `${(++nextRun).toString(16).padStart(32, "0")}`,
+    ratedBy: "rater-1",
+    rating,
+    skill,
+    updatedAt,
+    ...extra,
+  });
+  const failures: SeedTrace[] = [
+    { startedAt: in_(1), status: "error", skill: "planning", error: "boom" },
+    { startedAt: in_(2), status: "timeout", skill: "planning" },
+    { startedAt: in_(3), status: "error", skill: "search", error: "boom" },
+  ];
+  /**
+   * In the window: thumbs-down on planning ×3 (two raters of one run among them), search ×2 (one first
+   * given before the window, changed in it), answer ×2 (a skill without failures), a run without skill ×1:
+   * 8. Not counted: thumbs-up in the window, thumbs-down changed after the window (its latest change is
+   * the next window's), on the window's end (half-open) and just before its start.
+   */
+  const sharedRun = "feedfeedfeedfeedfeedfeedfeedfeed";
+  const counted: SeedFeedback[] = [
+    rating("down", "planning", in_(5)),
+    { traceId: sharedRun, ratedBy: "rater-1", rating: "down", skill: "planning", updatedAt: in_(6) },
+    { traceId: sharedRun, ratedBy: "an-admin", rating: "down", skill: "planning", updatedAt: in_(7) },
+    rating("down", "search", in_(8)),
+    rating("down", "search", in_(9), { createdAt: in_(-90) }),
+    rating("down", "answer", in_(10), { ratedBy: "rater/2" }),
+    rating("down", "answer", in_(59)),
+    rating("down", null, in_(0)),
+  ];
+  const notCounted: SeedFeedback[] = [
+    rating("up", "planning", in_(11)),
+    rating("up", "planning", in_(12)),
+    rating("up", "chat", in_(13)),
+    rating("down", "planning", new Date(feedbackWindow.end.getTime() + 5 * MINUTE), { createdAt: in_(14) }),
+    rating("down", "planning", feedbackWindow.end),
+    rating("down", "search", new Date(feedbackWindow.start.getTime() - 1)),
+  ];
+  let hook: Awaited<ReturnType<typeof webhookServer>>;
+  let report: TraceErrorReport;
+
+  before(async () => {
+    await clearFirestore();
+    await seedTraces(failures);
+    await seedFeedback([...counted, ...notCounted]);
+    // A rater's second thumbs-down of the same run replaces the first: one document, counted once.
+    await seedFeedback([{ traceId: sharedRun, ratedBy: "rater-1", rating: "down", skill: "planning", createdAt: in_(6), updatedAt: in_(20) }]);
+    hook = await webhookServer(200);
+    report = await reportTraceErrors(feedbackWindow, { db: adminFirestore(), config: config({ webhookUrl: hook.url }) });
+  });
+  after(() => hook.server.close());
+
+  it("counts each thumbs-down rating whose latest change fell in the window once, per skill, beside that skill's failures", () => {
+    assert.deepEqual(report.by_skill, [
+      { skill: "planning", errors: 1, timeouts: 1, negative_feedback: 3 },
+      { skill: "search", errors: 1, timeouts: 0, negative_feedback: 2 },
+      { skill: "answer", errors: 0, timeouts: 0, negative_feedback: 2 },
+      { skill: "(none)", errors: 0, timeouts: 0, negative_feedback: 1 },
+    ]);
+    assert.equal(report.negative_feedback.ratings, 8);
+    assert.equal(report.negative_feedback.ratings_read, 8);
+    assert.equal(report.negative_feedback.truncated, false);
+    assert.equal(report.negative_feedback.window_field, "updated_at");
+    assert.match(report.negative_feedback.label, /[Tt]humbs-down/);
+    assert.deepEqual([report.failures, report.estimated_runs], [3, 3], "ratings move no failure count or estimate");
+  });
+
+  it("stores the counts with the report and posts them, names escaped", async () => {
+    const stored = await adminFirestore().collection(REPORTS_COLLECTION).doc(report.window_start).get();
+    assert.deepEqual(stored.get("negative_feedback"), report.negative_feedback);
+    assert.deepEqual(stored.get("by_skill"), report.by_skill);
+    const { text } = hook.received[0]!.body as { text: string };
+    assert.ok(text.split("\n").includes("Negative feedback: *8* thumbs-down ratings given in the window; by skill: `planning` 3, `answer` 2, `search` 2, `(none)` 1"), text);
+  });
+
+  it("reads at most maxFeedbackRead ratings, the oldest, for the per-skill counts; the total stays exact", async () => {
+    const capped = await buildErrorReport(adminFirestore(), { window: feedbackWindow, maxFailuresRead: 2000, maxFeedbackRead: 3 });
+    assert.equal(capped.negative_feedback.ratings, 8);
+    assert.equal(capped.negative_feedback.ratings_read, 3);
+    assert.equal(capped.negative_feedback.truncated, true);
+    assert.equal(capped.aggregation_queries, report.aggregation_queries + 1, "one count() for the exact total");
+    // The three oldest: (none) at 0 min, planning at 5 and 7 min (the shared run's rater-1 moved to 20 min).
+    assert.deepEqual(
+      capped.by_skill.map(({ skill, negative_feedback }) => [skill, negative_feedback]),
+      [["planning", 2], ["search", 0], ["(none)", 1]],
+    );
+  });
+
+  it("a window with ratings but no failure still lists the rated skills", async () => {
+    const later = await reportTraceErrors(windowStartingAt(feedbackWindow.end, 1), { db: adminFirestore(), config: config() });
+    assert.equal(later.failures, 0);
+    assert.equal(later.negative_feedback.ratings, 2, "the rating changed after the window, and the one on its end");
+    assert.deepEqual(later.by_skill, [{ skill: "planning", errors: 0, timeouts: 0, negative_feedback: 2 }]);
   });
 });
 

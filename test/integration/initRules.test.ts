@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { addDoc, collection, doc, getDoc, setDoc, setLogLevel } from "firebase/firestore";
-import { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import { FEEDBACK_COLLECTION, RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { rulesBlockFrom } from "../../packages/cli/src/init/rulesBlock.js";
 import { mergeRules } from "../../packages/cli/src/init/rulesMerge.js";
 import { DENY_ALL_RULES, TEST_MODE_RULES, USER_RULES } from "../support/initFixtures.js";
@@ -28,6 +28,7 @@ describe("agent-traces init: merged rules on the Firestore emulator", () => {
       await setDoc(doc(db, TRACES_COLLECTION, traceId), { user_id: "alice", status: "error" });
       await setDoc(doc(db, REPORTS_COLLECTION, "2025-01-01T10:00:00.000Z"), { errors: 1 });
       await setDoc(doc(db, RATE_LIMITS_COLLECTION, "uid:alice"), { slot: 1 });
+      await setDoc(doc(db, FEEDBACK_COLLECTION, `${traceId}:alice`), { trace_id: traceId, rated_by: "alice", rating: "down" });
       await setDoc(doc(db, "orders", "o1"), { uid: "alice" });
     });
   }
@@ -49,6 +50,9 @@ describe("agent-traces init: merged rules on the Firestore emulator", () => {
     const ops = env.authenticatedContext("ops", { admin: true }).firestore();
     await assertSucceeds(getDoc(doc(ops, TRACES_COLLECTION, traceId)));
     await assertSucceeds(getDoc(doc(ops, REPORTS_COLLECTION, "2025-01-01T10:00:00.000Z")));
+    await assertSucceeds(getDoc(doc(ops, FEEDBACK_COLLECTION, `${traceId}:alice`)));
+    await assertFails(getDoc(doc(alice, FEEDBACK_COLLECTION, `${traceId}:alice`)));
+    await assertFails(setDoc(doc(alice, FEEDBACK_COLLECTION, `${traceId}:alice`), { rating: "up" }));
     await assertFails(setDoc(doc(ops, TRACES_COLLECTION, traceId), { status: "success" }));
     await assertFails(getDoc(doc(ops, RATE_LIMITS_COLLECTION, "uid:alice")));
     await assertFails(setDoc(doc(alice, RATE_LIMITS_COLLECTION, "uid:alice"), { slot: 0 }));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { assertFails, assertSucceeds, initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { collection, collectionGroup, deleteDoc, doc, getDoc, getDocs, query, setDoc, setLogLevel, Timestamp, updateDoc, where, writeBatch } from "firebase/firestore";
-import { ERASURE_SUBJECT_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import { ERASURE_SUBJECT_COLLECTION, FEEDBACK_COLLECTION, feedbackId, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { clearFirestore, projectId } from "./support/emulators.js";
 
 describe("firestore.rules on the Firestore emulator", () => {
@@ -9,6 +9,7 @@ describe("firestore.rules on the Firestore emulator", () => {
   const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
   const reportId = "2025-01-01T10:00:00.000Z";
   const erasureId = "event-0123456789abcdef";
+  const ratingId = feedbackId(traceId, "alice");
 
   before(async () => {
     setLogLevel("silent"); // denied writes are the expected outcome here, not news
@@ -21,6 +22,7 @@ describe("firestore.rules on the Firestore emulator", () => {
     await env.withSecurityRulesDisabled(async (context) => {
       await setDoc(doc(context.firestore(), TRACES_COLLECTION, traceId), { user_id: "alice", status: "error" });
       await setDoc(doc(context.firestore(), REPORTS_COLLECTION, reportId), { errors: 1 });
+      await setDoc(doc(context.firestore(), FEEDBACK_COLLECTION, ratingId), { trace_id: traceId, rated_by: "alice", user_id: "alice", rating: "down", comment: "wrong answer" });
       await setDoc(doc(context.firestore(), TRACE_ERASURES_COLLECTION, erasureId), { scope: "user", state: "running" });
       await setDoc(doc(context.firestore(), TRACE_ERASURES_COLLECTION, erasureId, ERASURE_SUBJECT_COLLECTION, "uid"), { uid: "alice" });
       await setDoc(doc(context.firestore(), "other", "x"), { a: 1 });
@@ -39,7 +41,7 @@ describe("firestore.rules on the Firestore emulator", () => {
     setDoc(doc(db, path[0], "brand-new-id"), { status: "error" }),
   ];
 
-  for (const [collectionName, id] of [[TRACES_COLLECTION, traceId], [REPORTS_COLLECTION, reportId], [TRACE_ERASURES_COLLECTION, erasureId]] as const) {
+  for (const [collectionName, id] of [[TRACES_COLLECTION, traceId], [REPORTS_COLLECTION, reportId], [FEEDBACK_COLLECTION, ratingId], [TRACE_ERASURES_COLLECTION, erasureId]] as const) {
     describe(collectionName, () => {
       it("is not readable without sign-in", async () => {
         const db = env.unauthenticatedContext().firestore();
@@ -82,6 +84,13 @@ describe("firestore.rules on the Firestore emulator", () => {
     const db = env.authenticatedContext("alice").firestore();
     await assertFails(getDocs(query(collection(db, TRACES_COLLECTION), where("user_id", "==", "alice"))));
     await assertFails(getDocs(query(collection(db, TRACES_COLLECTION), where("recorded_by", "==", "alice"))));
+  });
+
+  it("does not let a rater read their own ratings, or a run's, by filtering on rated_by or trace_id", async () => {
+    const db = env.authenticatedContext("alice").firestore();
+    await assertFails(getDocs(query(collection(db, FEEDBACK_COLLECTION), where("rated_by", "==", "alice"))));
+    await assertFails(getDocs(query(collection(db, FEEDBACK_COLLECTION), where("trace_id", "==", traceId))));
+    await assertSucceeds(getDocs(query(collection(env.authenticatedContext("ops", { admin: true }).firestore(), FEEDBACK_COLLECTION), where("trace_id", "==", traceId))));
   });
 
   it("is not readable with a truthy admin claim that is not true", async () => {

@@ -41,7 +41,7 @@ export interface FuzzCase {
 export const INT64_TYPE = "type.googleapis.com/google.protobuf.Int64Value";
 const int64 = (value: string) => ({ "@type": INT64_TYPE, value });
 
-const SHAPE_KEYS = new Set(["trace_id", "user_id", "skill", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped", "tool_traces_shortened", "final_output", "status", "metadata"]);
+const SHAPE_KEYS = new Set(["trace_id", "user_id", "skill", "session_id", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped", "tool_traces_shortened", "final_output", "status", "metadata"]);
 const RESERVED = /^__.*__$/;
 const MIN_INSTANT = Date.parse("0001-01-01T00:00:00Z");
 const MAX_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
@@ -214,6 +214,12 @@ export function validTraceArb(mode: FuzzMode): fc.Arbitrary<Record<string, unkno
           fc.maxSafeInteger(),
         ),
         skill: fc.oneof(fc.constant(null), shortText(20)),
+        // Any text of 1-256 UTF-16 units (lone surrogates included: stored well-formed), or none.
+        session_id: fc.oneof(
+          fc.constant(null),
+          nonEmpty(shortText(30)),
+          fc.constantFrom("s".repeat(LIMITS.sessionIdChars), "😀".repeat(LIMITS.sessionIdChars / 2), "chat/2025 #7", "\ud800"),
+        ),
         started: instantArb,
         startedFormat: isoFormat,
         ended: fc.oneof(fc.constant(undefined), fc.constant(null), fc.nat(3_600_000)),
@@ -450,6 +456,7 @@ function mutations(mode: FuzzMode): fc.Arbitrary<Mutation> {
     remove("trace_id", "trace_id"),
     set("user_id", "user_id", ["", repeated("u", LIMITS.userIdChars + 1), 1.5, 2 ** 53, -(2 ** 53), true, {}, [], ...(inProcess ? nonFinite : [int64("9007199254740993"), ...nonFinite])]),
     set("skill", "skill", [5, true, {}, ["planning"]]),
+    set("session_id", "session_id", ["", repeated("s", LIMITS.sessionIdChars + 1), 42, true, {}, ["chat-7"], ...nonFinite]),
     set("dates", "started_at", BAD_DATES, "started_at: bad date"),
     set("dates", "started_at", [null]),
     remove("dates", "started_at"),

@@ -155,9 +155,12 @@ describe("cli: delete and export --user arguments", () => {
     assert.deepEqual(parse("delete", "--before", "2025-01-01T00:00:00Z", "--yes"), { kind: "delete", scope: { before: new Date("2025-01-01T00:00:00Z") }, yes: true });
   });
 
-  it("reads export --user with or without --out; export <trace_id> stays", () => {
-    assert.deepEqual(parse("export", "--user", "alice"), { kind: "export-user", user: "alice" });
-    assert.deepEqual(parse("export", "--user", "alice", "--out", "alice.json", "--project", "p1"), { kind: "export-user", project: "p1", user: "alice", out: "alice.json" });
+  it("reads export --user with or without --out and --feedback; export <trace_id> stays", () => {
+    assert.deepEqual(parse("export", "--user", "alice"), { kind: "export-user", user: "alice", feedback: false });
+    assert.deepEqual(parse("export", "--user", "alice", "--out", "alice.json", "--project", "p1"), { kind: "export-user", project: "p1", user: "alice", out: "alice.json", feedback: false });
+    assert.deepEqual(parse("export", "--user", "alice", "--feedback"), { kind: "export-user", user: "alice", feedback: true });
+    rejects(["export", "4bf92f3577b34da6a3ce929d0e0e4736", "--feedback"], /--feedback is for export --user/);
+    rejects(["list", "--feedback"], /--feedback is not an option of list/);
     assert.deepEqual(parse("export", "4bf92f3577b34da6a3ce929d0e0e4736"), { kind: "export", traceId: "4bf92f3577b34da6a3ce929d0e0e4736", format: "otlp" });
   });
 
@@ -180,5 +183,25 @@ describe("cli: delete and export --user arguments", () => {
     rejects(["export", "4bf92f3577b34da6a3ce929d0e0e4736", "--out", "x.json"], /--out is for export --user/);
     rejects(["export", "--user", "a", "--out="], /--out needs a file|--out needs a value/);
     rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--out", "x"], /--out is not an option of show/);
+  });
+  it("reads list --session (with --limit and --json) and sessions --user", () => {
+    assert.deepEqual(parse("list", "--session", "chat 1/a", "--limit", "50", "--json"), { kind: "list", json: true, filters: { session: "chat 1/a", limit: 50 } });
+    assert.deepEqual(parse("list", "--session", "s".repeat(256)), { kind: "list", json: false, filters: { session: "s".repeat(256), limit: 20 } });
+    assert.deepEqual(parse("sessions", "--user", "alice"), { kind: "sessions", json: false, user: "alice", limit: 20 });
+    assert.deepEqual(parse("sessions", "--user", "42", "--limit", "5", "--json", "--project", "p1"), { kind: "sessions", json: true, project: "p1", user: "42", limit: 5 });
+  });
+
+  it("refuses --session with other filters or out of bounds, and sessions without --user or with list filters", () => {
+    for (const other of [["--user", "a"], ["--skill", "k"], ["--status", "error"], ["--since", "1h"], ["--until", "1h"]]) {
+      rejects(["list", "--session", "s", ...other], new RegExp(`--session lists one session's runs, oldest first: it does not combine with ${other[0]}`));
+    }
+    rejects(["list", "--session", "s".repeat(257)], /--session must be 1 to 256 characters/);
+    rejects(["list", "--session="], /--session must be 1 to 256 characters|--session needs a value/);
+    rejects(["sessions"], /sessions needs --user ID/);
+    rejects(["sessions", "--user", "a", "--status", "error"], /--status is not an option of sessions/);
+    rejects(["sessions", "--user", "a", "--session", "s"], /--session is not an option of sessions/);
+    rejects(["sessions", "--user", "a", "--limit", "101"], /--limit must be a whole number from 1 to 100/);
+    rejects(["sessions", "alice"], /sessions takes no arguments/);
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--session", "s"], /--session is not an option of show/);
   });
 });

@@ -1,11 +1,15 @@
 import { strict as assert } from "node:assert";
 import type { StoredTrace, TraceErrorReport } from "@agent-traces/admin";
+import { renderFeedback } from "../../packages/cli/src/format/feedback.js";
 import { renderHeader, usageRows } from "../../packages/cli/src/format/header.js";
+import { renderSessionTable } from "../../packages/cli/src/format/sessions.js";
 import { renderReport, usageLines } from "../../packages/cli/src/format/report.js";
 import { COLOR, PLAIN, styleFor } from "../../packages/cli/src/format/style.js";
 import { renderTraceTable } from "../../packages/cli/src/format/table.js";
 import { cut, oneLine } from "../../packages/cli/src/format/text.js";
 import { barSpan, renderWaterfall, summarizeIo } from "../../packages/cli/src/format/waterfall.js";
+import type { SessionSummary } from "../../packages/cli/src/query.js";
+import type { StoredFeedback } from "@agent-traces/store";
 import { inTimeZone } from "../support/timeZone.js";
 
 const START = Date.parse("2025-03-01T12:00:00.000Z");
@@ -93,6 +97,7 @@ describe("cli: rendering", () => {
     it("hints that more may exist", () => {
       assert.match(renderTraceTable([aStoredTrace()], { more: true }), /1 shown; older traces may exist/);
       assert.doesNotMatch(renderTraceTable([aStoredTrace()]), /older traces/);
+      assert.match(renderTraceTable([aStoredTrace()], { more: true, moreHint: "later runs of the session may exist" }), /1 shown; later runs of the session may exist\n$/);
     });
 
     it("colours only with a colour style", () => {
@@ -226,6 +231,74 @@ describe("cli: rendering", () => {
     });
   });
 
+  describe("show: session, why kept, feedback", () => {
+    it("names the session, why the run was kept and its rating counts when it has them, nothing otherwise", () => {
+      const text = renderHeader(aStoredTrace({ session_id: "chat-7", kept_for: "feedback", feedback: { up: 1, down: 2 } }));
+      const field = (label: string) => text.split("\n").find((line) => line.startsWith(`  ${label} `))?.slice(16);
+      assert.equal(field("session"), "chat-7");
+      assert.match(field("kept for") ?? "", /^feedback \(sampled out, stored with a thumbs-down on it; weight 0\)$/);
+      assert.equal(field("feedback"), "1 up, 2 down");
+      assert.match(renderHeader(aStoredTrace({ kept_for: "error" })), /\n {2}kept for {6}error \(every failure is kept\)\n/);
+      const plain = renderHeader(aStoredTrace());
+      assert.doesNotMatch(plain, /\n {2}(session|kept for|feedback) /);
+    });
+
+    const rating = (overrides: Partial<StoredFeedback>): StoredFeedback => ({
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      rated_by: "uid-1",
+      rating: "down",
+      user_id: "alice",
+      skill: "planning",
+      run_status: "success",
+      run_started_at: at(0),
+      created_at: at(60_000),
+      updated_at: at(60_000),
+      expire_at: at(7 * 86_400_000),
+      ...overrides,
+    });
+
+    it("lists the ratings: thumbs, value, tags, rater (sender or admin), when, and the comment on a line of its own", () => {
+      const text = renderFeedback(
+        [rating({ value: 2, tags: ["wrong", "slow"], comment: "It made up\na citation \u001b[2J" }), rating({ rated_by: "admin-uid", rating: "up", updated_at: at(30_000) })],
+        { sender: "uid-1" },
+      );
+      const lines = text.trimEnd().split("\n");
+      assert.equal(lines[0], "Feedback (2 ratings)");
+      assert.equal(lines[1], "  ✗ down  value 2  tags: wrong, slow  by uid-1 (sender)  2025-03-01 12:01:00");
+      assert.equal(lines[2], '          "It made up a citation \ufffd[2J"');
+      assert.equal(lines[3], "    up    by admin-uid (admin)  2025-03-01 12:00:30");
+      assert.equal(lines.length, 4);
+      assert.equal(renderFeedback([]), "");
+      assert.doesNotMatch(text, ANSI);
+      assert.ok(renderFeedback([rating({})], { style: COLOR }).includes("\u001b[31m✗ down"));
+      for (const line of renderFeedback([rating({ comment: "c".repeat(500) })], { columns: 60 }).split("\n")) assert.ok(line.length <= 60, line);
+    });
+  });
+
+  describe("sessions table", () => {
+    const session = (overrides: Partial<SessionSummary> = {}): SessionSummary => ({
+      session_id: "chat-1",
+      runs: 5,
+      runs_capped: false,
+      first_started_at: at(0),
+      last_started_at: at(240_000),
+      statuses: { success: 4, error: 1, timeout: 0 },
+      users: ["alice"],
+      ...overrides,
+    });
+
+    it("prints one line per session in the order given: id, runs, first and last start, statuses", () => {
+      const lines = renderSessionTable([session(), session({ session_id: "chat-0", runs: 1000, runs_capped: true, statuses: { success: 1000, error: 0, timeout: 0 } })]).trimEnd().split("\n");
+      assert.match(lines[0]!, /^SESSION\s+RUNS\s+FIRST STARTED\s+LAST STARTED\s+STATUSES$/);
+      assert.match(lines[1]!, /^chat-1\s+5 {2}2025-03-01 12:00:00 {2}2025-03-01 12:04:00 {2}4 success, 1 error$/);
+      assert.match(lines[2]!, /^chat-0\s+1000\+ {2}.* {2}1000 success$/);
+      assert.equal(renderSessionTable([]), "No sessions.\n");
+      assert.match(renderSessionTable([session()], { more: true }), /1 shown; older sessions may exist/);
+      assert.ok(renderSessionTable([session()], { style: COLOR }).includes("\u001b[31m"), "a session with a failure is red");
+      assert.doesNotMatch(renderSessionTable([session({ session_id: "a\u001b[2Jb\nc" })]), ANSI);
+    });
+  });
+
   describe("show header: token usage", () => {
     const usage = [
       { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900 },
@@ -298,6 +371,7 @@ describe("cli: rendering", () => {
         previous: { window_start: "2025-03-01T11:00:00.000Z", window_end: "2025-03-01T12:00:00.000Z", errors: 0, timeouts: 0, failures: 0, estimated_runs: 0, estimated_error_rate: null },
         change: { failures: 1, failures_percent: null, error_rate_points: null },
         usage: { ...usage, truncated: true },
+        negative_feedback: { label: "Thumbs-down.", window_field: "updated_at", ratings: 0, ratings_read: 0, truncated: false },
         documents_read: 41,
         aggregation_queries: 6,
         truncated: false,

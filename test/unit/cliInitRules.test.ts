@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
+import { FEEDBACK_COLLECTION, RATE_LIMITS_COLLECTION, REPORTS_COLLECTION, TRACE_ERASURES_COLLECTION, TRACES_COLLECTION } from "@agent-traces/admin";
 import { InitRefusal } from "../../packages/cli/src/init/refusal.js";
 import { rulesBlockFrom } from "../../packages/cli/src/init/rulesBlock.js";
 import { mergeRules, NEW_RULES_FILE } from "../../packages/cli/src/init/rulesMerge.js";
@@ -32,7 +32,7 @@ describe("cli init: firestore.rules", () => {
   describe("our block, from the repo's firestore.rules", () => {
     it("holds its function and match blocks, not the catch-all, and covers every collection we store", () => {
       assert.deepEqual(block.functions, ["isAgentTracesAdmin"]);
-      assert.deepEqual([...block.collections].sort(), [TRACES_COLLECTION, REPORTS_COLLECTION, RATE_LIMITS_COLLECTION, TRACE_ERASURES_COLLECTION].sort());
+      assert.deepEqual([...block.collections].sort(), [TRACES_COLLECTION, FEEDBACK_COLLECTION, REPORTS_COLLECTION, RATE_LIMITS_COLLECTION, TRACE_ERASURES_COLLECTION].sort());
       const text = block.lines.map((line) => line.text).join("\n");
       assert.ok(!text.includes("{document=**}"), "no catch-all");
       assert.match(text, new RegExp(`match /${RATE_LIMITS_COLLECTION}/\\{\\w+\\} \\{`));
@@ -116,7 +116,7 @@ describe("cli init: firestore.rules", () => {
       const { warnings } = merge(TEST_MODE_RULES);
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]!, /^firestore\.rules:8: `match \/\{document=\*\*\}` allows read, write if request\.time < timestamp\.date\(2026, 1, 9\)\./);
-      assert.match(warnings[0]!, new RegExp(`opens ${TRACES_COLLECTION}, ${REPORTS_COLLECTION}, ${RATE_LIMITS_COLLECTION}`));
+      assert.match(warnings[0]!, new RegExp(`opens ${TRACES_COLLECTION}, ${REPORTS_COLLECTION}, ${FEEDBACK_COLLECTION}, ${RATE_LIMITS_COLLECTION}, ${TRACE_ERASURES_COLLECTION} to clients`));
     });
 
     it("says nothing of a deny-all catch-all, or of wildcards below a collection of theirs", () => {

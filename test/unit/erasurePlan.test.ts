@@ -3,7 +3,15 @@ import { Timestamp } from "firebase-admin/firestore";
 import { ERASABLE_COLLECTIONS, erasureIdForEvent, uidSha256 } from "@agent-traces/admin";
 
 describe("erasure: what is erased, and how a receipt names things", () => {
-  const [traces, rateLimits] = ERASABLE_COLLECTIONS;
+  const named = (name: string) => ERASABLE_COLLECTIONS.find((collection) => collection.name === name);
+  const [traces, feedback, rateLimits] = [named("execution_traces"), named("trace_feedback"), named("trace_rate_limits")];
+
+  it("empties the runs, then their ratings, then the rate-limit counter", () => {
+    assert.deepEqual(
+      ERASABLE_COLLECTIONS.map((collection) => collection.name),
+      ["execution_traces", "trace_feedback", "trace_rate_limits"],
+    );
+  });
 
   it("a user: traces recorded by the uid and naming it in both forms of a number, and the uid's rate-limit counter", () => {
     const queries = traces!.queries({ kind: "user", uid: "42" });
@@ -13,6 +21,29 @@ describe("erasure: what is erased, and how a receipt names things", () => {
     );
     assert.deepEqual(traces!.queries({ kind: "user", uid: "0042" }).map((query) => query.equals)[1], { user_id: ["0042"] }, "a leading zero is a string id only");
     assert.deepEqual(rateLimits!.documentIds({ kind: "user", uid: "a/b" }), ["uid:a%2Fb"]);
+  });
+
+  it("a user's ratings: those they gave and those of runs naming them in both forms of a number, newest first", () => {
+    const queries = feedback!.queries({ kind: "user", uid: "42" });
+    assert.deepEqual(
+      queries.map((query) => query.equals),
+      [{ rated_by: "42" }, { user_id: ["42", 42] }],
+    );
+    for (const query of queries) {
+      assert.equal(query.plan.collection, "trace_feedback");
+      assert.deepEqual(query.plan.ranges, []);
+      assert.deepEqual(query.plan.orderBy, [{ field: "updated_at", direction: "desc" }]);
+    }
+    assert.deepEqual(feedback!.queries({ kind: "user", uid: "0042" })[1]!.equals, { user_id: ["0042"] });
+    assert.deepEqual(feedback!.documentIds({ kind: "user", uid: "42" }), []);
+  });
+
+  it("ratings by age go with their runs: run_started_at before the instant", () => {
+    const before = new Date("2025-01-01T00:00:00Z");
+    const queries = feedback!.queries({ kind: "before", before });
+    assert.equal(queries.length, 1);
+    assert.deepEqual(queries[0]!.plan, { collection: "trace_feedback", equalities: [], ranges: ["run_started_at"], orderBy: [{ field: "run_started_at", direction: "desc" }] });
+    assert.ok((queries[0]!.below.run_started_at as Timestamp).isEqual(Timestamp.fromDate(before)));
   });
 
   it("an age: traces started before the instant, and no counter", () => {

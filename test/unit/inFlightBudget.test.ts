@@ -114,7 +114,7 @@ describe("recordTrace call admission (callAdmission.ts)", () => {
     let ran = false;
     const waits: number[] = [];
     for (const random of [0, 0.5, 0.999999]) {
-      const error = await withoutFunctionLogs(() => refusal(admitted(caller, 1, budget, async () => (ran = true), () => random)));
+      const error = await withoutFunctionLogs(() => refusal(admitted(caller, 1, budget, async () => (ran = true), { random: () => random })));
       assert.equal(error.code, "resource-exhausted");
       assert.ok(isRetryableCode(error.code), "the tracer retries it");
       waits.push((error.details as { retry_after_ms: number }).retry_after_ms);

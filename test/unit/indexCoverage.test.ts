@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
-import { erasurePlans, planReportQuery, type ReportQuery } from "@agent-traces/admin";
-import { DOCUMENT_ID, planListTraces, type QueryPlan } from "@agent-traces/store";
+import { erasurePlans, planNegativeFeedbackQuery, planReportQuery, type ReportQuery } from "@agent-traces/admin";
+import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planRunFeedback, planSessionRuns, planUserSessions, type QueryPlan } from "@agent-traces/store";
 
 /**
  * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that
@@ -79,8 +79,20 @@ function everyListPlan(): QueryPlan[] {
       }
     }
   }
+  // Negative feedback combines with a start-time range only (planListTraces refuses the rest).
+  for (const since of [undefined, new Date(0)]) {
+    for (const until of [undefined, new Date()]) plans.push(planListTraces({ negativeFeedback: true, since, until }));
+  }
   return plans;
 }
+
+/** The session, feedback and report-of-ratings queries: one plan each, whatever the ids and window. */
+const sessionAndFeedbackPlans: { name: string; plan: QueryPlan; index: string; servedBy: RegExp }[] = [
+  { name: "runs of a session, oldest first", plan: planSessionRuns(), index: "(session_id, started_at asc)", servedBy: /^composite \(session_id, started_at\)$/ },
+  { name: "sessions of a user (their runs in sessions), newest first", plan: planUserSessions(), index: "(user_id, has_session, started_at desc)", servedBy: /^composite \(user_id, has_session, started_at\)$/ },
+  { name: "ratings of a run", plan: planRunFeedback(), index: "the automatic index on trace_id", servedBy: /^automatic +index on trace_id$/ },
+  { name: "the report's thumbs-down ratings in its window", plan: planNegativeFeedbackQuery(), index: "(rating, updated_at asc)", servedBy: /^composite \(rating, updated_at\)$/ },
+];
 
 describe("index coverage (firestore.indexes.json)", () => {
   it("listTraces' plans carry the document-id tie-break it orders by, newest first like started_at", () => {
@@ -97,6 +109,19 @@ describe("index coverage (firestore.indexes.json)", () => {
       assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
     });
   }
+
+  for (const { name, plan, index, servedBy } of sessionAndFeedbackPlans) {
+    it(`${name} is served by ${index}`, () => {
+      assert.match(servingIndex(plan) ?? "", servedBy, `no index serves ${JSON.stringify(plan)}`);
+    });
+  }
+
+  it("the list's negative-feedback filter is served with a start-time range, and refused with the filters no index serves with it", () => {
+    assert.match(servingIndex(planListTraces({ negativeFeedback: true, since: new Date(0) })) ?? "", /^composite \(negative_feedback, started_at\)$/);
+    for (const other of [{ status: "error" as const }, { skill: "research" }, { userId: "u1" }]) {
+      assert.throws(() => planListTraces({ negativeFeedback: true, ...other }), /negative-feedback filter/);
+    }
+  });
 
   for (const query of reportQueries) {
     it(`error report: ${JSON.stringify(query)}, committed_at range, is served by a composite index`, () => {
@@ -118,7 +143,7 @@ describe("index coverage (firestore.indexes.json)", () => {
   });
 
   it("declares no composite index that no query uses", () => {
-    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery), ...erasurePlans()];
+    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery), ...erasurePlans(), ...sessionAndFeedbackPlans.map(({ plan }) => plan)];
     const used = new Set(plans.map(servingIndex));
     for (const index of indexesFile.indexes) {
       const name = `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
@@ -143,8 +168,21 @@ describe("index coverage (firestore.indexes.json)", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
     // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at and weight still exist.
-    for (const field of ["tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "content_captured", "skill", "received_at", "committed_at"]) {
+    for (const field of [
+      "tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "content_captured", "skill",
+      "received_at", "committed_at", "session_id", "has_session", "kept_for", "feedback", "negative_feedback",
+    ]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
+  });
+
+  it("declares the TTL policy on trace_feedback's expire_at, exempts its text and unqueried fields, and keeps the fields its queries need", () => {
+    const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === FEEDBACK_COLLECTION && entry.ttl === true);
+    assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
+    for (const field of ["comment", "tags", "value", "created_at", "run_status", "skill", "session_id", "schema_version", "expire_at"]) {
+      assert.equal(singleFieldIndexExists(FEEDBACK_COLLECTION, field), false, `${field} is exempt from indexing`);
+    }
+    // The viewer's ratings of a run (trace_id ==) and erasure by age (run_started_at range) use automatic indexes.
+    for (const field of ["trace_id", "run_started_at"]) assert.equal(singleFieldIndexExists(FEEDBACK_COLLECTION, field), true, `${field} keeps its automatic indexes`);
   });
 });

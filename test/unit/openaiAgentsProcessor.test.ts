@@ -58,6 +58,19 @@ describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted mod
     assert.ok(Date.parse(trace!.tool_traces[1]!.timestamp) <= Date.parse(trace!.ended_at!));
   });
 
+  it("the trace's groupId is the run's session: a conversation of three runs is one session; a run without one has none", async () => {
+    const agent = travelAgent();
+    for (const trip of [1, 2, 3]) await new Runner({ groupId: "thread-abc", traceMetadata: { user_id: "user-7" } }).run(agent, `trip #${trip}`);
+    await withTrace("one trip", async () => void (await new Runner().run(agent, "trip #4")), { groupId: "thread-def" });
+    await new Runner().run(agent, "trip #5");
+    const traces = await recorded();
+    const bySession = (sessionId: string | undefined) => traces.filter((trace) => trace.session_id === sessionId).map((trace) => trace.tool_traces[0]!.input.city);
+    assert.deepEqual(bySession("thread-abc"), ["city-1", "city-2", "city-3"]);
+    assert.deepEqual(bySession("thread-def"), ["city-4"], "withTrace's groupId");
+    assert.deepEqual(bySession(undefined), ["city-5"]);
+    assert.ok(traces.every((trace) => !("groupId" in trace.metadata) && !("group_id" in trace.metadata)), "the group is the session, not metadata");
+  });
+
   it("keeps a failed tool's own message when the tool has an errorFunction of its own", async () => {
     const errorFunction = () => "The flights service is unavailable; answer without flights.";
     await new Runner().run(travelAgent({ flightsThrow: true, errorFunction }), "trip #4");
@@ -69,11 +82,12 @@ describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted mod
   });
 
   it("records a run that throws (errorFunction: null) as an error, though the SDK never ends its trace", async () => {
-    await assert.rejects(new Runner({ traceMetadata: { user_id: "bob" } }).run(travelAgent({ flightsThrow: true, errorFunction: null }), "trip #5"), /flights backend down/);
+    await assert.rejects(new Runner({ traceMetadata: { user_id: "bob" }, groupId: "thread-bob" }).run(travelAgent({ flightsThrow: true, errorFunction: null }), "trip #5"), /flights backend down/);
     const [trace, ...others] = await recorded();
     assert.deepEqual(others, []);
     assert.equal(trace!.status, "error");
     assert.equal(trace!.user_id, "bob");
+    assert.equal(trace!.session_id, "thread-bob", "the session, though the run ended before its trace did");
     assert.equal(trace!.iterations, 1);
     assert.match(String(trace!.metadata.error), /^ToolCallError: .*flights backend down \(from-5->to-5\)/);
     assert.deepEqual(trace!.tool_traces.map((call) => [call.name, call.is_error, call.output]), [

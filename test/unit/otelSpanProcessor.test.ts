@@ -162,6 +162,107 @@ describe("OpenTelemetry: OTLP export and the span processor", () => {
     assert.deepEqual(processor.stats, { runs: 2, open: 0, evictedRuns: 1, expiredRuns: 0, ignoredSpans: 2 });
   });
 
+  describe("the run's session", () => {
+    type Otel = ReturnType<typeof setUp>["otel"];
+    type OtelSpan = ReturnType<Otel["startSpan"]>;
+    const under = (parent: OtelSpan): Context => otelTrace.setSpan(context.active(), parent);
+
+    /** Runs `emit` (which starts and ends one run's spans) and answers the one trace recorded. */
+    async function recordedRun(emit: (otel: Otel) => void): Promise<SanitizedTrace> {
+      const { exporter, processor, otel } = setUp();
+      emit(otel);
+      await processor.forceFlush();
+      assert.equal(exporter.traces.length, 1, "one run");
+      return exporter.traces[0]!;
+    }
+
+    /** A run span of `attributes` (a GenAI invoke_agent unless they say otherwise) with a `chat` child of `childAttributes`. */
+    function runWithChild(otel: Otel, attributes: Record<string, string | number>, childAttributes: Record<string, string | number> = {}): void {
+      const run = otel.startSpan("run", { attributes: { "gen_ai.operation.name": "invoke_agent", ...attributes } });
+      otel.startSpan("chat m", { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "m", ...childAttributes } }, under(run)).end();
+      run.end();
+    }
+
+    const cases: { source: string; emit: (otel: Otel) => void; sessionId: string }[] = [
+      { source: "GenAI gen_ai.conversation.id on the run span", emit: (otel) => runWithChild(otel, { "gen_ai.conversation.id": "conv-genai" }), sessionId: "conv-genai" },
+      { source: "GenAI gen_ai.conversation.id on a model call under the run", emit: (otel) => runWithChild(otel, {}, { "gen_ai.conversation.id": "conv-child" }), sessionId: "conv-child" },
+      { source: "the AI SDK 7's runtimeContext.sessionId", emit: (otel) => runWithChild(otel, { "ai.settings.context.sessionId": "conv-ai7" }), sessionId: "conv-ai7" },
+      {
+        source: "AI SDK telemetry metadata.sessionId",
+        emit: (otel) => runWithChild(otel, { "gen_ai.operation.name": "", "ai.operationId": "ai.generateText", "ai.telemetry.metadata.sessionId": "conv-meta" }),
+        sessionId: "conv-meta",
+      },
+      {
+        source: "AI SDK telemetry metadata.conversationId (a number, as text)",
+        emit: (otel) => runWithChild(otel, { "gen_ai.operation.name": "", "ai.operationId": "ai.streamText", "ai.telemetry.metadata.conversationId": 4711 }),
+        sessionId: "4711",
+      },
+      { source: "our agent_traces.session_id, over the framework's", emit: (otel) => runWithChild(otel, { "gen_ai.conversation.id": "framework", "agent_traces.session_id": "app" }), sessionId: "app" },
+      { source: "our agent_traces.session_id on a span under the run", emit: (otel) => runWithChild(otel, {}, { "agent_traces.session_id": "app-child" }), sessionId: "app-child" },
+      { source: "the run span's session over a child's", emit: (otel) => runWithChild(otel, { "gen_ai.conversation.id": "outer" }, { "gen_ai.conversation.id": "inner" }), sessionId: "outer" },
+      {
+        // Genkit 1.4x: ai.defineAgent; each chat.send() is a root agent span, the session id set (custom metadata) as it ends.
+        source: "a Genkit agent turn (genkit:metadata:agent:sessionId)",
+        emit: (otel) => {
+          const turn = otel.startSpan("travelAgent", { attributes: { "genkit:type": "action", "genkit:metadata:subtype": "agent", "genkit:name": "travelAgent" } });
+          turn.setAttributes({ "genkit:metadata:agent:sessionId": "genkit-agent-session", "genkit:output": JSON.stringify({ sessionId: "genkit-agent-session", message: { role: "model", content: [{ text: "Sunny " }, { text: "in Paris." }] }, finishReason: "stop" }) });
+          turn.end();
+        },
+        sessionId: "genkit-agent-session",
+      },
+      {
+        // The Chat API (ai.chat(), before Genkit removed it): chat.send() inside a flow is a `send` span labelled genkit:sessionId.
+        source: "a Genkit Chat send span under a flow (genkit:sessionId)",
+        emit: (otel) => {
+          const flow = otel.startSpan("chatFlow", { attributes: { "genkit:type": "action", "genkit:metadata:subtype": "flow", "genkit:name": "chatFlow" } });
+          otel.startSpan("send", { attributes: { "genkit:type": "helper", "genkit:sessionId": "genkit-chat-session", "genkit:threadName": "main" } }, under(flow)).end();
+          flow.end();
+        },
+        sessionId: "genkit-chat-session",
+      },
+    ];
+    for (const { source, emit, sessionId } of cases) {
+      it(`reads ${source}`, async () => {
+        const trace = await recordedRun(emit);
+        assert.equal(trace.session_id, sessionId);
+      });
+    }
+
+    it("a Genkit agent turn's output is its answer text, not the agent's whole output", async () => {
+      const trace = await recordedRun(cases.find((entry) => entry.source.startsWith("a Genkit agent turn"))!.emit);
+      assert.equal(trace.final_output, "Sunny in Paris.");
+      assert.equal(trace.skill, "travelAgent");
+    });
+
+    it("a failed Genkit agent turn (its span ended as a success, finishReason failed) is an error in its session, without the last good turn's answer", async () => {
+      const trace = await recordedRun((otel) => {
+        const turn = otel.startSpan("travelAgent", { attributes: { "genkit:type": "action", "genkit:metadata:subtype": "agent", "genkit:name": "travelAgent" } });
+        const output = { sessionId: "s-1", finishReason: "failed", error: { status: "INTERNAL", message: "model overloaded" }, message: { role: "model", content: [{ text: "the previous answer" }] } };
+        turn.setAttributes({ "genkit:metadata:agent:sessionId": "s-1", "genkit:output": JSON.stringify(output), "genkit:state": "success" });
+        turn.end();
+      });
+      assert.deepEqual([trace.status, trace.metadata.error, trace.final_output, trace.session_id], ["error", "model overloaded", "", "s-1"]);
+    });
+
+    it("a run that names no session has none; a session id too long to store is left out (counted), the run kept", async () => {
+      const none = await recordedRun((otel) => runWithChild(otel, { "gen_ai.conversation.id": "" }));
+      assert.equal("session_id" in none, false);
+      const tooLong = await recordedRun((otel) => runWithChild(otel, { "gen_ai.conversation.id": "x".repeat(257) }));
+      assert.equal("session_id" in tooLong, false);
+      assert.equal(tooLong.values_repaired, 1);
+    });
+
+    it("round trip: the session is exported as gen_ai.conversation.id and read back", async () => {
+      const original = { ...storedTrace(), session_id: "conversation-7" };
+      const document = toOtlpJson(original);
+      assert.deepEqual(document.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.find((entry) => entry.key === "gen_ai.conversation.id")?.value, { stringValue: "conversation-7" });
+      const { exporter, processor } = setUp();
+      replaySpans(processor, spansFromOtlp(document));
+      await processor.forceFlush();
+      assert.deepEqual(exporter.traces, [original]);
+    });
+  });
+
   it("never throws into the instrumented code", () => {
     const { processor } = setUp();
     const broken = { name: "invoke_agent", attributes: { "gen_ai.operation.name": "invoke_agent" }, startTime: [Number.NaN, 0] as const, spanContext: () => { throw new Error("broken span"); } };

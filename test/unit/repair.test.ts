@@ -148,6 +148,30 @@ describe("repairTrace: repair, never reject", () => {
     assert.equal(counter.count, 6);
   });
 
+  it("keeps a valid session id, makes a number its text, and leaves out (counted) one that is not an id of 1-256 characters", () => {
+    const run = (session_id: unknown) => repairTrace({ trace_id: TRACE_ID, started_at: STARTED, status: "error", session_id });
+    assert.deepEqual([run("chat-7").trace.session_id, run("chat-7").repaired], ["chat-7", 0]);
+    assert.deepEqual([run("s".repeat(LIMITS.sessionIdChars)).trace.session_id, run("s".repeat(LIMITS.sessionIdChars)).repaired], ["s".repeat(256), 0]);
+    assert.deepEqual([run(42).trace.session_id, run(42).repaired], ["42", 1]);
+    for (const bad of ["", "s".repeat(LIMITS.sessionIdChars + 1), true, { id: 1 }, ["s"], Number.NaN, Number.POSITIVE_INFINITY]) {
+      const { trace, repaired } = run(bad);
+      assert.equal("session_id" in trace, false, `${String(bad)} left out`);
+      assert.equal(repaired, 1, `${String(bad)} counted`);
+    }
+    for (const none of [null, undefined]) {
+      const { trace, repaired } = run(none);
+      assert.equal("session_id" in trace, false);
+      assert.equal(repaired, 0, "none is not a repair");
+    }
+    // What a prepare sends for a failed run with a bad session id: valid, the rest of the run kept.
+    for (const [, prepare] of PREPARES) {
+      const trace = prepared(prepare, { trace_id: TRACE_ID, started_at: STARTED, status: "error", session_id: "", skill: "chat" });
+      assert.equal("session_id" in trace, false);
+      assert.equal(trace.skill, "chat");
+      assert.equal(trace.values_repaired, 1);
+    }
+  });
+
   it("uses the wire schema's own instant pattern", () => {
     // The schema's isoDateTime is this zod format (with a range check); its pattern is zod's.
     assert.equal(ISO_DATE_TIME.source, (z.iso.datetime({ offset: true })._zod.def as { pattern: RegExp }).pattern.source);

@@ -426,6 +426,8 @@ describe("sanitizeTrace", () => {
       return trace({
         user_id: "😀".repeat(LIMITS.userIdChars / 2),
         skill: "€".repeat(5000),
+        // The longest session id in bytes: 256 three-byte characters.
+        session_id: "€".repeat(LIMITS.sessionIdChars),
         final_output: "😀".repeat(200_000),
         status: "error",
         iterations: LIMITS.maxIterations,
@@ -470,6 +472,7 @@ describe("sanitizeTrace", () => {
       }
       assert.ok(sanitized.final_output.length <= LIMITS.finalOutputChars && sanitized.final_output.isWellFormed());
       assert.deepEqual(sanitized.usage, fullUsage(), "the largest usage is kept whole");
+      assert.equal(sanitized.session_id, "€".repeat(LIMITS.sessionIdChars), "the session id is kept whole");
     });
 
     it("stays under the budget with the maximum of small-but-full tool traces", () => {
@@ -479,6 +482,26 @@ describe("sanitizeTrace", () => {
       const sanitized = assertIdempotent(trace({ tool_traces: tools, final_output: "€".repeat(2000), metadata: { error: "€".repeat(300) } }));
       assertSendable(sanitized);
       assert.ok(storedSize(sanitized) <= LIMITS.storedDocumentBytes - 4096, `${storedSize(sanitized)} bytes`);
+    });
+  });
+
+  describe("session_id", () => {
+    it("keeps a session id as sent, well-formed, and leaves the field out when the run names none (absent or null)", () => {
+      assert.equal(assertIdempotent(trace({ session_id: "chat-7" })).session_id, "chat-7");
+      assert.equal(assertIdempotent(trace({ session_id: "s".repeat(LIMITS.sessionIdChars) })).session_id, "s".repeat(LIMITS.sessionIdChars));
+      const lone = assertIdempotent(trace({ session_id: "chat\ud800-7" }));
+      assert.equal(lone.session_id, "chat\ufffd-7");
+      assertSendable(lone);
+      for (const none of [trace({}), trace({ session_id: null })]) {
+        const sanitized = assertIdempotent(none);
+        assert.equal("session_id" in sanitized, false);
+        assertSendable(sanitized);
+      }
+    });
+
+    it("is not redacted: an id is no text a secret hides in, and the runs of a session must keep one id", () => {
+      const id = `session ${fakeOpenAiKey("a")}`.slice(0, LIMITS.sessionIdChars);
+      assert.equal(sanitizeTrace(trace({ session_id: id })).session_id, id);
     });
   });
 

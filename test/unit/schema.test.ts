@@ -161,6 +161,28 @@ describe("validateTrace", () => {
     }
   });
 
+  describe("session_id", () => {
+    it("may be any string of 1-256 chars (a conversation id), null or absent", () => {
+      assert.equal(accepted(withField("session_id", "s".repeat(LIMITS.sessionIdChars))).session_id, "s".repeat(256));
+      assert.equal(accepted(withField("session_id", "chat/2025-01-31 #7 😀")).session_id, "chat/2025-01-31 #7 😀");
+      assert.equal(accepted(withField("session_id", "x")).session_id, "x");
+      assert.equal(accepted(withField("session_id", null)).session_id, null);
+      assert.equal("session_id" in accepted(validTrace()), false);
+    });
+
+    const bad: [string, unknown][] = [
+      ["a 257-char string", "s".repeat(LIMITS.sessionIdChars + 1)],
+      ["an empty string", ""],
+      ["a number", 42],
+      ["a boolean", true],
+      ["an object", { id: "s1" }],
+      ["an array", ["s1"]],
+    ];
+    for (const [name, value] of bad) {
+      it(`rejects ${name}, naming session_id and its limit`, () => assert.match(rejected(withField("session_id", value), "session_id"), /session_id: must be a string of 1-256 characters/));
+    }
+  });
+
   describe("started_at and ended_at", () => {
     const good = [
       "2025-01-31T12:00:00Z",

@@ -8,10 +8,11 @@ function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
     ...totals,
     window_field: "committed_at",
     generated_at: "2025-06-01T11:05:00.000Z",
-    by_skill: [{ skill: "planning", errors: 2, timeouts: 1 }],
+    by_skill: [{ skill: "planning", errors: 2, timeouts: 1, negative_feedback: 0 }],
     by_tool: [{ tool: "web_search", failed_calls: 2, runs: 2 }],
     top_errors: [{ message: "boom", count: 2, sample_trace_ids: ["4bf92f3577b34da6a3ce929d0e0e4736"] }],
     users_affected: 2,
+    negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 0, ratings_read: 0, truncated: false },
     estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30 },
     previous: { ...totals, window_start: "2025-06-01T09:00:00.000Z", window_end: "2025-06-01T10:00:00.000Z", errors: 1, timeouts: 0, failures: 1 },
     change: { failures: 2, failures_percent: 200, error_rate_points: 1 },
@@ -58,7 +59,7 @@ describe("report: Slack message", () => {
   it("shows hostile skill, tool, error and trace id as text: no mention, no link", () => {
     const { text } = slackMessage(
       aReport({
-        by_skill: [{ skill: "<!channel>", errors: 1, timeouts: 0 }],
+        by_skill: [{ skill: "<!channel>", errors: 1, timeouts: 0, negative_feedback: 0 }],
         by_tool: [{ tool: "<@U123>", failed_calls: 4, runs: 1 }],
         top_errors: [{ message: "<http://x|y> & more", count: 1, sample_trace_ids: ["<!everyone>"] }],
       }),
@@ -79,12 +80,14 @@ describe("report: Slack message", () => {
 
   it("shows every name from traces only as inline code: no formatting, no link, no mention, no emoji", () => {
     const skills = ["*boss*", "http://evil.example/login", "has `ticks` and ```fences```", "<!channel>", "_u_"];
+    const ratedSkill = ":thumbsdown: <@U999> *rated*";
     const tools = ["_x_", "evil.example", "~s~", "@here"];
     const message = ":fire: @channel *now* see evil.example/x";
     const traceId = "www.evil.example";
     const { text } = slackMessage(
       aReport({
-        by_skill: skills.map((skill) => ({ skill, errors: 1, timeouts: 0 })),
+        by_skill: [...skills.map((skill) => ({ skill, errors: 1, timeouts: 0, negative_feedback: 1 })), { skill: ratedSkill, errors: 0, timeouts: 0, negative_feedback: 2 }],
+        negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 7, ratings_read: 7, truncated: true },
         by_tool: tools.map((tool) => ({ tool, failed_calls: 1, runs: 1 })),
         top_errors: [{ message, count: 1, sample_trace_ids: [traceId] }],
         usage: { label: "Estimate", input_tokens: 10, output_tokens: 1, by_skill: [{ skill: "~u~", input_tokens: 10, output_tokens: 1, models: [] }], successes_read: 1, truncated: true },
@@ -92,16 +95,16 @@ describe("report: Slack message", () => {
       }),
     );
     const { spans, prose } = readMrkdwn(text);
-    for (const name of [...skills, ...tools, message, traceId, "~u~"]) {
+    for (const name of [...skills, ratedSkill, ...tools, message, traceId, "~u~"]) {
       const shown = escapeMrkdwn(name).replace(/`/g, "'");
       assert.ok(spans.includes(shown), `${JSON.stringify(name)} is one whole code span (as ${JSON.stringify(shown)}) in:\n${text}`);
     }
     assert.ok(!spans.some((span) => span.includes("`")), "no span holds a backtick of its own");
     // Outside code: nothing of the names, and only the message's own formatting (the "~" of "~33 runs" is ours too).
-    for (const fragment of ["boss", "evil", "http", "channel", "here", "fire", "now", "ticks", "fences", "_x_", "_u_", "~s~", "~u~", "@", "<", ">"]) {
+    for (const fragment of ["boss", "evil", "http", "channel", "here", "fire", "now", "ticks", "fences", "thumbsdown", "rated", "_x_", "_u_", "~s~", "~u~", "@", "<", ">"]) {
       assert.ok(!prose.includes(fragment), `${JSON.stringify(fragment)} appears outside code in:\n${prose}`);
     }
-    const ours = prose.replace("*Agent trace errors*", "").replace(/\*\d+\*/, "").replace(/^_[^_\n]+_$/gm, "").replace(/~(?=\d)/g, "");
+    const ours = prose.replace("*Agent trace errors*", "").replace(/\*\d+\*/g, "").replace(/^_[^_\n]+_$/gm, "").replace(/~(?=\d)/g, "");
     assert.doesNotMatch(ours, /[*_~]/, `no other bold, italic or strike marker outside code:\n${ours}`);
     assert.doesNotMatch(ours, /:[\w+-]*[a-z][\w+-]*:/i, "no emoji code outside code (the timestamps' \":00:\" is none)");
     assert.match(text, /^\*Agent trace errors\* /, "the header stays bold");
@@ -140,5 +143,44 @@ describe("report: Slack message", () => {
     const lines = slackMessage(aReport({ usage })).text.split("\n");
     assert.ok(lines.includes("Tokens (estimate): 1,234,567 in / 89,000 out; by skill: `planning` 1,200,000 in / 80,000 out, `&lt;!here&gt;` 34,567 in / 9,000 out"), lines.join("\n"));
     assert.ok(lines.includes("_Token sums cover the newest traces only (read cap reached)._"));
+  });
+
+  it("counts the window's thumbs-down ratings beside the failures, per skill with most first, names escaped", () => {
+    const { text } = slackMessage(
+      aReport({
+        by_skill: [
+          { skill: "planning", errors: 2, timeouts: 1, negative_feedback: 1 },
+          { skill: "<!here> & co", errors: 0, timeouts: 0, negative_feedback: 3 },
+          { skill: "search", errors: 0, timeouts: 0, negative_feedback: 0 },
+        ],
+        negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 4, ratings_read: 4, truncated: false },
+      }),
+    );
+    const lines = text.split("\n");
+    assert.ok(lines.includes("By skill: `planning` 3"), "the failures' line lists the skills that failed only");
+    assert.ok(lines.includes("Negative feedback: *4* thumbs-down ratings given in the window; by skill: `&lt;!here&gt; &amp; co` 3, `planning` 1"), text);
+    assert.doesNotMatch(text, /[<>]/);
+    assert.doesNotMatch(text, /cover the oldest/);
+  });
+
+  it("says nothing of ratings when none was given, one rating in the singular, and notes a read cap or a failed read", () => {
+    assert.doesNotMatch(slackMessage(aReport()).text, /thumbs-down|feedback/i);
+    const one = slackMessage(
+      aReport({
+        by_skill: [{ skill: "planning", errors: 2, timeouts: 1, negative_feedback: 1 }],
+        negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 1, ratings_read: 1, truncated: false },
+      }),
+    ).text;
+    assert.ok(one.split("\n").includes("Negative feedback: *1* thumbs-down rating given in the window; by skill: `planning` 1"), one);
+    const capped = slackMessage(
+      aReport({
+        by_skill: [{ skill: "planning", errors: 2, timeouts: 1, negative_feedback: 2 }],
+        negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 9, ratings_read: 2, truncated: true },
+      }),
+    ).text.split("\n");
+    assert.ok(capped.includes("Negative feedback: *9* thumbs-down ratings given in the window; by skill: `planning` 2"), capped.join("\n"));
+    assert.ok(capped.includes("_Feedback by skill covers the oldest ratings only (read cap reached); the total is exact._"));
+    const unreadable = slackMessage(aReport({ negative_feedback: { label: "could not be read (index building)", window_field: "updated_at", ratings: null, ratings_read: 0, truncated: false } })).text;
+    assert.ok(unreadable.split("\n").includes("_Thumbs-down ratings could not be read._"), unreadable);
   });
 });

@@ -51,8 +51,10 @@ describe("stored trace: failed_tools", () => {
     const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`k${index}`, "€".repeat(LIMITS.metadataStringChars)]));
     // With the largest usage too: every model, each name at its limit in 3-byte characters.
     const usage = Array.from({ length: LIMITS.usageModels }, (_, index) => ({ model: `${index}`.padStart(3, "0") + "€".repeat(LIMITS.modelNameChars - 3), input_tokens: Number.MAX_SAFE_INTEGER, output_tokens: Number.MAX_SAFE_INTEGER }));
-    const sanitized = sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools, final_output: "€".repeat(5000), skill: "€".repeat(500), metadata: { error: "€".repeat(500), ...metadata }, usage })));
-    const document = toTraceDocument(sanitized, context);
+    // And the longest session id in bytes, and the ratings recordFeedback adds later.
+    const session = "€".repeat(LIMITS.sessionIdChars);
+    const sanitized = sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools, final_output: "€".repeat(5000), skill: "€".repeat(500), session_id: session, metadata: { error: "€".repeat(500), ...metadata }, usage })));
+    const document = { ...toTraceDocument(sanitized, context), feedback: { up: Number.MAX_SAFE_INTEGER, down: Number.MAX_SAFE_INTEGER }, negative_feedback: true as const };
     const distinct = new Set(sanitized.tool_traces.map((tool) => tool.name)).size;
     assert.ok(document.failed_tools.length > 0 && document.failed_tools.length < distinct, `${document.failed_tools.length} of ${distinct} kept`);
     assert.ok(storedSize(document.failed_tools) <= FAILED_TOOLS_BYTES);
@@ -60,6 +62,42 @@ describe("stored trace: failed_tools", () => {
     const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
     assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
     assert.equal(document.usage?.length, LIMITS.usageModels);
+    assert.equal(document.session_id, session);
+  });
+});
+
+describe("stored trace: session_id, kept_for and weight", () => {
+  it("stores the session id, flagged by has_session for the sessions-of-a-user query, and neither when the run names none", () => {
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ session_id: "chat-7" }))), context);
+    assert.equal(document.session_id, "chat-7");
+    assert.equal(document.has_session, true);
+    for (const input of [trace({}), trace({ session_id: null })]) {
+      const none = toTraceDocument(sanitizeTrace(traceSchema.parse(input)), context);
+      assert.equal("session_id" in none, false);
+      assert.equal("has_session" in none, false);
+    }
+  });
+
+  it("keeps a failure for its status and a success for the sampler, weighing 1 and 1 / sample rate", () => {
+    for (const status of ["error", "timeout"] as const) {
+      const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status }))), context);
+      assert.deepEqual([document.kept_for, document.weight], [status, 1]);
+    }
+    const success = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), context);
+    assert.deepEqual([success.kept_for, success.weight], ["sampled", 10]);
+  });
+
+  it("weighs a success kept for feedback 0: the sampled successes' weights already stand for it", () => {
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), { ...context, keptFor: "feedback" });
+    assert.deepEqual([document.kept_for, document.weight, document.sample_rate], ["feedback", 0, context.sampleRate]);
+  });
+
+  it("reads a run back without its query flags (has_session, negative_feedback), keeping its session, kept_for and counts", () => {
+    const document = { ...toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ session_id: "chat-7" }))), context), feedback: { up: 1, down: 2 }, negative_feedback: true as const };
+    const stored = fromTraceDocument(document);
+    assert.equal("has_session" in stored, false);
+    assert.equal("negative_feedback" in stored, false);
+    assert.deepEqual([stored.session_id, stored.kept_for, stored.feedback], ["chat-7", "error", { up: 1, down: 2 }]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DOCUMENT_ID, planListTraces, TRACES_COLLECTION, userIdVariants } from "@agent-traces/store";
+import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planRunFeedback, planSessionRuns, planUserSessions, TRACES_COLLECTION, UnservedFilterError, userIdVariants } from "@agent-traces/store";
 
 describe("trace list plans (core)", () => {
   const newestFirst = [
@@ -39,5 +39,42 @@ describe("trace list plans (core)", () => {
     assert.deepEqual(userIdVariants("007"), ["007"]);
     assert.deepEqual(userIdVariants("4.2"), ["4.2"]);
     assert.deepEqual(userIdVariants("99999999999999999999"), ["99999999999999999999"]);
+  });
+});
+
+describe("negative-feedback, session and feedback plans", () => {
+  const newestFirst = [
+    { field: "started_at", direction: "desc" },
+    { field: DOCUMENT_ID, direction: "desc" },
+  ];
+
+  it("filters on negative_feedback alone, newest first, with or without a started_at range", () => {
+    assert.deepEqual(planListTraces({ negativeFeedback: true }), { collection: TRACES_COLLECTION, equalities: ["negative_feedback"], ranges: [], orderBy: newestFirst });
+    assert.deepEqual(planListTraces({ negativeFeedback: true, since: new Date(0), until: new Date() }).ranges, ["started_at"]);
+    assert.deepEqual(planListTraces({ negativeFeedback: false, status: "error" }).equalities, ["status"], "false is no filter");
+  });
+
+  it("refuses negative feedback with user, skill or status: no index serves them together", () => {
+    for (const other of [{ userId: "alice" }, { skill: "research" }, { status: "error" as const }, { userId: ["42", 42] }]) {
+      assert.throws(() => planListTraces({ negativeFeedback: true, ...other }), (error: unknown) => error instanceof UnservedFilterError && /start-time range/.test(error.message), JSON.stringify(other));
+    }
+  });
+
+  it("reads a session's runs oldest first and a user's runs in sessions newest first, the document id breaking ties", () => {
+    assert.deepEqual(planSessionRuns(), {
+      collection: TRACES_COLLECTION,
+      equalities: ["session_id"],
+      ranges: [],
+      orderBy: [
+        { field: "started_at", direction: "asc" },
+        { field: DOCUMENT_ID, direction: "asc" },
+      ],
+    });
+    assert.deepEqual(planUserSessions(), { collection: TRACES_COLLECTION, equalities: ["user_id", "has_session"], ranges: [], orderBy: newestFirst });
+  });
+
+  it("reads a run's ratings by trace id alone (the automatic index), unordered", () => {
+    assert.deepEqual(planRunFeedback(), { collection: FEEDBACK_COLLECTION, equalities: ["trace_id"], ranges: [], orderBy: [] });
+    assert.equal(FEEDBACK_COLLECTION, "trace_feedback");
   });
 });

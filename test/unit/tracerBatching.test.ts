@@ -68,7 +68,7 @@ describe("tracer: batching (createTracer)", () => {
     assert.equal(new Set(exporter.sent.map((trace) => trace.trace_id)).size, 120);
     assert.deepEqual(exporter.sampleRates, [1, 1, 1], "the exporter is told the rate the tracer sampled at");
     assert.deepEqual(errors, []);
-    assert.deepEqual({ ...tracer.stats, dropped: undefined }, { queued: 120, sampledOut: 0, dropped: undefined, exportCalls: 3, answered: 120, stored: 120, failed: 0, waiting: 0 });
+    assert.deepEqual({ ...tracer.stats, dropped: undefined }, { queued: 120, sampledOut: 0, dropped: undefined, exportCalls: 3, answered: 120, stored: 120, failed: 0, waiting: 0, held: 0 });
   });
 
   it("sends a lone run scheduledDelayMs after it ended, without flush()", async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FunctionsError } from "firebase/functions";
 import { randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
-import { DEFAULT_BATCH_OPTIONS, DEFAULT_RETRY, TraceContext, type CallerIdentity, type RetryOptions, type TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
+import { DEFAULT_BATCH_OPTIONS, DEFAULT_RETRY, TraceContext, type RetryOptions, type TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { asyncContextVariable } from "../../packages/tracer/src/context/asyncContextVariable.js";
 import { synchronousContext } from "../../packages/tracer/src/context/synchronousContext.js";
 import { BatchTraceProcessor } from "../../packages/tracer/src/export/BatchTraceProcessor.js";
@@ -10,6 +10,7 @@ import { RetryingExport } from "../../packages/tracer/src/export/RetryingExport.
 import { localStorageTraceStore, PERSIST_LIMITS } from "../../packages/tracer/src/persist/localStorageTraceStore.js";
 import { PersistedQueue } from "../../packages/tracer/src/persist/PersistedQueue.js";
 import { parseToolTrace, prepareTrace } from "../../packages/tracer/src/prepare/shapeCheckingPrepare.js";
+import { FakeCaller } from "../support/fakeCaller.js";
 
 /** A Storage in memory, optionally with a quota in characters (keys and values), like the browser's. */
 class MemoryStorage implements Storage {
@@ -52,26 +53,6 @@ class HeldExporter implements TraceExporter {
   }
   release(): void {
     for (const resolve of this.waiting.splice(0)) resolve();
-  }
-}
-
-/** A signed-in user that a test switches, told as Auth's token listener tells it. */
-class FakeCaller implements CallerIdentity {
-  private uid: string | null | undefined;
-  private readonly listeners = new Set<(uid: string | null) => void>();
-  constructor(uid?: string | null) {
-    this.uid = uid;
-  }
-  current(): string | null | undefined {
-    return this.uid;
-  }
-  watch(listener: (uid: string | null) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  signIn(uid: string | null): void {
-    this.uid = uid;
-    for (const listener of this.listeners) listener(uid);
   }
 }
 

@@ -104,6 +104,28 @@ describe("tracer: Firebase AI Logic (firebase/ai, automatic and manual function 
     assert.equal((await chat.getHistory()).length, 6 * 4, "the session's own history is intact");
   });
 
+  it("one chat session is one conversation: each run sending through it gets the session's id, unless it has its own", async () => {
+    const chat = newChat();
+    const traces = Array.from({ length: 3 }, () => new TraceContext());
+    const own = new TraceContext({ sessionId: "the-app-s-conversation" });
+    const sessionIds = new Set<string>();
+    for (const trace of [...traces, own]) {
+      const traced = traceChat(trace, chat);
+      sessionIds.add(traced.sessionId);
+      await traced.sendMessage("Paris");
+    }
+    assert.equal(sessionIds.size, 1, "one id per ChatSession");
+    const [sessionId] = sessionIds;
+    assert.match(sessionId!, /^[0-9a-f]{32}$/);
+    assert.deepEqual(traces.map((trace) => trace.toTraceInput().session_id), [sessionId, sessionId, sessionId]);
+    assert.equal(own.toTraceInput().session_id, "the-app-s-conversation", "a run's own session id is kept");
+    const other = new TraceContext();
+    const otherChat = traceChat(other, newChat());
+    await otherChat.sendMessage("Rome");
+    assert.notEqual(otherChat.sessionId, sessionId, "another chat session is another conversation");
+    assert.equal(other.toTraceInput().session_id, otherChat.sessionId);
+  });
+
   it("streaming: the calls and every turn's tokens are recorded by the time the response resolves", async () => {
     const trace = new TraceContext();
     const stream = await traceChat(trace, newChat()).sendMessageStream("Rome");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { planListTraces } from "@agent-traces/store";
+import { planListTraces, UnservedFilterError } from "@agent-traces/store";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, toTraceListFilter } from "../../viewer/src/view/listFilter.js";
 
 describe("viewer list filter (URL ⇄ filter ⇄ query plan)", () => {
@@ -48,5 +48,31 @@ describe("viewer list filter (URL ⇄ filter ⇄ query plan)", () => {
     assert.deepEqual(plan.equalities, ["user_id", "skill", "status"]);
     assert.deepEqual(plan.ranges, ["started_at"]);
     assert.deepEqual(toTraceListFilter({ user: "alice" }).userId, ["alice"]);
+  });
+  it("reads feedback=negative, writes it back, and queries it as the plan's only equality", () => {
+    const { filter, problems } = parseListFilter("?feedback=negative&from=2026-12-01T10:00:00Z");
+    assert.deepEqual(problems, []);
+    assert.equal(filter.feedback, "negative");
+    assert.equal(listFilterSearch(filter), "?feedback=negative&from=2026-12-01T10%3A00%3A00.000Z");
+    const plan = planListTraces(toTraceListFilter(filter));
+    assert.deepEqual(plan.equalities, ["negative_feedback"]);
+    assert.deepEqual(plan.ranges, ["started_at"]);
+    assert.deepEqual(parseListFilter(listFilterSearch(filter)).filter, filter, "round trip");
+  });
+
+  it("drops status, skill and user beside feedback=negative and says so (no index serves them together)", () => {
+    const { filter, problems } = parseListFilter("?status=error&skill=s&user=u&feedback=negative");
+    assert.deepEqual(filter, { feedback: "negative" });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /status, skill, user: the negative-feedback filter combines only with the start time/);
+    assert.doesNotThrow(() => planListTraces(toTraceListFilter(filter)));
+    // What parseListFilter prevents: the plan itself refuses the combination.
+    assert.throws(() => planListTraces(toTraceListFilter({ feedback: "negative", status: "error" })), UnservedFilterError);
+  });
+
+  it("names an unknown feedback value and ignores it", () => {
+    const { filter, problems } = parseListFilter("?feedback=positive&status=error");
+    assert.deepEqual(filter, { status: "error" });
+    assert.match(problems[0]!, /feedback "positive"/);
   });
 });

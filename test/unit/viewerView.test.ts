@@ -8,6 +8,9 @@ import { runNotices } from "../../viewer/src/view/runNotices.js";
 import { axisTicks, MIN_BAR_PERCENT, waterfallBars } from "../../viewer/src/view/waterfall.js";
 import { isExpired, traceFromDocument } from "../../viewer/src/data/traceFromDocument.js";
 import { isDemoProject } from "../../viewer/src/session/firebaseSetup.js";
+import { feedbackFromDocument } from "../../viewer/src/data/feedbackFromDocument.js";
+import { feedbackCountsText, ratingLabel, sortFeedback } from "../../viewer/src/view/feedbackView.js";
+import { sessionHref, sessionIdOf, sessionUsers, summarizeSession } from "../../viewer/src/view/sessionView.js";
 
 const START = "2026-12-01T10:00:00.000Z";
 const at = (ms: number) => new Date(Date.parse(START) + ms).toISOString();
@@ -225,5 +228,101 @@ describe("viewer emulator path", () => {
   it("is taken only for demo- project ids, which no real project can have", () => {
     assert.equal(isDemoProject("demo-agent-traces"), true);
     for (const projectId of ["agent-traces", "my-demo-project", "prod-demo-1", "Demo-x", ""]) assert.equal(isDemoProject(projectId), false, projectId);
+  });
+});
+
+describe("viewer sessions: address, users and summary", () => {
+  const urlOf = (path: string) => new URL(path, "https://viewer.example");
+
+  it("puts any session id in one path segment and reads it back", () => {
+    for (const id of ["chat-1", "a/b c?d#e%f", "ünï", "s".repeat(256)]) {
+      const href = sessionHref(id);
+      assert.match(href, /^\/sessions\/[^/?#]+$/, href);
+      assert.equal(sessionIdOf(urlOf(href)), id);
+    }
+  });
+
+  it("reads the hash form #/session/<id> too, and nothing from other addresses", () => {
+    assert.equal(sessionIdOf(urlOf(`/#/session/${encodeURIComponent("a/b")}`)), "a/b");
+    assert.equal(sessionIdOf(urlOf("/#/sessions/x")), "x");
+    for (const path of ["/", "/traces/abc", "/sessions/", "/sessions/a/b", "/sessions/%E0%A4%A", "/#/run/x"]) assert.equal(sessionIdOf(urlOf(path)), undefined, path);
+  });
+
+  it("lists the runs' distinct users in order of first run, a missing one as —", () => {
+    assert.deepEqual(sessionUsers([{ user_id: "ann" }, { user_id: 7 }, { user_id: "ann" }, { user_id: "7" }, { user_id: null }]), ["ann", "7", "—"]);
+    assert.deepEqual(sessionUsers([]), []);
+  });
+
+  it("counts the runs of each status and finds the first and last start", () => {
+    assert.deepEqual(
+      summarizeSession([
+        { status: "success", started_at: at(2000) },
+        { status: "error", started_at: at(0) },
+        { status: "timeout", started_at: at(5000) },
+        { status: "success", started_at: at(1000) },
+      ]),
+      { runs: 4, success: 2, error: 1, timeout: 1, firstStartedAt: at(0), lastStartedAt: at(5000) },
+    );
+    assert.deepEqual(summarizeSession([]), { runs: 0, success: 0, error: 0, timeout: 0 });
+  });
+});
+
+describe("viewer feedback", () => {
+  const timestamp = (iso: string) => ({ toDate: () => new Date(iso) });
+  const rating = (ratedBy: string, updatedAt: string, value: "up" | "down" = "down") => ({
+    trace_id: "t",
+    rated_by: ratedBy,
+    rating: value,
+    user_id: "u",
+    skill: null,
+    run_status: "success" as const,
+    run_started_at: START,
+    created_at: updatedAt,
+    updated_at: updatedAt,
+    expire_at: at(86_400_000),
+  });
+
+  it("writes the non-zero counts on one line, nothing for none", () => {
+    assert.equal(feedbackCountsText({ up: 2, down: 1 }), "👍 2 · 👎 1");
+    assert.equal(feedbackCountsText({ up: 0, down: 3 }), "👎 3");
+    assert.equal(feedbackCountsText({ up: 1, down: 0 }), "👍 1");
+    assert.equal(feedbackCountsText({ up: 0, down: 0 }), "");
+    assert.equal(feedbackCountsText(undefined), "");
+    assert.equal(ratingLabel("down"), "👎 down");
+    assert.equal(ratingLabel("up"), "👍 up");
+  });
+
+  it("lists ratings newest first by their latest change, equal instants by rater", () => {
+    const sorted = sortFeedback([rating("b", at(0)), rating("c", at(5000)), rating("a", at(0))]);
+    assert.deepEqual(
+      sorted.map((entry) => entry.rated_by),
+      ["c", "a", "b"],
+    );
+  });
+
+  it("turns a feedback document's Timestamps into ISO strings and keeps its text as text", () => {
+    const feedback = feedbackFromDocument({
+      trace_id: "t",
+      rated_by: "uid-1",
+      rating: "down",
+      value: 2,
+      comment: "<img src=x onerror=alert(1)>",
+      tags: ["wrong", "slow"],
+      user_id: "u",
+      skill: "s",
+      run_status: "success",
+      run_started_at: timestamp(START),
+      created_at: timestamp(at(1000)),
+      updated_at: timestamp(at(2000)),
+      expire_at: timestamp(at(3000)),
+    });
+    assert.equal(feedback.run_started_at, START);
+    assert.equal(feedback.created_at, at(1000));
+    assert.equal(feedback.updated_at, at(2000));
+    assert.equal(feedback.expire_at, at(3000));
+    assert.deepEqual(feedback.tags, ["wrong", "slow"]);
+    assert.equal(feedback.comment, "<img src=x onerror=alert(1)>");
+    assert.deepEqual(feedbackFromDocument({ ...feedback }).tags, ["wrong", "slow"]);
+    assert.deepEqual(feedbackFromDocument({ trace_id: "t" }).tags, [], "no tags: an empty list");
   });
 });

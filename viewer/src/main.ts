@@ -5,6 +5,8 @@ import { listPage } from "./pages/listPage.js";
 import { setReady, type Page, type PageContext } from "./pages/page.js";
 import { reportsPage } from "./pages/reportsPage.js";
 import { runPage } from "./pages/runPage.js";
+import { sessionPage } from "./pages/sessionPage.js";
+import { sessionHref, sessionIdOf } from "./view/sessionView.js";
 import { connectFirebase, type ViewerFirebase } from "./session/firebaseSetup.js";
 import { establishSession, signInWithGoogle, signOutOf, type SignInState } from "./session/signIn.js";
 import { LOCAL_ADMIN } from "./localAdmin.js";
@@ -18,10 +20,17 @@ function route(firebase: ViewerFirebase): void {
   current?.dispose();
   setReady(undefined);
   window.scrollTo(0, 0);
-  const url = new URL(location.href);
+  let url = new URL(location.href);
+  const session = sessionIdOf(url);
+  // The hash form of a session's address (`#/session/<id>`) becomes its path.
+  if (session !== undefined && url.hash) {
+    history.replaceState(null, "", sessionHref(session));
+    url = new URL(location.href);
+  }
   const context: PageContext = { root, firebase, url, navigate: (path) => navigate(firebase, path) };
   const run = /^\/traces\/([^/]+)\/?$/.exec(url.pathname);
-  if (url.pathname === "/" || url.pathname === "/index.html") current = listPage(context);
+  if (session !== undefined) current = sessionPage(context, session);
+  else if (url.pathname === "/" || url.pathname === "/index.html") current = listPage(context);
   else if (run) current = runPage(context, decodeURIComponent(run[1]!));
   else if (url.pathname === "/reports" || url.pathname === "/reports/") current = reportsPage(context);
   else {

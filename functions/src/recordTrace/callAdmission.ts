@@ -37,14 +37,14 @@ export async function admitted<T>(
   bodyBytes: number,
   budget: InFlightBudget,
   call: (onWrite: (write: Promise<unknown>) => void) => Promise<T>,
-  random: () => number = Math.random,
+  { callable = "recordTrace", random = Math.random }: { callable?: "recordTrace" | "recordFeedback"; random?: () => number } = {},
 ): Promise<T> {
   const uid = request.auth?.uid;
   if (bodyBytes > MAX_CALL_BYTES) {
     logs.callTooLarge(bodyBytes, uid);
     throw new HttpsError(
       "invalid-argument",
-      `The request body is ${bodyBytes} bytes, more than the ${MAX_CALL_BYTES} one recordTrace call may carry; send fewer traces per call.`,
+      `The request body is ${bodyBytes} bytes, more than the ${MAX_CALL_BYTES} one ${callable} call may carry; ${callable === "recordTrace" ? "send fewer traces per call" : "send a shorter comment or run"}.`,
       { body_bytes: bodyBytes, max_bytes: MAX_CALL_BYTES },
     );
   }
@@ -54,7 +54,7 @@ export async function admitted<T>(
     logs.callOverBudget(bodyBytes, budget.bytesInFlight, budget.callsInFlight, retryAfterMs, uid);
     throw new HttpsError(
       "resource-exhausted",
-      `This recordTrace instance is holding ${budget.bytesInFlight} bytes of calls under way, and ${bodyBytes} more would pass its ${budget.limitBytes}; send the call again after ${retryAfterMs} ms.`,
+      `This ${callable} instance is holding ${budget.bytesInFlight} bytes of calls under way, and ${bodyBytes} more would pass its ${budget.limitBytes}; send the call again after ${retryAfterMs} ms.`,
       { retry_after_ms: retryAfterMs },
     );
   }

@@ -21,7 +21,10 @@ export type PreparedTrace =
   /** Checking, sanitizing or building it threw: a bug of ours, which no retry gets past. */
   | { kind: "failed"; traceId?: string; error: unknown }
   | { kind: "answered"; result: RecordTraceResult }
-  /** `repairedFields`: the fields replaced to store a failed run that failed validation (see prepareTrace). */
+  /**
+   * `reason`: the sampler's decision (`sampled_out` for a run stored with `keptFor`: its document's
+   * `kept_for` says why); `repairedFields`: the fields replaced to store a failed run that failed validation (see prepareTrace).
+   */
   | { kind: "write"; traceId: string; reason: RecordingReason; document: TraceDocument; repairedFields?: string[] };
 
 export interface PrepareContext {
@@ -32,6 +35,8 @@ export interface PrepareContext {
   senderSampleRate?: number | undefined;
   /** Where the trace sits in the payload (`["traces", 3]`), for the field paths of a rejection. */
   at?: readonly PropertyKey[];
+  /** Set: a success the sampler drops is stored anyway, kept for this reason (weight 0; recordFeedback's keep on complaint). */
+  keptFor?: "feedback";
 }
 
 /**
@@ -46,7 +51,8 @@ export interface PrepareContext {
  * stored under an id derived from the caller's uid and the id sent (repairedTraceId), so that a retry
  * of it is answered `duplicate`. A trace whose status is itself invalid is rejected: nothing says it failed.
  * With content capture off (config.captureContent false, or the trace says `content_captured: false`) the
- * stored run keeps its shape only: core's omitContent, whatever the sender sent.
+ * stored run keeps its shape only: core's omitContent, whatever the sender sent. With `keptFor`, a
+ * success the sampler drops is written too (reason `sampled_out`, its document's `kept_for` that reason, weight 0).
  */
 export function prepareTrace(data: unknown, context: PrepareContext): PreparedTrace {
   try {
@@ -56,7 +62,7 @@ export function prepareTrace(data: unknown, context: PrepareContext): PreparedTr
   }
 }
 
-function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at }: PrepareContext): PreparedTrace {
+function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at, keptFor }: PrepareContext): PreparedTrace {
   const validation = validateTrace(data);
   let repairedFields: string[] | undefined;
   let trace: Trace;
@@ -72,9 +78,12 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at 
     repairedFields = [...new Set(validation.fields)];
   }
   const sampleRate = keptSampleRate(config.sampleRate, senderSampleRate);
+  // A run sent with a complaint is in the sample only if the sender's own rate, unclamped, kept it too:
+  // one its sampler dropped (even below MIN_SENDER_SAMPLE_RATE) is kept for feedback, weight 0.
+  const decidingRate = keptFor === undefined || senderSampleRate === undefined ? sampleRate : Math.min(config.sampleRate, senderSampleRate);
   // A re-keyed run (after a `conflict`) is sampled by the id it was first sent under: the same decision.
-  const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(sampleRate));
-  if (!decision.store) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
+  const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(decidingRate));
+  if (!decision.store && keptFor === undefined) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
   // Content capture off (the server's param, or the sender already omitted): omitted again, before sanitizing, so lengths are the original's.
   if (!config.captureContent || trace.content_captured === false) trace = omitContent(trace);
   const document = toTraceDocument(sanitizeTrace(trace), {
@@ -83,6 +92,7 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at 
     ttlDays: trace.status === "success" ? config.ttlDays : config.errorTtlDays,
     sampleRate,
     ...(repairedFields && { repairedFields }),
+    ...(!decision.store && { keptFor }),
   });
   return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document, ...(repairedFields && { repairedFields }) };
 }

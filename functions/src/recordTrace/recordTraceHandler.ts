@@ -12,6 +12,7 @@ import {
 } from "@agent-traces/core";
 import { createTracesWithinLimit, sameRun, type KnownCounters, type LimitedOutcome, type LimitedWrite } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
+import { callerUid } from "../callerUid.js";
 import { logs } from "../logs.js";
 import { documentRefused, toHttpsError, withinDeadline } from "./firestoreErrors.js";
 import { keptSampleRate, prepareTrace, type PreparedTrace } from "./prepareTrace.js";
@@ -41,7 +42,7 @@ export async function handleRecordTrace(
   request: RecordTraceRequest,
   dependencies: RecordTraceDependencies,
 ): Promise<RecordTraceResult | RecordTraceBatchResult> {
-  const uid = callerUid(request, dependencies.config);
+  const uid = callerUid(request, dependencies.config.enforceAppCheck, "recordTrace");
   const receivedAt = (dependencies.now ?? (() => new Date()))();
   const call = { uid, receivedAt, db: dependencies.db, config: dependencies.config, knownCounters: dependencies.knownCounters, onWrite: dependencies.onWrite };
   const data = unescapeWireKeys(request.data);
@@ -56,18 +57,6 @@ interface CallContext {
   config: RecordTraceConfig;
   knownCounters: KnownCounters | undefined;
   onWrite: ((write: Promise<unknown>) => void) | undefined;
-}
-
-/** The signed-in caller's uid; throws `unauthenticated` for anyone else. */
-function callerUid(request: RecordTraceRequest, config: RecordTraceConfig): string {
-  const uid = request.auth?.uid;
-  if (!uid) throw new HttpsError("unauthenticated", "recordTrace needs a signed-in caller (Firebase Auth).");
-  // Checked here rather than with onCall's enforceAppCheck so that the switch is a runtime param.
-  // The SDK has already verified any token it was sent: `request.app` is set only for a valid one.
-  if (config.enforceAppCheck && !request.app) {
-    throw new HttpsError("unauthenticated", "recordTrace needs a valid App Check token (ENFORCE_APP_CHECK is on).");
-  }
-  return uid;
 }
 
 /** The single-trace form: the trace's answer, or the HttpsError that says why it was not stored. */

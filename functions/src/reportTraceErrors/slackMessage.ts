@@ -27,13 +27,33 @@ export function slackMessage(report: TraceErrorReport): { text: string } {
     `*Agent trace errors* ${report.window_start} → ${report.window_end} (by commit time)`,
     `*${report.failures}* failed runs (${report.errors} errors, ${report.timeouts} timeouts), ${change}`,
     `Users affected: ${report.users_affected} · est. error rate ${percent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "n/a"} runs (estimate)`,
-    ...(report.by_skill.length ? [`By skill: ${report.by_skill.slice(0, 5).map((entry) => `${literal(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
+    ...(report.by_skill.some(failed) ? [`By skill: ${report.by_skill.filter(failed).slice(0, 5).map((entry) => `${literal(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
+    ...negativeFeedbackLines(report),
     ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${literal(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
     ...report.top_errors.slice(0, 3).map((entry) => `• ${entry.count}× ${literal(entry.message)} (e.g. ${entry.sample_trace_ids[0] === undefined ? "n/a" : literal(entry.sample_trace_ids[0])})`),
     ...usageLines(report.usage),
     ...(report.truncated ? ["_Breakdowns cover the newest failures only (read cap reached); counts are exact._"] : []),
   ];
   return { text: lines.join("\n") };
+}
+
+function failed(entry: TraceErrorReport["by_skill"][number]): boolean {
+  return entry.errors + entry.timeouts > 0;
+}
+
+/** The window's thumbs-down ratings, when there were some (or when they could not be read): the total and the skills with most. */
+function negativeFeedbackLines({ negative_feedback: feedback, by_skill }: TraceErrorReport): string[] {
+  if (feedback.ratings === null) return ["_Thumbs-down ratings could not be read._"];
+  if (feedback.ratings === 0) return [];
+  const skills = by_skill
+    .filter((entry) => entry.negative_feedback > 0)
+    .sort((a, b) => b.negative_feedback - a.negative_feedback || a.skill.localeCompare(b.skill))
+    .slice(0, 5)
+    .map((entry) => `${literal(entry.skill)} ${entry.negative_feedback}`);
+  return [
+    `Negative feedback: *${feedback.ratings}* thumbs-down ${feedback.ratings === 1 ? "rating" : "ratings"} given in the window${skills.length ? `; by skill: ${skills.join(", ")}` : ""}`,
+    ...(feedback.truncated ? ["_Feedback by skill covers the oldest ratings only (read cap reached); the total is exact._"] : []),
+  ];
 }
 
 /** The window's token usage, when any run recorded some: totals and the top skills. */

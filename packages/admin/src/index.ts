@@ -1,13 +1,16 @@
 // What store defines once and admin's callers have always imported from here.
 export {
   DOCUMENT_ID,
+  FEEDBACK_COLLECTION,
   planListTraces,
   RATE_LIMITS_COLLECTION,
   REPORTS_COLLECTION,
   TRACE_ERASURES_COLLECTION,
   TRACES_COLLECTION,
   type FailedTool,
+  type FeedbackCounts,
   type QueryPlan,
+  type StoredFeedback,
   type StoredTrace,
   type TraceListFilter,
 } from "@agent-traces/store";
@@ -25,10 +28,27 @@ export {
 } from "./traceDocument.js";
 export { createTraceDocument, createTraceDocuments, type InvalidDocument, type WriteOutcome } from "./writeTrace.js";
 export { sameRun, type RunIdentity } from "./sameRun.js";
+export { feedbackId, feedbackRef } from "./feedback/feedbackId.js";
+export { countsAfter } from "./feedback/feedbackCounts.js";
+export { RATED_RUN_FIELDS, toFeedbackDocument, type FeedbackDocument, type RatedRun } from "./feedback/feedbackDocument.js";
+export { recordRating, type Rater, type RatingOutcome } from "./feedback/recordRating.js";
 export { grantTraces, type Grant, type SlotCounts } from "./rateLimit/slidingWindow.js";
 export { createTracesWithinLimit, type LimitedOutcome, type LimitedWrite } from "./rateLimit/createTracesWithinLimit.js";
 export { KnownCounters, type KnownCounter } from "./rateLimit/knownCounters.js";
-export { buildErrorReport, DEFAULT_MAX_USAGE_READ, type ReportOptions, type TraceErrorReport, type UsageReport, type WindowTotals } from "./report/buildReport.js";
+export {
+  buildErrorReport,
+  DEFAULT_MAX_FEEDBACK_READ,
+  DEFAULT_MAX_USAGE_READ,
+  type NegativeFeedbackReport,
+  type ReportOptions,
+  type TraceErrorReport,
+  type UsageReport,
+  type WindowTotals,
+} from "./report/buildReport.js";
+export { buildNegativeFeedbackQuery, FEEDBACK_WINDOW_FIELD, planNegativeFeedbackQuery } from "./report/negativeFeedbackQuery.js";
+export { readNegativeFeedback, type NegativeFeedbackRead } from "./report/readNegativeFeedback.js";
+export { NEGATIVE_FEEDBACK_FIELDS, summarizeNegativeFeedback, type NegativeFeedbackFields, type SkillNegativeFeedback } from "./report/summarizeNegativeFeedback.js";
+export { skillBreakdown, type SkillBreakdown } from "./report/skillBreakdown.js";
 export { countRuns, type RunCounts } from "./report/countRuns.js";
 export { normalizeErrorMessage } from "./report/normalizeErrorMessage.js";
 export { buildReportQuery, planReportQuery, REPORT_WINDOW_FIELD, type ReportQuery } from "./report/reportQueries.js";
@@ -68,3 +88,4 @@ export { erasureScopeOf } from "./erasure/erasureScopeOf.js";
 export { startErasure } from "./erasure/startErasure.js";
 export { eraseInProcess } from "./erasure/eraseInProcess.js";
 export { exportUserTraces } from "./erasure/exportUserTraces.js";
+export { exportUserFeedback } from "./erasure/exportUserFeedback.js";

@@ -38,7 +38,7 @@ export async function listTraces(db: Firestore, options: ListTracesOptions = {})
   }
   // The query is built from its plan, which the index-coverage test checks against firestore.indexes.json.
   const plan = planListTraces(options);
-  const equalityValues: Record<string, unknown> = { user_id: options.userId, skill: options.skill, status: options.status };
+  const equalityValues: Record<string, unknown> = { user_id: options.userId, skill: options.skill, status: options.status, negative_feedback: true };
   let query: Query = db.collection(plan.collection);
   for (const field of plan.equalities) query = query.where(field, Array.isArray(equalityValues[field]) ? "in" : "==", equalityValues[field]);
   if (options.since) query = query.where("started_at", ">=", Timestamp.fromDate(options.since));

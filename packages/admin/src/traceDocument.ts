@@ -1,6 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { DAY_MS, runWeight, storedSize, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
-import type { FailedTool, StoredTrace } from "@agent-traces/store";
+import { DAY_MS, runWeight, storedSize, type KeptFor, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
+import type { FailedTool, FeedbackCounts, StoredTrace } from "@agent-traces/store";
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
@@ -45,6 +45,14 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   content_captured?: false;
   /** Present (true) exactly when `usage` is: what the report's usage query filters on. Not read back. */
   has_usage?: true;
+  /** Present (true) exactly when `session_id` is: what "sessions of a user, newest first" filters on. Not read back. */
+  has_session?: true;
+  /** Why it was kept (`feedback`: a sampled-out success stored with the negative feedback on it, weight 0). */
+  kept_for: KeptFor;
+  /** Ratings so far, kept by recordFeedback (absent: never rated). */
+  feedback?: FeedbackCounts;
+  /** Present (true) exactly when `feedback.down` > 0: what the list's "negative feedback" filter queries. Not read back. */
+  negative_feedback?: true;
   schema_version: 1;
 };
 
@@ -55,12 +63,15 @@ export interface StorageContext {
   sampleRate: number;
   /** See TraceDocument.repaired_fields; stored only when non-empty. */
   repairedFields?: readonly string[];
+  /** Why it is kept. Default: its status for a failure, `sampled` for a success. */
+  keptFor?: KeptFor;
 }
 
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
   const startedAt = timestampOf(trace.started_at);
   const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
   const { usage, content_captured: contentCaptured, ...fields } = trace;
+  const keptFor = context.keptFor ?? (trace.status === "success" ? "sampled" : trace.status);
   return {
     ...fields,
     user_id: trace.user_id ?? context.recordedBy,
@@ -75,9 +86,12 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     received_at: Timestamp.fromDate(context.receivedAt),
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
     sample_rate: context.sampleRate,
-    weight: runWeight(trace.status, context.sampleRate),
+    kept_for: keptFor,
+    // Kept for feedback: the sampler dropped it, so the sampled successes' weights already stand for it.
+    weight: keptFor === "feedback" ? 0 : runWeight(trace.status, context.sampleRate),
     // Stored only when there is some: absent and [] both mean none recorded.
     ...(usage?.length ? { usage, has_usage: true as const } : {}),
+    ...(trace.session_id !== undefined ? { has_session: true as const } : {}),
     ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
     // Stored only when content was left out: absent means captured.
     ...(contentCaptured === false ? { content_captured: false as const } : {}),
@@ -107,7 +121,7 @@ export function failedToolsOf(tools: readonly Pick<SanitizedToolTrace, "name" | 
 }
 
 export function fromTraceDocument(document: TraceDocument): StoredTrace {
-  const { schema_version: _version, has_usage: _hasUsage, committed_at: committedAt, ...fields } = document;
+  const { schema_version: _version, has_usage: _hasUsage, has_session: _hasSession, negative_feedback: _negative, committed_at: committedAt, ...fields } = document;
   return {
     ...fields,
     // Stored before the field existed: nothing was shortened.

@@ -7,8 +7,10 @@ import type { AccountRef } from "./grantAdmin.js";
 import { isSiteId, SITE_ID_RULE } from "./init/siteId.js";
 
 /** What `list` asks for: store's list filters, the user as typed (query.ts turns it into user ids), and how many runs. */
-export interface ListFilters extends Omit<TraceListFilter, "userId"> {
+export interface ListFilters extends Omit<TraceListFilter, "userId" | "negativeFeedback"> {
   user?: string;
+  /** The runs of this session, oldest first; then no other filter applies. */
+  session?: string;
   limit: number;
 }
 
@@ -22,9 +24,11 @@ interface CommonOptions {
 export type Command =
   | { kind: "help" }
   | (CommonOptions & { kind: "list"; filters: ListFilters })
+  | (CommonOptions & { kind: "sessions"; user: string; limit: number })
   | (CommonOptions & { kind: "show"; traceId: string })
   | { kind: "export"; project?: string; traceId: string; format: ExportFormat }
-  | { kind: "export-user"; project?: string; user: string; out?: string }
+  /** `feedback`: the user's ratings (given by them, or of runs naming them) instead of their traces. */
+  | { kind: "export-user"; project?: string; user: string; out?: string; feedback: boolean }
   | { kind: "delete"; project?: string; scope: DeleteScope; yes: boolean }
   | (CommonOptions & { kind: "report"; windowStart?: Date; hours: number })
   | { kind: "grant-admin"; project?: string; account: AccountRef; revoke: boolean }
@@ -49,34 +53,36 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const COMMANDS = ["list", "show", "export", "delete", "report", "grant-admin", "init"] as const;
+const COMMANDS = ["list", "sessions", "show", "export", "delete", "report", "grant-admin", "init"] as const;
 /** What `export` writes: OTLP/JSON (an OTel collector's or Jaeger's import), or the stored trace's JSON. */
 export const EXPORT_FORMATS = ["otlp", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
-  user: { type: "string", for: ["list", "export", "delete"] },
+  user: { type: "string", for: ["list", "sessions", "export", "delete"] },
+  session: { type: "string", for: ["list"] },
   skill: { type: "string", for: ["list"] },
   status: { type: "string", for: ["list"] },
   since: { type: "string", for: ["list"] },
   until: { type: "string", for: ["list"] },
-  limit: { type: "string", for: ["list"] },
+  limit: { type: "string", for: ["list", "sessions"] },
   "window-start": { type: "string", for: ["report"] },
   hours: { type: "string", for: ["report"] },
-  json: { type: "boolean", for: ["list", "show", "report"] },
+  json: { type: "boolean", for: ["list", "sessions", "show", "report"] },
   format: { type: "string", for: ["export"] },
   out: { type: "string", for: ["export"] },
+  feedback: { type: "boolean", for: ["export"] },
   before: { type: "string", for: ["delete"] },
   yes: { type: "boolean", for: ["delete"] },
-  project: { type: "string", for: ["list", "show", "export", "delete", "report", "grant-admin", "init"] },
+  project: { type: "string", for: ["list", "sessions", "show", "export", "delete", "report", "grant-admin", "init"] },
   revoke: { type: "boolean", for: ["grant-admin"] },
   dir: { type: "string", for: ["init"] },
   "dry-run": { type: "boolean", for: ["init"] },
   site: { type: "string", for: ["init"] },
   "default-site": { type: "string", for: ["init"] },
   "functions-package": { type: "string", for: ["init"] },
-  help: { type: "boolean", for: ["list", "show", "export", "delete", "report", "grant-admin", "init"], short: "h" },
+  help: { type: "boolean", for: ["list", "sessions", "show", "export", "delete", "report", "grant-admin", "init"], short: "h" },
 } as const satisfies Record<string, { type: "string" | "boolean"; for: readonly CommandName[]; short?: string }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -87,8 +93,8 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   const { values, positionals } = readTokens(argv);
   if (values.has("help") || positionals[0] === "help") return { kind: "help" };
   const [name, ...rest] = positionals;
-  if (name === undefined) throw new UsageError("missing command: list, show, export, delete, report, grant-admin or init (see --help)");
-  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, show, export, delete, report, grant-admin or init (see --help)`);
+  if (name === undefined) throw new UsageError("missing command: list, sessions, show, export, delete, report, grant-admin or init (see --help)");
+  if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`unknown command ${quote(name)}: use list, sessions, show, export, delete, report, grant-admin or init (see --help)`);
   for (const option of values.keys()) {
     if (!(OPTIONS[option].for as readonly string[]).includes(name)) throw new UsageError(`--${option} is not an option of ${name} (see --help)`);
   }
@@ -108,6 +114,7 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   if (name === "delete") return deleteCommand(values, rest, now, target);
   if (name === "export" && values.has("user")) return exportUserCommand(values, rest, target);
   if (values.has("out")) throw new UsageError("--out is for export --user (see --help)");
+  if (values.has("feedback")) throw new UsageError("--feedback is for export --user (see --help)");
 
   if (name === "show" || name === "export") {
     if (rest.length !== 1) throw new UsageError(rest.length === 0 ? `${name} needs a trace id` : `${name} takes one trace id, got ${rest.length}`);
@@ -120,6 +127,10 @@ export function parseCommand(argv: readonly string[], now: Date): Command {
   }
   if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${quote(rest[0]!)}`);
   if (name === "report") return { kind: "report", ...common, ...reportWindow(values, now) };
+  if (name === "sessions") {
+    if (!values.has("user")) throw new UsageError("sessions needs --user ID (the user whose sessions to list)");
+    return { kind: "sessions", ...common, user: userOption(values), limit: limitOption(values) };
+  }
   return { kind: "list", ...common, filters: listFilters(values, now) };
 }
 
@@ -142,7 +153,7 @@ function exportUserCommand(values: Map<OptionName, string>, rest: string[], targ
   if (values.has("format")) throw new UsageError("--format is for export <trace_id>: export --user writes the stored traces' JSON");
   const out = values.get("out");
   if (out === "") throw new UsageError("--out needs a file");
-  return { kind: "export-user", ...target, user: userOption(values), ...(out !== undefined ? { out } : {}) };
+  return { kind: "export-user", ...target, user: userOption(values), ...(out !== undefined ? { out } : {}), feedback: values.has("feedback") };
 }
 
 /** --user of delete and export: a uid or user id, 1 to LIMITS.userIdChars printable characters. */
@@ -175,13 +186,23 @@ function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
     }
   }
   if (filters.since && filters.until && filters.since >= filters.until) throw new UsageError("--since must be before --until");
-  const limit = values.get("limit");
-  if (limit !== undefined) {
-    const number = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(number >= 1 && number <= MAX_LIST_LIMIT)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got ${quote(limit)}`);
-    filters.limit = number;
+  const session = boundedText(values, "session", LIMITS.sessionIdChars);
+  if (session !== undefined) {
+    const other = (["user", "skill", "status", "since", "until"] as const).find((option) => values.has(option));
+    if (other) throw new UsageError(`--session lists one session's runs, oldest first: it does not combine with --${other}`);
+    filters.session = session;
   }
+  filters.limit = limitOption(values);
   return filters;
+}
+
+/** --limit: 1 to MAX_LIST_LIMIT, default DEFAULT_LIST_LIMIT. */
+function limitOption(values: Map<OptionName, string>): number {
+  const limit = values.get("limit");
+  if (limit === undefined) return DEFAULT_LIST_LIMIT;
+  const number = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
+  if (!(number >= 1 && number <= MAX_LIST_LIMIT)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got ${quote(limit)}`);
+  return number;
 }
 
 /** The option's value when given, refused unless it is 1 to `maxChars` characters. */

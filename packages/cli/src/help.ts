@@ -5,9 +5,11 @@ export const USAGE = `agent-traces: add the backend to your Firebase project, in
 
 Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
+  agent-traces list --session ID [--limit N] [--json]
+  agent-traces sessions --user U [--limit N] [--json]
   agent-traces show <trace_id> [--json]
   agent-traces export <trace_id> [--format otlp|json]
-  agent-traces export --user ID [--out FILE]
+  agent-traces export --user ID [--feedback] [--out FILE]
   agent-traces delete --user ID [--yes]
   agent-traces delete --before T [--yes]
   agent-traces report [--window-start T] [--hours N] [--json]
@@ -16,16 +18,25 @@ Usage:
   agent-traces --help
 
 list      the newest runs first: started, trace id, status, user, skill, duration,
-          tool calls (kept/errors/dropped), iterations
-show      one run: its header and a waterfall of its tool calls
+          tool calls (kept/errors/dropped), iterations. With --session: that session's
+          (conversation's) runs, oldest first
+sessions  a user's sessions, newest first (by the user's newest run in each): session
+          id, runs, first and last start, how many runs ended in each status. A
+          session's runs are counted whoever's they are, up to 1,000 per session
+show      one run: its header (with its session, why it was kept and its feedback
+          counts), its ratings (thumbs, value, tags, comment, rater, when; newest
+          first) and a waterfall of its tool calls
 export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenAI
           conventions, for an OTel collector's or Jaeger's OTLP/HTTP import; our ids kept)
           or as the stored trace's JSON. With --user: every stored trace of that user
           (recorded by the uid, or naming it as user id in either form of a number),
-          oldest first, as a JSON array of stored traces (a data-access request)
+          oldest first, as a JSON array of stored traces (a data-access request); with
+          --user and --feedback: the ratings given by that uid or of runs naming it, as a
+          JSON array, oldest first
 delete    with --user: every trace recorded by or naming that user (as export --user
-          finds them) and the user's rate-limit counter; with --before: every trace that
-          started before T. Without --yes it deletes nothing and prints how many documents
+          finds them), the ratings export --user --feedback finds, and the user's
+          rate-limit counter; with --before: every trace that
+          started before T, and the ratings of runs that did. Without --yes it deletes nothing and prints how many documents
           of each collection it would delete; with --yes it deletes them in batches of
           400 and writes a receipt in trace_erasures (the counts, start and end; a user
           only as the SHA-256 of the uid). The functions do the same by themselves when
@@ -47,19 +58,23 @@ init      merge the agent-traces backend into the Firebase project in --dir, kee
 
 Options:
   --user U        list: runs of this user id (an integer also matches the numeric user
-                  id); export and delete: that user's traces (recorded by or naming it)
+                  id); sessions: that user's sessions (the same matching); export and
+                  delete: that user's traces (recorded by or naming it)
+  --session ID    list: the runs of this session id, oldest first (1 to ${LIMITS.sessionIdChars}
+                  characters; not with --user, --skill, --status, --since or --until)
   --skill K       runs of this skill (exact match, 1 to ${LIMITS.skillChars} characters)
   --status S      success, error or timeout
   --since T       runs started at or after T: 30m, 1h, 2d, 1w back from now, or an
                   ISO date or date-time (local time unless it has a zone)
   --until T       runs started before T (same forms)
-  --limit N       how many runs, 1 to 100 (default 20)
+  --limit N       how many runs (sessions: how many sessions), 1 to 100 (default 20)
   --window-start T  the report window's start (same forms as --since); default: the
                   previous full hour(s)
   --hours N       the report window's length in hours (default 1)
   --revoke        grant-admin: remove the admin claim instead of setting it
   --format F      export: otlp (default) or json
   --out FILE      export --user: write the JSON to FILE instead of stdout
+  --feedback      export --user: the user's ratings instead of their traces
   --before T      delete: traces started before T (same forms as --since)
   --yes           delete: delete for real (without it, a dry run with counts)
   --dir D         init: the Firebase project's folder (with firebase.json; default: current)
@@ -70,7 +85,9 @@ Options:
                   it when hosting becomes a list (default: the project id)
   --functions-package SPEC  init: the @agent-traces/functions dependency of the codebase
                   (default: ^ this CLI's version; e.g. a file: path to a tarball)
-  --json          JSON only on stdout (list: an array of traces; show: the trace)
+  --json          JSON only on stdout (list: an array of traces; sessions: an array of
+                  { session_id, runs, runs_capped, first_started_at, last_started_at,
+                  statuses, users }; show: the trace, without its ratings)
   --project ID    use the Firebase project ID with application default credentials (its
                   Firestore, or for grant-admin its Auth users), instead of the emulator;
                   for init, the project (or .firebaserc alias) to link the viewer's site in
@@ -87,8 +104,11 @@ Examples:
   npm run traces -- show 4bf92f3577b34da6a3ce929d0e0e4736
   npm run traces -- list --user alice --json --limit 100 --project my-project
   npm run traces -- list --skill research --status error
+  npm run traces -- sessions --user alice
+  npm run traces -- list --session chat-2f1c --limit 100
   npm run traces -- grant-admin ops@example.com --project my-project
   npm run traces -- export --user alice --out alice.json --project my-project
+  npm run traces -- export --user alice --feedback --out alice-ratings.json --project my-project
   npm run traces -- delete --before 30d
   npm run traces -- delete --user alice --yes --project my-project
   npm run report -- --window-start 2025-03-01T09:00:00Z --hours 3

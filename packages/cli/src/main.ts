@@ -2,14 +2,16 @@
 import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
 import { writeFile } from "node:fs/promises";
-import { buildErrorReport, countErasable, eraseInProcess, exportUserTraces, getTrace, previousFullHours, TRACES_COLLECTION, windowStartingAt, type ErasureScope } from "@agent-traces/admin";
+import { buildErrorReport, countErasable, eraseInProcess, exportUserFeedback, exportUserTraces, getTrace, previousFullHours, TRACES_COLLECTION, windowStartingAt, type ErasureScope } from "@agent-traces/admin";
 import { raceTimeout } from "@agent-traces/core";
 import { toOtlpJson } from "@agent-traces/otel";
 import { parseCommand, UsageError, type Command, type DeleteScope } from "./args.js";
 import { renderAdminChange } from "./format/adminChange.js";
 import { renderErasureDone, renderErasurePlan } from "./format/erasure.js";
+import { renderFeedback } from "./format/feedback.js";
 import { renderHeader } from "./format/header.js";
 import { renderReport } from "./format/report.js";
+import { renderSessionTable } from "./format/sessions.js";
 import { styleFor } from "./format/style.js";
 import { renderTraceTable } from "./format/table.js";
 import { oneLine, terminalJson } from "./format/text.js";
@@ -17,7 +19,7 @@ import { renderWaterfall } from "./format/waterfall.js";
 import { setAdminClaim } from "./grantAdmin.js";
 import { USAGE } from "./help.js";
 import { runInit } from "./init/run.js";
-import { findTraces } from "./query.js";
+import { findRunFeedback, findTraces, findUserSessions } from "./query.js";
 import { connect, connectAuth, ConnectionError, describeTarget, readRepoFirebaseJson, resolveTarget, type Target } from "./target.js";
 
 const QUERY_TIMEOUT_MS = 30_000;
@@ -73,7 +75,13 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
   const columns = process.stdout.isTTY ? process.stdout.columns : 160;
   if (command.kind === "list") {
     const { traces, more } = await findTraces(db, command.filters);
-    await write(process.stdout, command.json ? json(traces) : renderTraceTable(traces, { style, more }));
+    const moreHint = command.filters.session === undefined ? undefined : "later runs of the session may exist (raise --limit up to 100)";
+    await write(process.stdout, command.json ? json(traces) : renderTraceTable(traces, { style, more, ...(moreHint ? { moreHint } : {}) }));
+    return 0;
+  }
+  if (command.kind === "sessions") {
+    const { sessions, more } = await findUserSessions(db, command.user, command.limit);
+    await write(process.stdout, command.json ? json(sessions) : renderSessionTable(sessions, { style, more }));
     return 0;
   }
   if (command.kind === "report") {
@@ -97,13 +105,14 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
     return 0;
   }
   if (command.kind === "export-user") {
-    const traces = await exportUserTraces(db, command.user);
+    const records: unknown[] = command.feedback ? await exportUserFeedback(db, command.user) : await exportUserTraces(db, command.user);
     if (command.out === undefined) {
-      await write(process.stdout, json(traces));
+      await write(process.stdout, json(records));
       return 0;
     }
-    await writeFile(command.out, `${JSON.stringify(traces, null, 2)}\n`);
-    await write(process.stdout, `Wrote ${traces.length} ${traces.length === 1 ? "trace" : "traces"} of user ${JSON.stringify(oneLine(command.user))} from ${describeTarget(target)} to ${oneLine(command.out)}.\n`);
+    await writeFile(command.out, `${JSON.stringify(records, null, 2)}\n`);
+    const noun = command.feedback ? (records.length === 1 ? "rating" : "ratings") : records.length === 1 ? "trace" : "traces";
+    await write(process.stdout, `Wrote ${records.length} ${noun} of user ${JSON.stringify(oneLine(command.user))} from ${describeTarget(target)} to ${oneLine(command.out)}.\n`);
     return 0;
   }
   const trace = await getTrace(db, command.traceId);
@@ -112,7 +121,13 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
     await write(process.stdout, json(command.format === "otlp" ? toOtlpJson(trace) : trace));
     return 0;
   }
-  await write(process.stdout, command.json ? json(trace) : `${renderHeader(trace, { style, columns })}\n${renderWaterfall(trace, { style, columns })}`);
+  if (command.json) {
+    await write(process.stdout, json(trace));
+    return 0;
+  }
+  const feedback = await findRunFeedback(db, trace.trace_id);
+  const ratings = renderFeedback(feedback, { style, columns, sender: trace.recorded_by });
+  await write(process.stdout, `${renderHeader(trace, { style, columns })}${ratings ? `\n${ratings}` : ""}\n${renderWaterfall(trace, { style, columns })}`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ export { LIMITS, MAX_BATCH_TRACES, MAX_CALL_BYTES } from "./limits.js";
 export { CALL_ENVELOPE_BYTES, MAX_CALL_TRACE_BYTES, traceCallBytes } from "./callSize.js";
 export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
-export { decideRecording, DEFAULT_SAMPLE_RATE, MIN_SENDER_SAMPLE_RATE, runWeight, type RecordingReason } from "./recordingDecision.js";
+export { decideRecording, DEFAULT_SAMPLE_RATE, MIN_SENDER_SAMPLE_RATE, runWeight, type KeptFor, type RecordingReason } from "./recordingDecision.js";
 export type { RecordTraceReason, RecordTraceResult } from "./recordTraceResult.js";
 export {
   isBatchPayload,
@@ -15,6 +15,15 @@ export {
   type RecordTraceBatchResult,
   type TraceRejection,
 } from "./recordTraceBatch.js";
+export {
+  feedbackRatingSchema,
+  feedbackSchema,
+  recordFeedbackResultSchema,
+  type Feedback,
+  type FeedbackInput,
+  type FeedbackRating,
+  type RecordFeedbackResult,
+} from "./feedback.js";
 export { CONTENT_NOT_CAPTURED_NOTICE, describeContent, isContentDescription, omitContent } from "./contentCapture.js";
 export { DROPPED_KEYS_FIELD, sanitizeToolTrace, sanitizeTrace, type SanitizedToolTrace, type SanitizedTrace } from "./sanitize.js";
 export type { Sampler } from "./sampler/Sampler.js";
@@ -22,6 +31,7 @@ export { TraceIdRatioBasedSampler } from "./sampler/TraceIdRatioBasedSampler.js"
 export { isToolInput } from "./firestoreKeys.js";
 export {
   modelUsageSchema,
+  sessionIdSchema,
   toolTraceSchema,
   type JsonObject,
   type ModelUsage,

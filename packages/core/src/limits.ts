@@ -12,6 +12,13 @@ export const LIMITS = {
   toolNameChars: 128,
   skillChars: 128,
   userIdChars: 128,
+  /** A session (conversation) id: indexed and shown in URLs, so an id, not text. */
+  sessionIdChars: 256,
+  /** Feedback's free comment, redacted and cut like the final output. */
+  feedbackCommentChars: 1000,
+  /** Feedback's tags: at most this many, each at most feedbackTagChars. */
+  feedbackTags: 10,
+  feedbackTagChars: 64,
   keyChars: 128,
   toolInputKeys: 32,
   /** Models one trace's token `usage` lists (each at most once). */

@@ -17,6 +17,12 @@ export function runWeight(status: TraceStatus, sampleRate: number): number {
 
 export type RecordingReason = "error" | "timeout" | "sampled" | "sampled_out";
 
+/**
+ * Why a stored trace was kept (its `kept_for`): a failure, the sampler, or negative feedback on a
+ * success the sampler dropped (stored with weight 0: the sampled successes' weights already count it).
+ */
+export type KeptFor = "error" | "timeout" | "sampled" | "feedback";
+
 /** Every failed or timed-out run is kept; a successful one only when the sampler keeps its id. */
 export function decideRecording(
   status: TraceStatus,

@@ -10,9 +10,11 @@ import { cutText, wellFormed } from "./text.js";
 
 export { sanitizeToolTrace, type SanitizedToolTrace } from "./sanitizeToolTrace.js";
 
-export type SanitizedTrace = Omit<Trace, "tool_traces" | "metadata"> & {
+export type SanitizedTrace = Omit<Trace, "tool_traces" | "metadata" | "session_id"> & {
   tool_traces: SanitizedToolTrace[];
   metadata: JsonObject;
+  /** Absent when the run names no session (sent absent or `null`). */
+  session_id?: string;
 };
 
 /** The metadata key counting the top-level keys dropped to fit LIMITS.metadataBytes. */
@@ -25,12 +27,13 @@ export const DROPPED_KEYS_FIELD = "_dropped_keys";
  */
 export function sanitizeTrace(trace: Trace): SanitizedTrace {
   const { kept, dropped, shortened } = boundToolTraces(trace.tool_traces);
-  const { usage, ...rest } = trace;
+  const { usage, session_id: sessionId, ...rest } = trace;
   const storedUsage = sanitizeUsage(usage);
   return {
     ...rest,
     user_id: typeof trace.user_id === "string" ? wellFormed(trace.user_id) : trace.user_id,
     skill: trace.skill == null ? trace.skill : cutText(wellFormed(trace.skill), LIMITS.skillChars),
+    ...(sessionId != null ? { session_id: cutText(wellFormed(sessionId), LIMITS.sessionIdChars) } : {}),
     tool_traces: kept,
     tool_traces_dropped: trace.tool_traces_dropped + dropped,
     tool_traces_shortened: trace.tool_traces_shortened + shortened,

@@ -24,6 +24,12 @@ export const traceIdSchema = z
   .transform((text) => text.toLowerCase())
   .refine(isValidTraceId, "must be 32 hex digits, not all zeros (a W3C trace id)");
 
+/** The conversation a run belongs to (OpenTelemetry GenAI's `gen_ai.conversation.id`): any id of 1-256 characters. */
+export const sessionIdSchema = z
+  .string({ error: `must be a string of 1-${LIMITS.sessionIdChars} characters (a session id)` })
+  .min(1, `must be a string of 1-${LIMITS.sessionIdChars} characters (a session id)`)
+  .max(LIMITS.sessionIdChars, `must be a string of 1-${LIMITS.sessionIdChars} characters (a session id)`);
+
 export const traceStatusSchema = z.enum(["success", "error", "timeout"], {
   error: 'must be one of "success", "error", "timeout"',
 });
@@ -136,6 +142,8 @@ export const traceSchema = z
     trace_id: traceIdSchema,
     user_id: userIdSchema.nullish(),
     skill: z.string().nullish(),
+    /** The session (conversation) the run belongs to; absent and `null` both mean none. */
+    session_id: sessionIdSchema.nullish(),
     started_at: isoDateTime,
     ended_at: isoDateTime.nullish(),
     iterations: z.number().int().min(0).max(LIMITS.maxIterations).default(0),

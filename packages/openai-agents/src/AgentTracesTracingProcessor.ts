@@ -38,6 +38,8 @@ class AgentRun {
   lastModel: string | undefined;
   /** When the latest top-level span ended: the run's end when its SDK trace ends. */
   endedAt: string | null = null;
+  /** The SDK trace's `groupId`: the conversation the run is one turn of. */
+  sessionId: string | undefined;
   constructor(
     readonly trace: TraceContext,
     readonly userId: string | number | undefined,
@@ -47,10 +49,10 @@ class AgentRun {
 /**
  * An OpenAI Agents SDK TracingProcessor that records each agent run (one SDK trace) as one agent
  * trace: function spans are the tool calls, model turns the iterations and their token usage, the
- * first agent's name the skill, `traceMetadata.user_id` the user. The run ends with its SDK trace
- * (all the runs inside one `withTrace` are one run), or with the top-level runner span that records
- * an error (a run that throws never ends its SDK trace; later spans of that trace are ignored), and
- * goes to the batching tracer. Open runs are bounded in count and age by a RunAssembler: a run given
+ * first agent's name the skill, `traceMetadata.user_id` the user, the trace's `groupId` the session.
+ * The run ends with its SDK trace (all the runs inside one `withTrace` are one run), or with the
+ * top-level runner span that records an error (a run that throws never ends its SDK trace; later
+ * spans of that trace are ignored), and goes to the batching tracer. Open runs are bounded in count and age by a RunAssembler: a run given
  * up is reported and counted, and its later spans are ignored, never a run again. Register it with
  * `setTraceProcessors([...])` (which also keeps the SDK from exporting to OpenAI).
  */
@@ -73,13 +75,18 @@ export class AgentTracesTracingProcessor {
   }
 
   async onTraceStart(trace: AgentsTraceLike): Promise<void> {
-    this.safely(() => this.open(trace.traceId, trace.metadata));
+    this.safely(() => {
+      this.open(trace.traceId, trace.metadata);
+      this.noteGroup(trace);
+    });
   }
 
   async onTraceEnd(trace: AgentsTraceLike): Promise<void> {
     this.safely(() => {
       const run = this.runs.get(trace.traceId);
-      if (run) this.finish(trace.traceId, run, { error: null, endedAt: run.endedAt ?? new Date().toISOString() });
+      if (!run) return;
+      this.noteGroup(trace);
+      this.finish(trace.traceId, run, { error: null, endedAt: run.endedAt ?? new Date().toISOString() });
     });
   }
 
@@ -109,6 +116,12 @@ export class AgentTracesTracingProcessor {
       const trace = new TraceContext({ traceId: isValidTraceId(hex) ? hex : randomTraceId(), metadata: rest });
       return new AgentRun(trace, typeof user === "string" || (typeof user === "number" && Number.isSafeInteger(user)) ? user : undefined);
     });
+  }
+
+  /** The trace's groupId becomes its run's session (spans do not carry it: read off the trace as it starts and ends). */
+  private noteGroup(trace: AgentsTraceLike): void {
+    const run = this.runs.get(trace.traceId);
+    if (run && typeof trace.groupId === "string" && trace.groupId.length > 0) run.sessionId ??= trace.groupId;
   }
 
   private record(span: AgentsSpanLike): void {
@@ -173,7 +186,13 @@ export class AgentTracesTracingProcessor {
     } else {
       trace.end({ threw: false, endedAt });
     }
-    const input: TraceInput = { ...trace.toTraceInput(), user_id: run.userId ?? null, skill: run.skill ?? null, iterations: run.turns || run.modelCalls };
+    const input: TraceInput = {
+      ...trace.toTraceInput(),
+      user_id: run.userId ?? null,
+      skill: run.skill ?? null,
+      ...(run.sessionId !== undefined && { session_id: run.sessionId }),
+      iterations: run.turns || run.modelCalls,
+    };
     this.recorded++;
     this.tracer.record(input);
   }

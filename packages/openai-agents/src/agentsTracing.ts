@@ -6,6 +6,7 @@ export interface AgentsTraceLike {
   /** `trace_<32 hex>`. */
   traceId: string;
   name: string;
+  /** The conversation the run is one turn of (`new Runner({ groupId })`, `withTrace(name, fn, { groupId })`): the run's session. */
   groupId?: string | null;
   metadata?: Record<string, unknown> | undefined;
 }

@@ -1,7 +1,7 @@
 import { randomTraceId, isValidTraceId, stringifyValue, type TraceInput, type TraceStatus } from "@agent-traces/core";
 import { createToolTrace, createTracer, TraceContext, type Tracer, type TraceSendError, type TracerOptions } from "@agent-traces/tracer";
 import { RunAssembler, type RunAssemblerStats } from "@agent-traces/tracer/assemble";
-import { agentTracesRunFields, AGENT_TRACES_ATTRIBUTES } from "./conventions/agentTracesAttributes.js";
+import { agentTracesRunFields, agentTracesSessionId, AGENT_TRACES_ATTRIBUTES } from "./conventions/agentTracesAttributes.js";
 import { DEFAULT_CONVENTIONS } from "./conventions/defaultConventions.js";
 import type { LastModelCall, RunEnd, RunFields, SpanConvention } from "./conventions/SpanConvention.js";
 import { durationMs, errorMessage, hrTimeToDate, isTimeout, parentSpanId, STATUS_ERROR, type EndedSpanLike, type StartedSpanLike } from "./span/SpanLike.js";
@@ -46,6 +46,8 @@ class RunInProgress {
   /** Model calls that said they ran to their end. */
   finishedModelCalls = 0;
   lastModelCall: LastModelCall | undefined;
+  /** The first session id a span under the run named: the run's session when its own span names none. */
+  sessionId: string | undefined;
   /** The outermost span, once it has ended; the run is then recorded as soon as its other spans have. */
   root: EndedSpanLike | undefined;
   lateSpans: ReturnType<typeof setTimeout> | undefined;
@@ -62,8 +64,9 @@ class RunInProgress {
  * An OpenTelemetry SpanProcessor that turns the spans of each agent run into one trace: the
  * outermost span a convention calls a run (a Genkit root flow, an AI SDK generate/stream call, a
  * GenAI `invoke_agent`) is the run, its tool spans the tool calls, its model spans the iterations and
- * token usage. Only spans under a run are kept; open runs are bounded in count and age by a
- * RunAssembler (a run given up is reported and counted, its later spans ignored); a finished run goes
+ * token usage; its session is the one its run span names (the app's `agent_traces.session_id`
+ * first), else the first span under it that names one. Only spans under a run are kept; open runs
+ * are bounded in count and age by a RunAssembler (a run given up is reported and counted, its later spans ignored); a finished run goes
  * to the batching tracer (sampled, sent in the background). Nothing here throws into the instrumented code.
  */
 export class AgentTracesSpanProcessor {
@@ -178,6 +181,7 @@ export class AgentTracesSpanProcessor {
       else (run.lateSpans = setTimeout(() => this.finish(run), this.lateSpanGraceMs)).unref?.();
       return;
     }
+    run.sessionId ??= agentTracesSessionId(span.attributes) ?? run.convention.sessionId?.(span);
     const tool = run.convention.tool(span);
     if (tool) {
       // Fields named one by one: spreading `tool` here cost more than the rest of recording the call.
@@ -210,8 +214,10 @@ export class AgentTracesSpanProcessor {
     // A failed run's message goes to metadata.error, as when a traced callback throws.
     trace.end(message === undefined ? { threw: false, endedAt: hrTimeToDate(root.endTime) } : { threw: true, error: new Error(message), endedAt: hrTimeToDate(root.endTime) });
     const recorded = trace.toTraceInput();
+    const sessionId = fields.sessionId ?? run.sessionId;
     const input: TraceInput = {
       ...recorded,
+      ...(sessionId !== undefined && { session_id: sessionId }),
       // Spans end in any order (tools run in parallel): the calls are listed as they started.
       tool_traces: [...(recorded.tool_traces ?? [])].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)),
       tool_traces_dropped: (recorded.tool_traces_dropped ?? 0) + (fields.toolTracesDropped ?? 0),

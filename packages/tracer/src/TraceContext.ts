@@ -29,6 +29,8 @@ export interface TraceContextOptions {
   traceId?: string;
   /** For a run recorded elsewhere: when it started, else now. */
   startedAt?: Date;
+  /** The conversation (chat session, thread) the run belongs to: its runs share this id (see `setSessionId`). */
+  sessionId?: string | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export class TraceContext {
   readonly skill: string | undefined;
   readonly startedAt: Date;
   private endedAt: Date | undefined;
+  private session: string | undefined;
   private iterations = 0;
   private readonly toolTraces = new ToolCallBuffer();
   /** `tool()` calls under way, recorded as unfinished if the run ends first. */
@@ -57,6 +60,7 @@ export class TraceContext {
     this.startedAt = options.startedAt ?? new Date();
     this.userId = options.userId;
     this.skill = options.skill;
+    this.session = options.sessionId;
     for (const [key, value] of Object.entries(options.metadata ?? {})) this.setMetadata(key, value);
   }
 
@@ -106,6 +110,19 @@ export class TraceContext {
     } else {
       this.addToolTrace(toolTrace);
     }
+  }
+
+  /** The conversation the run belongs to, sent as `session_id` (undefined: none). */
+  get sessionId(): string | undefined {
+    return this.session;
+  }
+
+  /**
+   * Puts the run in a conversation (1-256 characters; the runs of one session share it), or out of
+   * one with `undefined`. Any time before the run ends; an id the schema refuses is left out when sent.
+   */
+  setSessionId(sessionId: string | undefined): void {
+    if (!this.endedAt) this.session = sessionId;
   }
 
   incrementIteration(): void {
@@ -172,6 +189,7 @@ export class TraceContext {
       tool_traces_dropped: this.toolTraces.dropped,
       final_output: this.finalOutput,
       status: this.status ?? "success",
+      ...(this.session !== undefined && { session_id: this.session }),
       metadata: structuredClone(this.metadata),
       ...(this.usage.length > 0 && { usage: this.usage.map((entry) => ({ ...entry })) }),
       values_repaired: this.repairs.count,

@@ -1,24 +1,30 @@
 import { DEFAULT_SAMPLE_RATE, omitContent, TraceIdRatioBasedSampler, type TraceInput } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
-import { openTraceStore, watchPageExit } from "#platform";
+import { HOLD_SAMPLED_OUT, openTraceStore, watchPageExit } from "#platform";
 import { runWithTrace } from "./context/currentTrace.js";
 import { InvalidTraceError, TraceSendError } from "./errors.js";
 import { resolveBatchOptions, type BatchOptions } from "./export/batchOptions.js";
 import { BatchTraceProcessor } from "./export/BatchTraceProcessor.js";
+import { HeldRuns } from "./export/HeldRuns.js";
+import { resolveHoldOptions, type HoldOptions } from "./export/holdOptions.js";
 import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
 import { RetryingExport } from "./export/RetryingExport.js";
 import type { TracerStats } from "./export/TracerStats.js";
 import { CallableTraceExporter } from "./exporter/CallableTraceExporter.js";
 import type { RecordTraceResult, TraceExporter } from "./exporter/TraceExporter.js";
+import type { FeedbackResult, UserFeedback } from "./feedback/FeedbackResult.js";
+import { FeedbackSender } from "./feedback/FeedbackSender.js";
 import { PersistedQueue } from "./persist/PersistedQueue.js";
 import { TraceContext } from "./TraceContext.js";
 
 export { DEFAULT_SAMPLE_RATE };
 
-/** What one run is: who it ran for, which skill, its first metadata, and where its answer goes. */
+/** What one run is: who it ran for, which skill, its conversation, its first metadata, and where its answer goes. */
 export interface RunOptions {
   userId?: string | number;
   skill?: string;
+  /** The conversation (chat session, thread) the run belongs to, 1-256 characters: its runs share it. */
+  sessionId?: string;
   metadata?: Record<string, unknown>;
   /** Told why this run's trace was not recorded. Default: the tracer's `onError`. */
   onError?: (error: TraceSendError) => void;
@@ -48,15 +54,24 @@ export type TracerOptions = Partial<BatchOptions> & {
    * reach the browser's persisted queue (the server's TRACE_CAPTURE_CONTENT enforces the same). Default `true`.
    */
   captureContent?: boolean;
+  /**
+   * Keep on complaint: successes a sampler leaves out are held in memory, the newest `maxRuns` for
+   * `maxAgeMs`, so that `feedback(traceId, { rating: "down" })` can still send one (stored with its
+   * rating, weight 0). Default: 100 runs for 10 minutes in Node, 25 for 10 minutes in a browser;
+   * `false` holds none. Never persisted, and dropped when another user signs in.
+   */
+  holdSampledOut?: Partial<HoldOptions> | false;
 } & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
 
 /**
  * Records agent runs and sends them in batches. It owns the exporter, the sampler, the processor (a
- * bounded queue and its schedule, see BatchTraceProcessor), the retrying export step (RetryingExport)
- * and, in a browser, the persisted queue (PersistedQueue); `flush()` and `shutdown()` are its lifecycle.
+ * bounded queue and its schedule, see BatchTraceProcessor), the retrying export step (RetryingExport),
+ * the sampled-out successes it holds (HeldRuns), the ratings' sender (FeedbackSender) and, in a
+ * browser, the persisted queue (PersistedQueue); `flush()` and `shutdown()` are its lifecycle.
  */
 export class Tracer {
   private readonly processor: BatchTraceProcessor;
+  private readonly feedbackSender: FeedbackSender;
   private readonly onError: (error: TraceSendError) => void;
   private readonly onSent: ((result: RecordTraceResult) => void) | undefined;
   private readonly stopWatchingPage: () => void;
@@ -69,14 +84,18 @@ export class Tracer {
     const batch = resolveBatchOptions(options);
     const retry = resolveRetryOptions(options.retry);
     const exporter = resolveExporter(options);
+    const hold = resolveHoldOptions(options.holdSampledOut, HOLD_SAMPLED_OUT);
     const store = options.persist === false ? undefined : openTraceStore(options.functions?.app.options.projectId ?? "exporter");
+    const held = hold && new HeldRuns(hold);
     this.processor = new BatchTraceProcessor({
       exporter: new RetryingExport(exporter, sampleRate, retry, batch.exportTimeoutMs),
       sampler: new TraceIdRatioBasedSampler(sampleRate),
       batch,
       caller: exporter.caller,
       onBusy,
+      held,
     });
+    this.feedbackSender = new FeedbackSender({ exporter, processor: this.processor, held, sampleRate, retry, timeoutMs: batch.exportTimeoutMs, captureContent: options.captureContent ?? true });
     this.onError = options.onError ?? warn;
     this.onSent = options.onSent;
     this.captureContent = options.captureContent ?? true;
@@ -95,7 +114,7 @@ export class Tracer {
    * and sent in the background; sending never throws here, failures go to `onError`.
    */
   async withTrace<T>(options: RunOptions, run: (trace: TraceContext) => Promise<T> | T): Promise<T> {
-    const trace = new TraceContext({ userId: options.userId, skill: options.skill, metadata: options.metadata });
+    const trace = new TraceContext({ userId: options.userId, skill: options.skill, sessionId: options.sessionId, metadata: options.metadata });
     const end = () => this.record(trace.toTraceInput(), options);
     let result: T;
     try {
@@ -145,7 +164,23 @@ export class Tracer {
     return this.processor.shutdown(timeoutMs);
   }
 
-  /** Counters of what happened to the runs so far: queued, sampled out, dropped, calls, stored, failed. */
+  /**
+   * Records a user's rating of a run (`traceId`: its `trace.traceId`) through the `recordFeedback`
+   * callable; never rejects (see FeedbackResult). A run still queued is answered first (waited for
+   * up to 30 s); a success held after sampling (see `holdSampledOut`) and rated `down` is sent with
+   * the rating and stored with it. Only the user who sent the run (or an admin) may rate it; a second
+   * rating by the same user replaces the first.
+   */
+  feedback(traceId: string, feedback: UserFeedback): Promise<FeedbackResult> {
+    return this.feedbackSender.send(traceId, feedback);
+  }
+
+  /** Whether the run is still here: queued, being sent, or held after sampling (what `feedback` can send). */
+  holds(traceId: string): boolean {
+    return typeof traceId === "string" && this.feedbackSender.has(traceId);
+  }
+
+  /** Counters of what happened to the runs so far: queued, sampled out, dropped, calls, stored, failed, held. */
   get stats(): TracerStats {
     return this.processor.stats;
   }

@@ -1,12 +1,15 @@
 export { getCurrentTrace } from "./context/currentTrace.js";
 export { ExportTimeoutError, InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError, type TraceDropReason } from "./errors.js";
 export { DEFAULT_BATCH_OPTIONS, type BatchOptions } from "./export/batchOptions.js";
+export type { HoldOptions } from "./export/holdOptions.js";
 export type { TracerStats } from "./export/TracerStats.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
 export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";
 export type { CallerIdentity } from "./exporter/CallerIdentity.js";
-export type { ExportContext, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceExporter, TraceRejection } from "./exporter/TraceExporter.js";
+export type { ExportContext, FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceExporter, TraceRejection } from "./exporter/TraceExporter.js";
+export type { FeedbackFailure, FeedbackResult, UserFeedback } from "./feedback/FeedbackResult.js";
+export { RUN_ANSWER_WAIT_MS } from "./feedback/FeedbackSender.js";
 export { createToolTrace, toolInputFrom, type ToolTraceOptions } from "./toolTrace.js";
 export { TraceContext, type TraceContextOptions } from "./TraceContext.js";
 export { createTracer, DEFAULT_SAMPLE_RATE, Tracer, type RunOptions, type TracerOptions } from "./Tracer.js";
-export { flush, withTrace, type WithTraceOptions } from "./withTrace.js";
+export { feedback, flush, withTrace, type DefaultTracerOptions, type WithTraceOptions } from "./withTrace.js";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { TraceIdRatioBasedSampler } from "@agent-traces/core";
+import { randomTraceId, TraceIdRatioBasedSampler } from "@agent-traces/core";
 import { getTrace, TRACES_COLLECTION } from "@agent-traces/admin";
 import type { RecordTraceResult } from "@agent-traces/tracer";
 import type { ScenarioResult } from "./pages/firebaseAi.js";
@@ -14,6 +14,7 @@ type Scenario = "chat" | "chatStream" | "chatStreamResponse" | "manual";
 interface AiPageApi {
   testApi: Record<Scenario, (flightsFail: boolean) => Promise<ScenarioResult>> & {
     sharedChat(): Promise<ScenarioResult[]>;
+    conversation(traceIds: string[]): Promise<{ sessionId: string; results: ScenarioResult[] }>;
     uid(): string;
     flush(timeoutMs: number): Promise<{ flushed: boolean; sent: RecordTraceResult[]; errors: string[] }>;
   };
@@ -201,6 +202,45 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
     const flushed = await tab.page.evaluate((wait: number) => (window as unknown as AiPageApi).testApi.flush(wait), FLUSH_WAIT_MS);
     assert.equal(flushed.flushed, true);
     assert.deepEqual(flushed.errors, []);
+    tab.assertNoProblems();
+  });
+
+  it("a 5-run conversation through one chat session (traceChat) is one session in Firestore: its runs in order, each with its own calls", async function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    let requests: GeminiRequest[] = [];
+    const tab = await suite.open("/firebaseAi.html", {
+      beforeLoad: async (opened) => {
+        requests = await stubGemini(opened.page);
+      },
+    });
+    // Ids the server's sampler keeps, so that every run of the conversation is stored.
+    const traceIds = Array.from({ length: 5 }, () => {
+      for (;;) {
+        const id = randomTraceId();
+        if (sampler.shouldSample(id)) return id;
+      }
+    });
+    const { sessionId, results } = await tab.page.evaluate((ids: string[]) => (window as unknown as AiPageApi).testApi.conversation(ids), traceIds);
+    const flushed = await tab.page.evaluate((wait: number) => (window as unknown as AiPageApi).testApi.flush(wait), FLUSH_WAIT_MS);
+    assert.equal(flushed.flushed, true);
+    assert.deepEqual(flushed.errors, []);
+    const uid = await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.uid());
+    assert.equal(requests.length, 10, "two model calls per message");
+    assert.match(sessionId, /^[0-9a-f]{32}$/, "traceChat's random session id");
+    assert.deepEqual(results.map((result) => result.settled.ok), [true, true, true, true, true]);
+
+    const session = await adminFirestore().collection(TRACES_COLLECTION).where("session_id", "==", sessionId).orderBy("started_at").get();
+    assert.deepEqual(session.docs.map((doc) => doc.id), traceIds, "the conversation's five runs, oldest first");
+    session.docs.forEach((doc, index) => {
+      assert.equal(doc.get("recorded_by"), uid);
+      assert.equal(doc.get("has_session"), true);
+      assert.equal(doc.get("iterations"), 2, `run ${index}: its own two model turns`);
+      assert.deepEqual(
+        (doc.get("tool_traces") as TraceShape["tool_traces"]).map((tool) => ({ name: tool.name, input: tool.input })),
+        FUNCTION_CALLS.map((call) => ({ name: call.name, input: { ...call.args, ask: String(index) } })),
+        `run ${index} holds the calls its own message caused`,
+      );
+    });
     tab.assertNoProblems();
   });
 

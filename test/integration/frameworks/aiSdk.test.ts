@@ -10,7 +10,7 @@ import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";
 import { adminFirestore, clientSession, type ClientSession } from "../support/emulators.js";
 import { aiSdk5, aiSdk6, aiSdk7, ensureContextManager, FUNCTION_ID, scriptedRun, STEP_USAGE, weatherFor, type AiSdkRunner, type ScriptedRun } from "./support/aiSdkRuns.js";
 import { sampledTraceId } from "./support/sampledIds.js";
-import { storedTrace } from "./support/storedTrace.js";
+import { storedSession, storedTrace } from "./support/storedTrace.js";
 
 const sampler = new TraceIdRatioBasedSampler(DEFAULT_SAMPLE_RATE);
 
@@ -45,6 +45,7 @@ function assertStoredRun(stored: StoredTrace, run: ScriptedRun, modelId: string)
   assert.equal(stored.status, "success", `${label}: a throwing tool is a failed tool call, the model goes on`);
   assert.equal(stored.skill, FUNCTION_ID, label);
   assert.equal(stored.user_id, run.userId, label);
+  assert.equal(stored.session_id, run.sessionId, `${label}: its session, or none`);
   assert.equal(stored.iterations, 2, label);
   assert.equal(stored.final_output, run.answer, label);
   assert.deepEqual(
@@ -64,9 +65,9 @@ function assertStoredRun(stored: StoredTrace, run: ScriptedRun, modelId: string)
 }
 
 const MAJORS: { name: string; runner: (tracer: Tracer) => AiSdkRunner; telemetry: string }[] = [
-  { name: "ai 5", runner: aiSdk5, telemetry: "experimental_telemetry { functionId, metadata.userId, tracer }" },
-  { name: "ai 6", runner: aiSdk6, telemetry: "experimental_telemetry { functionId, metadata.userId, tracer }" },
-  { name: "ai 7", runner: aiSdk7, telemetry: "@ai-sdk/otel OpenTelemetry({ tracer, runtimeContext: true }), runtimeContext.userId" },
+  { name: "ai 5", runner: aiSdk5, telemetry: "experimental_telemetry { functionId, metadata.userId, metadata.sessionId, tracer }" },
+  { name: "ai 6", runner: aiSdk6, telemetry: "experimental_telemetry { functionId, metadata.userId, metadata.sessionId, tracer }" },
+  { name: "ai 7", runner: aiSdk7, telemetry: "@ai-sdk/otel OpenTelemetry({ tracer, runtimeContext: true }), runtimeContext.userId and .sessionId" },
 ];
 
 describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (functions emulator) -> Firestore", () => {
@@ -137,6 +138,21 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         assert.deepEqual(others, []);
         assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
         assertStoredRun(await storedTrace(traceId!), run, ai.modelId);
+      });
+
+      it("a 5-run conversation (its session id in the telemetry) is one session in Firestore, its runs in order", async () => {
+        const sessionId = `conversation-${major.name.replace(" ", "")}-${randomBytes(4).toString("hex")}`;
+        const runs = Array.from({ length: 5 }, (_, index) => ({ ...scriptedRun(200 + index), userId: "user-chatting", sessionId }));
+        // One turn after the other, as a chat goes; generateText and streamText in turn.
+        for (const run of runs) assert.equal(await (run.index % 2 === 0 ? ai.generate(run) : ai.stream(run)), run.answer);
+        await settle();
+        const traceIds = roots.take();
+        assert.equal(traceIds.length, 5);
+        for (const traceId of traceIds) assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
+
+        const session = await storedSession(sessionId);
+        assert.deepEqual(session.map((stored) => stored.trace_id), traceIds, "the session's 5 runs, oldest first");
+        for (const [index, stored] of session.entries()) assertStoredRun(stored, runs[index]!, ai.modelId);
       });
 
       it("keeps 20 concurrent runs apart: each stored trace holds exactly its own run's calls", async () => {

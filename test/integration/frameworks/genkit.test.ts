@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { genkit, z, type MessageData } from "genkit";
+import { z, type MessageData } from "genkit";
+import { genkit, type AgentChat } from "genkit/beta";
 import { DEFAULT_SAMPLE_RATE, TraceIdRatioBasedSampler } from "@agent-traces/core";
 import type { StoredTrace } from "@agent-traces/store";
 import { getTrace } from "@agent-traces/admin";
@@ -7,6 +8,7 @@ import { AGENT_TRACES_ATTRIBUTES, type AgentTracesSpanProcessor } from "@agent-t
 import type { RecordTraceResult, TraceSendError } from "@agent-traces/tracer";
 import { adminFirestore, clientSession, type ClientSession } from "../support/emulators.js";
 import { registerGenkitProcessor, useTraceIds } from "./support/genkitTelemetry.js";
+import { storedSession } from "./support/storedTrace.js";
 
 const MODEL = "fake/travel-model";
 const FIRST_TURN = { inputTokens: 120, outputTokens: 30 };
@@ -18,6 +20,8 @@ interface RunPlan {
   flightsFail?: boolean;
   /** get_weather waits for it before it answers: it outlives the failed flow. */
   holdWeather?: Promise<void>;
+  /** The chat agent's model fails the turn. */
+  chatModelFails?: boolean;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -26,7 +30,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** The travel agent: a flow whose fake model asks for two tools in parallel, then answers from their results. */
+/** The travel agent: a flow whose fake model asks for two tools in parallel, then answers from their results. (Genkit's beta API: agents.) */
 const ai = genkit({});
 const plans = new Map<number, RunPlan & { weatherStarted: ReturnType<typeof deferred> }>();
 const planOf = (run: number) => plans.get(run) ?? assert.fail(`no plan for run ${run}`);
@@ -92,6 +96,29 @@ const getFlights = ai.defineTool(
 const travelAgent = ai.defineFlow({ name: "travelAgent", inputSchema: z.object({ run: z.number() }), outputSchema: z.string() }, async ({ run }) => {
   const response = await ai.generate({ model: travelModel, prompt: `Plan a day trip to Paris (run ${run})`, tools: [getWeather, getFlights] });
   return response.text;
+});
+
+/** A chat agent's model: each turn (its last user message names `(run N)`) asks for the weather, then answers from it. */
+const chatModel = ai.defineModel({ name: "fake/chat-model", supports: { tools: true, multiturn: true } }, async (request) => {
+  const lastUser = request.messages.map((message) => message.role).lastIndexOf("user");
+  const run = Number(/\(run (\d+)\)/.exec(request.messages[lastUser]?.content[0]?.text ?? "")?.[1]);
+  if (planOf(run).chatModelFails) throw new Error(`model overloaded (run ${run})`);
+  const toolMessage = request.messages.slice(lastUser + 1).find((message: MessageData) => message.role === "tool");
+  if (!toolMessage) {
+    return { message: { role: "model" as const, content: [{ toolRequest: { name: "get_weather", ref: "w", input: { city: "Paris", run } } }] }, finishReason: "stop" as const, usage: FIRST_TURN };
+  }
+  const weather = toolMessage.content[0]?.toolResponse?.output as { sky: string; tempC: number };
+  return { message: { role: "model" as const, content: [{ text: `Run ${run}: ${weather.tempC}°C and ${weather.sky} in Paris.` }] }, finishReason: "stop" as const, usage: SECOND_TURN };
+});
+
+/** A Genkit agent (client-managed state): each `chat.send()` is one turn, a root span naming the chat's session. */
+const travelChat = ai.defineAgent({ name: "travelChat", model: chatModel, system: "You plan day trips.", tools: [getWeather] });
+
+/** An app's chat endpoint: a flow that sends the user's message on to their chat (held here; an app would resume it by session). */
+const openChats = new Map<string, AgentChat>();
+const chatTurn = ai.defineFlow({ name: "chatTurn", inputSchema: z.object({ chat: z.string(), run: z.number() }), outputSchema: z.string() }, async ({ chat, run }) => {
+  const open = openChats.get(chat) ?? assert.fail(`no chat ${chat}`);
+  return (await open.send(`Weather in Paris? (run ${run})`)).text;
 });
 
 interface RunOutcome {
@@ -209,6 +236,7 @@ describe("Genkit -> AgentTracesSpanProcessor (enableTelemetry) -> recordTrace ->
     assert.equal(trace.status, "success");
     assert.equal(trace.skill, "travelAgent");
     assert.equal(trace.user_id, "traveler-2");
+    assert.equal(trace.session_id, undefined, "a flow outside a chat has no session");
     assert.equal(trace.iterations, 2);
     assert.deepEqual(trace.usage, [
       { model: MODEL, input_tokens: FIRST_TURN.inputTokens + SECOND_TURN.inputTokens, output_tokens: FIRST_TURN.outputTokens + SECOND_TURN.outputTokens },
@@ -233,6 +261,75 @@ describe("Genkit -> AgentTracesSpanProcessor (enableTelemetry) -> recordTrace ->
     assert.equal(processor.tracer.stats.sampledOut, sampledOut + 1);
     assert.deepEqual(answerFor(outcome.traceId), []);
     assert.equal(await getTrace(adminFirestore(), outcome.traceId), undefined);
+  });
+
+  /** The stored runs of a 5-turn conversation, checked turn by turn: each the chat's session, its one get_weather call and its answer. */
+  async function assertConversation(sessionId: string, turns: { run: number; answer: string }[], expect: { skill: string; userId: string | number }): Promise<void> {
+    const session = await storedSession(sessionId);
+    assert.equal(session.length, 5, "one stored run per turn, all in the chat's session");
+    for (const [index, trace] of session.entries()) {
+      const { run, answer } = turns[index]!;
+      const label = `turn ${index + 1} (run ${run})`;
+      assert.deepEqual(answerFor(trace.trace_id), [{ trace_id: trace.trace_id, stored: true, reason: "sampled" }], label);
+      assert.equal(trace.session_id, sessionId, label);
+      assert.equal(trace.skill, expect.skill, label);
+      assert.equal(trace.user_id, expect.userId, label);
+      assert.equal(trace.status, "success", label);
+      assert.equal(trace.iterations, 2, label);
+      assert.equal(trace.final_output, answer, `${label}: the turn's answer`);
+      assert.deepEqual(trace.tool_traces.map((tool) => [tool.name, tool.input.run]), [["get_weather", String(run)]], `${label} holds its own tool call`);
+    }
+  }
+
+  it("a 5-turn agent chat (ai.defineAgent, chat.send) is one session in Firestore: Genkit's agent:sessionId", async () => {
+    useTraceIds("kept");
+    const runsBefore = processor.stats.runs;
+    const chat = travelChat.chat();
+    const turns: { run: number; answer: string }[] = [];
+    for (let run = 300; run < 305; run++) {
+      plans.set(run, { weatherStarted: deferred() });
+      turns.push({ run, answer: (await chat.send(`Weather in Paris? (run ${run})`)).text });
+    }
+    assert.equal(turns[4]!.answer, "Run 304: 21°C and sunny in Paris.");
+    await settle();
+    assert.equal(processor.stats.runs, runsBefore + 5, "each turn is a run");
+    const sessionId = chat.sessionId ?? assert.fail("the chat has a session id");
+    // No user is named: recordTrace stores the caller's.
+    await assertConversation(sessionId, turns, { skill: "travelChat", userId: client.uid ?? assert.fail("signed in") });
+  });
+
+  it("a 5-turn chat sent from a flow is one session: the session id on a span under the run", async () => {
+    useTraceIds("kept");
+    const chat = travelChat.chat();
+    openChats.set("chat-1", chat);
+    const uid = "traveler-chatting";
+    const turns: { run: number; answer: string }[] = [];
+    for (let run = 310; run < 315; run++) {
+      plans.set(run, { weatherStarted: deferred() });
+      const answer = await chatTurn({ chat: "chat-1", run }, { context: { auth: { uid } }, telemetryLabels: { [AGENT_TRACES_ATTRIBUTES.userId]: uid } });
+      turns.push({ run, answer });
+    }
+    await settle();
+    const sessionId = chat.sessionId ?? assert.fail("the chat has a session id");
+    await assertConversation(sessionId, turns, { skill: "chatTurn", userId: uid });
+  });
+
+  it("a chat turn whose model fails (Genkit ends the agent's span as a success) is stored as an error in the chat's session", async () => {
+    const chat = travelChat.chat();
+    useTraceIds("dropped"); // a success is not stored, a failure is
+    try {
+      plans.set(320, { weatherStarted: deferred() });
+      await chat.send("Weather in Paris? (run 320)");
+      plans.set(321, { weatherStarted: deferred(), chatModelFails: true });
+      await assert.rejects(chat.send("Weather in Paris? (run 321)"), /model overloaded \(run 321\)/);
+    } finally {
+      useTraceIds("kept");
+    }
+    await settle();
+    const [failedTurn, ...others] = await storedSession(chat.sessionId ?? assert.fail("the chat has a session id"));
+    assert.deepEqual(others, [], "only the failed turn is stored");
+    assert.deepEqual(answerFor(failedTurn!.trace_id), [{ trace_id: failedTurn!.trace_id, stored: true, reason: "error" }]);
+    assert.deepEqual([failedTurn!.status, failedTurn!.metadata.error, failedTurn!.final_output, failedTurn!.skill], ["error", "model overloaded (run 321)", "", "travelChat"]);
   });
 
   it("keeps 20 concurrent flows apart: each stored trace holds its own run's tool calls", async () => {

@@ -6,7 +6,7 @@ import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
 import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "../support/emulators.js";
 import { FIRST_CALL_TOKENS, PARTIAL_ANSWER, ScriptedModel, SECOND_CALL_TOKENS, travelAgent } from "./support/openaiAgents.js";
 import { sampledTraceId } from "./support/sampledIds.js";
-import { storedTrace } from "./support/storedTrace.js";
+import { storedSession, storedTrace } from "./support/storedTrace.js";
 
 describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrace (functions emulator) -> Firestore", () => {
   let client: ClientSession;
@@ -43,6 +43,7 @@ describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrac
     const stored = await storedTrace(id);
     assert.equal(stored.status, "success", "the SDK hands a tool's error to the model: the run goes on");
     assert.equal(stored.user_id, "user-42");
+    assert.equal(stored.session_id, undefined, "no groupId, no session");
     assert.equal(stored.skill, "travel");
     assert.equal(stored.recorded_by, client.uid);
     assert.equal(stored.iterations, 2);
@@ -61,6 +62,29 @@ describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrac
     assert.equal(stored.tool_error_count, 1);
     assert.ok(stored.duration_ms !== null && stored.duration_ms >= 0);
     for (const call of stored.tool_traces) assert.ok(Date.parse(stored.started_at) <= Date.parse(call.timestamp) && Date.parse(call.timestamp) <= Date.parse(stored.ended_at!));
+  });
+
+  it("a 5-run conversation (Runner groupId) is one session in Firestore, its runs in order", async () => {
+    const groupId = `thread-${sampledTraceId(true).slice(0, 12)}`;
+    const ids: string[] = [];
+    for (let trip = 20; trip < 25; trip++) {
+      const id = sampledTraceId(true);
+      ids.push(id);
+      const result = await new Runner({ traceId: `trace_${id}`, groupId, traceMetadata: { user_id: "user-chatting" } }).run(travelAgent(), `trip #${trip}`);
+      assert.equal(result.finalOutput, `Trip #${trip}: sunny, no flights.`);
+    }
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    for (const id of ids) assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "sampled" });
+    const session = await storedSession(groupId);
+    assert.deepEqual(session.map((stored) => stored.trace_id), ids, "the session's 5 runs, oldest first");
+    for (const [index, stored] of session.entries()) {
+      assert.equal(stored.session_id, groupId);
+      assert.equal(stored.user_id, "user-chatting");
+      assert.equal(stored.status, "success");
+      assert.deepEqual(stored.tool_traces.map((call) => call.input), [{ city: `city-${20 + index}` }, { from: `from-${20 + index}`, to: `to-${20 + index}` }], `run ${index + 1} holds its own calls`);
+    }
   });
 
   it("stores a failed tool's own message when the tool has an errorFunction", async () => {

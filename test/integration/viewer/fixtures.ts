@@ -6,6 +6,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { omitContent, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument, type TraceDocument } from "@agent-traces/admin";
+import { FEEDBACK_COLLECTION, type FeedbackCounts } from "@agent-traces/store";
 import { adminFirestore } from "../support/emulators.js";
 
 export type Status = "success" | "error" | "timeout";
@@ -46,6 +47,10 @@ export interface ViewerSeed {
   recordedBy?: string;
   /** false: stored as with content capture off (core's omitContent before sanitizing, as recordTrace does). */
   contentCaptured?: false;
+  /** session_id: the conversation the run belongs to. */
+  session?: string;
+  /** The run's rating counts, as recordFeedback keeps them (negative_feedback set when down > 0). */
+  feedback?: FeedbackCounts;
 }
 
 const MINUTE = 60_000;
@@ -86,6 +91,7 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     status: seed.status,
     metadata: { ...seed.metadata, ...(seed.error ? { error: seed.error } : {}) },
     ...(seed.usage ? { usage: seed.usage } : {}),
+    ...(seed.session !== undefined ? { session_id: seed.session } : {}),
   };
   const trace = traceSchema.parse(input);
   const document = toTraceDocument(sanitizeTrace(seed.contentCaptured === false ? omitContent(trace) : trace), {
@@ -95,6 +101,10 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     sampleRate: seed.sampleRate ?? 0.1,
   });
   if (seed.expired) document.expire_at = Timestamp.fromMillis(Date.now() - 60 * MINUTE);
+  if (seed.feedback) {
+    document.feedback = seed.feedback;
+    if (seed.feedback.down > 0) document.negative_feedback = true;
+  }
   // Stored as the commit that created it would leave it: committed when it arrived.
   document.committed_at = document.received_at;
   return document;
@@ -105,6 +115,46 @@ export async function seedRuns(seeds: readonly ViewerSeed[]): Promise<void> {
   const db = adminFirestore();
   const writer = db.bulkWriter();
   for (const seed of seeds) void writer.create(db.collection(TRACES_COLLECTION).doc(seed.id), documentOf(seed));
+  await writer.close();
+}
+
+/** One rating of a seeded run, as recordFeedback stores it in trace_feedback. */
+export interface FeedbackSeed {
+  run: ViewerSeed;
+  ratedBy: string;
+  rating: "up" | "down";
+  value?: number;
+  comment?: string;
+  tags?: string[];
+  createdAt: Date;
+  /** Defaults to createdAt (rated once). */
+  updatedAt?: Date;
+}
+
+/** Stores the ratings in trace_feedback under recordFeedback's ids (`<trace_id>:<rater, percent-encoded>`); the runs' counts are the seeds' `feedback`. */
+export async function seedFeedback(ratings: readonly FeedbackSeed[]): Promise<void> {
+  const db = adminFirestore();
+  const writer = db.bulkWriter();
+  for (const rating of ratings) {
+    const run = documentOf(rating.run);
+    void writer.create(db.collection(FEEDBACK_COLLECTION).doc(`${rating.run.id}:${encodeURIComponent(rating.ratedBy)}`), {
+      trace_id: rating.run.id,
+      rated_by: rating.ratedBy,
+      rating: rating.rating,
+      ...(rating.value !== undefined ? { value: rating.value } : {}),
+      ...(rating.comment !== undefined ? { comment: rating.comment } : {}),
+      ...(rating.tags !== undefined ? { tags: rating.tags } : {}),
+      user_id: run.user_id,
+      skill: run.skill,
+      ...(run.session_id !== undefined ? { session_id: run.session_id } : {}),
+      run_status: run.status,
+      run_started_at: run.started_at,
+      created_at: Timestamp.fromDate(rating.createdAt),
+      updated_at: Timestamp.fromDate(rating.updatedAt ?? rating.createdAt),
+      expire_at: run.expire_at,
+      schema_version: 1,
+    });
+  }
   await writer.close();
 }
 

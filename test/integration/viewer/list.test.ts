@@ -72,7 +72,7 @@ describe("viewer: the list of runs", () => {
     for (const row of rows) {
       const run = byId.get(row.id)!;
       const label = `row ${row.id}`;
-      assert.deepEqual(Object.keys(row.cells).sort(), ["duration", "failed", "iterations", "preview", "skill", "status", "tools", "user", "when"], `${label}: columns`);
+      assert.deepEqual(Object.keys(row.cells).sort(), ["duration", "failed", "iterations", "preview", "session", "skill", "status", "tools", "user", "when"], `${label}: columns`);
       assert.equal(row.status, run.status, `${label}: data-status`);
       // Expired runs (expire_at in the past) are marked; the others are not.
       assert.equal(row.expired === "true", run.expired === true, `${label}: data-expired`);
@@ -86,6 +86,7 @@ describe("viewer: the list of runs", () => {
       // A failure previews its error, a success its final output.
       assert.ok(row.cells.preview!.includes(run.error ?? run.finalOutput!), `${label}: preview "${row.cells.preview}"`);
       assert.ok(row.cells.when, `${label}: when`);
+      assert.equal(row.cells.session, "—", `${label}: no session`);
       assert.equal(row.link && new URL(row.link, page.url()).pathname, `/traces/${run.id}`, `${label}: links to its run`);
     }
     await screenshotIfAsked(page, "viewer-list.png");

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { buildErrorReport, windowStartingAt, writeErrorReport, type ReportWindow, type TraceErrorReport } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "../support/emulators.js";
+import { seedFeedback, type SeedFeedback } from "../support/seedFeedback.js";
 import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Status, type ViewerSeed } from "./fixtures.js";
 import { assertHealthy, pathOf, useBrowser, waitForListedIds } from "./viewerPage.js";
 
@@ -39,6 +40,25 @@ const RUNS: ViewerSeed[] = [
   ...runsIn(PREVIOUS, 6, "success", "planning"),
 ];
 
+/**
+ * Ratings given in the window: thumbs-down on search ×2, planning ×1 and answer ×2 (a skill without
+ * failures), and a thumbs-up (not counted); none in the hour before.
+ */
+const RATINGS: SeedFeedback[] = [
+  ["search", "down", 5],
+  ["search", "down", 6],
+  ["planning", "down", 7],
+  ["answer", "down", 8],
+  ["answer", "down", 9],
+  ["planning", "up", 10],
+].map(([skill, rating, minutes], index) => ({
+  traceId: traceIdFor(0x6000 + index),
+  ratedBy: `rater-${index}`,
+  rating: rating as "up" | "down",
+  skill: skill as string,
+  updatedAt: minutesAfter(WINDOW.start, minutes as number),
+}));
+
 describe("viewer: the reports page", () => {
   const viewer = useBrowser();
   let current: TraceErrorReport;
@@ -47,6 +67,7 @@ describe("viewer: the reports page", () => {
   before(async () => {
     await clearFirestore();
     await seedRuns(RUNS);
+    await seedFeedback(RATINGS);
     const db = adminFirestore();
     // The reports exactly as the scheduled function writes them.
     for (const window of [PREVIOUS, WINDOW]) {
@@ -59,6 +80,7 @@ describe("viewer: the reports page", () => {
     assert.deepEqual([current.failures, current.errors, current.timeouts, current.estimated_runs, current.estimated_error_rate], [10, 6, 4, 100, 0.1]);
     assert.deepEqual([current.change.failures, current.change.failures_percent, current.change.error_rate_points], [6, 150, 3.75]);
     assert.deepEqual([previous.failures, previous.estimated_runs, previous.estimated_error_rate, previous.change.failures_percent], [4, 64, 0.0625, null]);
+    assert.deepEqual([current.negative_feedback.ratings, previous.negative_feedback.ratings], [5, 0]);
   });
 
   it("lists the reports newest first with their failures, error rate and change", async () => {
@@ -119,6 +141,43 @@ describe("viewer: the reports page", () => {
     const expected = expectedIds(RUNS, query);
     assert.equal(expected.length, query.status === "error" ? 6 : 4, "exactly the window's failures of that status");
     await waitForListedIds(page, expected);
+    await assertHealthy(tab);
+  });
+
+  it("shows the window's thumbs-down ratings, in all and per skill beside the failures", async () => {
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const section = (window: ReportWindow) => `[data-testid=report][data-window-start="${window.start.toISOString()}"]`;
+    const text = (selector: string) => page.$eval(selector, (element) => (element.textContent ?? "").trim());
+    assert.match(await text(`${section(WINDOW)} [data-field=negative-feedback]`), /^5 thumbs-down ratings\b/);
+    assert.match(await text(`${section(PREVIOUS)} [data-field=negative-feedback]`), /^0 thumbs-down ratings\b/);
+    const table = (window: ReportWindow) =>
+      page.$$eval(`${section(window)} [data-testid=by-skill] tr`, (trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? "").trim())));
+    assert.deepEqual(await table(WINDOW), [
+      ["Skill", "Errors", "Timeouts", "Thumbs-down"],
+      ["search", "4", "1", "2"],
+      ["planning", "2", "3", "1"],
+      ["answer", "0", "0", "2"],
+    ]);
+    assert.deepEqual(await table(PREVIOUS), [
+      ["Skill", "Errors", "Timeouts", "Thumbs-down"],
+      ["planning", "4", "0", "0"],
+    ]);
+    await assertHealthy(tab);
+  });
+
+  it("shows a report stored before ratings were counted without them", async () => {
+    const older = windowStartingAt(new Date("2026-11-25T08:00:00.000Z"), 1);
+    const report = await buildErrorReport(adminFirestore(), { window: older, maxFailuresRead: 1_000, now: older.end });
+    const { negative_feedback: _none, ...stored } = { ...report, by_skill: [{ skill: "planning", errors: 1, timeouts: 0 }] };
+    await writeErrorReport(adminFirestore(), stored as unknown as TraceErrorReport, 90);
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const section = `[data-testid=report][data-window-start="${older.start.toISOString()}"]`;
+    await page.waitForSelector(section);
+    assert.equal(await page.$(`${section} [data-field=negative-feedback]`), null);
+    const header = await page.$$eval(`${section} [data-testid=by-skill] th`, (ths) => ths.map((th) => (th.textContent ?? "").trim()));
+    assert.deepEqual(header, ["Skill", "Errors", "Timeouts"]);
     await assertHealthy(tab);
   });
 });

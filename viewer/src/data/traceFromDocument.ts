@@ -9,7 +9,8 @@ function isTimestamp(value: unknown): value is TimestampLike {
   return typeof value === "object" && value !== null && typeof (value as TimestampLike).toDate === "function";
 }
 
-function isoOf(value: unknown): string {
+/** A Timestamp as an ISO string; anything else as its text. */
+export function isoOf(value: unknown): string {
   return isTimestamp(value) ? value.toDate().toISOString() : String(value);
 }
 

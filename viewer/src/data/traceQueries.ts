@@ -1,4 +1,4 @@
-import { DOCUMENT_ID, planListTraces, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
+import { DOCUMENT_ID, planListTraces, planRunFeedback, planSessionRuns, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
 import {
   collection,
   doc,
@@ -33,6 +33,7 @@ export function traceListQuery(db: Firestore, filter: ListFilter, options: { aft
       constraints.push(ids.length === 1 ? where("user_id", "==", ids[0]) : where("user_id", "in", ids));
     } else if (field === "skill") constraints.push(where("skill", "==", listFilter.skill));
     else if (field === "status") constraints.push(where("status", "==", listFilter.status));
+    else if (field === "negative_feedback") constraints.push(where("negative_feedback", "==", true));
     else throw new Error(`no filter value for ${field}`);
   }
   if (listFilter.since) constraints.push(where("started_at", ">=", Timestamp.fromDate(listFilter.since)));
@@ -45,6 +46,27 @@ export function traceListQuery(db: Firestore, filter: ListFilter, options: { aft
 
 export function traceDocument(db: Firestore, traceId: string) {
   return doc(db, TRACES_COLLECTION, traceId);
+}
+
+/** Runs a session page loads at a time. */
+export const SESSION_PAGE_SIZE = 100;
+
+/** A session's runs oldest first (store's planSessionRuns), `size` + 1 of them after `after` to know if more follow. */
+export function sessionRunsQuery(db: Firestore, sessionId: string, options: { after?: DocumentSnapshot; size: number }): Query {
+  const plan = planSessionRuns();
+  const constraints: QueryConstraint[] = [where("session_id", "==", sessionId)];
+  for (const { field, direction } of plan.orderBy) constraints.push(orderBy(field === DOCUMENT_ID ? documentId() : field, direction));
+  if (options.after) constraints.push(startAfter(options.after));
+  constraints.push(limit(options.size + 1));
+  return query(collection(db, plan.collection), ...constraints);
+}
+
+/** At most this many ratings of one run are read (one per rater: its sender and admins). */
+export const RUN_FEEDBACK_LIMIT = 100;
+
+/** The ratings of one run (store's planRunFeedback), in no order. */
+export function runFeedbackQuery(db: Firestore, traceId: string): Query {
+  return query(collection(db, planRunFeedback().collection), where("trace_id", "==", traceId), limit(RUN_FEEDBACK_LIMIT));
 }
 
 /** Reports newest first: served by the automatic single-field index on `window_start_at` (the index-coverage test checks it). */

@@ -3,15 +3,19 @@ import { onSnapshot, type QueryDocumentSnapshot, type Unsubscribe } from "fireba
 import { h, replaceChildren } from "../dom.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
 import { PAGE_SIZE, traceListQuery } from "../data/traceQueries.js";
+import { feedbackCountsText } from "../view/feedbackView.js";
 import { formatAge, previewText } from "../view/format.js";
 import { saveListContext } from "../view/listContext.js";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, type ListFilter } from "../view/listFilter.js";
+import { sessionHref } from "../view/sessionView.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
 
 const PREVIEW_CHARS = 120;
+/** A session id is shown cut to this many characters (whole in its tooltip). */
+const SESSION_CHARS = 14;
 
 /** `/`: the runs, newest first, live, paged, filtered by the URL's query string. */
 export function listPage(context: PageContext): Page {
@@ -24,7 +28,7 @@ export function listPage(context: PageContext): Page {
   const previous = h("button", { type: "button", "data-testid": "prev-page", disabled: true }, "← Newer");
   const next = h("button", { type: "button", "data-testid": "next-page", disabled: true }, "Older →");
   const pageLabel = h("span", { class: "muted" });
-  const empty = h("p", { class: "empty", "data-testid": "empty", hidden: true }, "No run matches these filters.");
+  const empty = h("p", { class: "empty", "data-testid": "empty", hidden: true }, filter.feedback === "negative" ? "No run matches these filters: no run has a thumbs-down rating." : "No run matches these filters.");
 
   replaceChildren(
     root,
@@ -35,7 +39,7 @@ export function listPage(context: PageContext): Page {
     h(
       "table",
       { class: "traces", "data-testid": "trace-list" },
-      h("thead", {}, h("tr", {}, ...["When", "Skill", "User", "Status", "Duration", "Iter.", "Tools", "Failed", "Output or error"].map((name) => h("th", {}, name)))),
+      h("thead", {}, h("tr", {}, ...["When", "Skill", "User", "Status", "Duration", "Iter.", "Tools", "Failed", "Session", "Output or error"].map((name) => h("th", {}, name)))),
       rows,
     ),
     empty,
@@ -97,6 +101,7 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
   const failed = trace.status !== "success";
   const error = trace.metadata.error;
   const preview = failed && error !== undefined ? (typeof error === "string" ? error : JSON.stringify(error)) : trace.final_output;
+  const ratings = feedbackCountsText(trace.feedback);
   const row = h(
     "tr",
     {
@@ -113,11 +118,24 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
     h("td", { "data-col": "when" }, h("a", { href }, formatInstant(trace.started_at)), h("span", { class: "age" }, formatAge(trace.started_at, now))),
     h("td", { "data-col": "skill" }, trace.skill ?? h("span", { class: "muted" }, "—")),
     h("td", { "data-col": "user" }, trace.user_id === null || trace.user_id === undefined ? "—" : String(trace.user_id), senderTag(trace)),
-    h("td", { "data-col": "status" }, statusBadge(trace.status), expired ? [" ", h("span", { class: "tag" }, "expired")] : null),
+    h(
+      "td",
+      { "data-col": "status" },
+      statusBadge(trace.status),
+      expired ? [" ", h("span", { class: "tag" }, "expired")] : null,
+      ratings ? [" ", h("span", { class: "tag ratings", "data-testid": "feedback-counts", title: "Ratings: one per rater, each rater's latest" }, ratings)] : null,
+    ),
     h("td", { "data-col": "duration", class: "number" }, formatDuration(trace.duration_ms)),
     h("td", { "data-col": "iterations", class: "number" }, trace.iterations),
     h("td", { "data-col": "tools", class: "number" }, trace.tool_traces.length + trace.tool_traces_dropped),
     h("td", { "data-col": "failed", class: trace.tool_error_count > 0 ? "number failed" : "number" }, trace.tool_error_count),
+    h(
+      "td",
+      { "data-col": "session" },
+      trace.session_id
+        ? h("a", { href: sessionHref(trace.session_id), "data-testid": "session-link", title: `Session ${trace.session_id}: every run of this conversation` }, previewText(trace.session_id, SESSION_CHARS))
+        : h("span", { class: "muted" }, "—"),
+    ),
     h("td", { "data-col": "preview", class: failed ? "preview failed" : "preview" }, previewText(preview, PREVIEW_CHARS)),
   );
   return row;
@@ -131,6 +149,14 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
   );
   const text = (name: "skill" | "user", placeholder: string) => h("input", { name, type: "text", placeholder, value: filter[name] ?? "" });
   const instant = (name: "from" | "to") => h("input", { name, type: "datetime-local", step: 1, value: localInputValue(filter[name]) });
+  const negative = filter.feedback === "negative";
+  // Only a start-time range combines with the negative-feedback filter (see store's planListTraces): the other fields are off while it is on.
+  const exclusive = [statusSelect, text("skill", "any skill"), text("user", "any user")] as const;
+  const setExclusive = (on: boolean) => {
+    for (const field of exclusive) field.disabled = on;
+  };
+  const negativeBox = h("input", { name: "feedback", type: "checkbox", value: "negative", checked: negative, "data-testid": "negative-feedback", onchange: () => setExclusive(negativeBox.checked) });
+  setExclusive(negative);
   const form = h(
     "form",
     {
@@ -141,10 +167,13 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
         const data = new FormData(form);
         const value = (name: string) => String(data.get(name) ?? "").trim();
         const next: ListFilter = {};
-        const statusValue = value("status");
-        if (statusValue === "success" || statusValue === "error" || statusValue === "timeout") next.status = statusValue;
-        if (value("skill")) next.skill = value("skill");
-        if (value("user")) next.user = value("user");
+        if (value("feedback") === "negative") next.feedback = "negative";
+        else {
+          const statusValue = value("status");
+          if (statusValue === "success" || statusValue === "error" || statusValue === "timeout") next.status = statusValue;
+          if (value("skill")) next.skill = value("skill");
+          if (value("user")) next.user = value("user");
+        }
         const from = parseInstant(value("from"));
         const to = parseInstant(value("to"));
         if (from) next.from = from;
@@ -153,8 +182,9 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
       },
     },
     h("label", {}, "Status ", statusSelect),
-    h("label", {}, "Skill ", text("skill", "any skill")),
-    h("label", {}, "User ", text("user", "any user")),
+    h("label", {}, "Skill ", exclusive[1]),
+    h("label", {}, "User ", exclusive[2]),
+    h("label", { title: "Runs rated thumbs-down at least once, newest first; combines with the start time only" }, negativeBox, " Negative feedback"),
     h("label", {}, "Started from ", instant("from")),
     h("label", {}, "to ", instant("to")),
     h("button", { type: "submit" }, "Apply"),

@@ -4,7 +4,7 @@ import { onSnapshot } from "firebase/firestore";
 import { h, replaceChildren } from "../dom.js";
 import { reportsQuery } from "../data/traceQueries.js";
 import { previewText } from "../view/format.js";
-import { reportHeadline, reportListHref, reportUsage } from "../view/reportView.js";
+import { reportHeadline, reportListHref, reportNegativeFeedback, reportUsage } from "../view/reportView.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 
@@ -38,6 +38,7 @@ export function reportsPage(context: PageContext): Page {
 function reportSection(report: TraceErrorReport): HTMLElement {
   const headline = reportHeadline(report);
   const usage = reportUsage(report);
+  const feedback = reportNegativeFeedback(report);
   return h(
     "section",
     { class: "report", "data-testid": "report", "data-window-start": report.window_start },
@@ -53,13 +54,19 @@ function reportSection(report: TraceErrorReport): HTMLElement {
       h("dd", { "data-field": "change" }, headline.change),
       h("dt", {}, "Users affected"),
       h("dd", { "data-field": "users" }, report.users_affected),
+      feedback
+        ? [
+            h("dt", {}, "Negative feedback"),
+            h("dd", { "data-field": "negative-feedback" }, feedback.total, feedback.bySkill ? h("span", { class: "muted" }, " (given in the window, by each rating's latest change)") : null),
+          ]
+        : null,
       usage ? [h("dt", {}, "Tokens"), h("dd", { "data-field": "tokens" }, usage.total, h("span", { class: "muted" }, " (estimate)"))] : null,
     ),
     report.by_skill.length
       ? h(
           "table",
-          { class: "breakdown" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Errors"), h("th", {}, "Timeouts"))),
+          { class: "breakdown", "data-testid": "by-skill" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Errors"), h("th", {}, "Timeouts"), feedback?.bySkill ? h("th", {}, "Thumbs-down") : null)),
           h(
             "tbody",
             {},
@@ -70,6 +77,7 @@ function reportSection(report: TraceErrorReport): HTMLElement {
                 h("td", {}, entry.skill),
                 h("td", { class: "number" }, entry.skill === "(none)" ? entry.errors : h("a", { href: reportListHref(report, { status: "error", skill: entry.skill }) }, entry.errors)),
                 h("td", { class: "number" }, entry.skill === "(none)" ? entry.timeouts : h("a", { href: reportListHref(report, { status: "timeout", skill: entry.skill }) }, entry.timeouts)),
+                feedback?.bySkill ? h("td", { class: "number" }, entry.negative_feedback ?? 0) : null,
               ),
             ),
           ),
@@ -101,6 +109,7 @@ function reportSection(report: TraceErrorReport): HTMLElement {
         )
       : null,
     report.truncated ? h("p", { class: "warning" }, "The breakdowns cover the newest failures only (read cap reached); the counts are exact.") : null,
+    feedback?.truncated ? h("p", { class: "warning" }, feedback.truncated) : null,
     usage?.truncated ? h("p", { class: "warning" }, "The token sums cover the newest traces only (read cap reached).") : null,
   );
 }

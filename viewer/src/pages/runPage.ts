@@ -1,20 +1,23 @@
-import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/store";
-import { getDoc, getDocs } from "firebase/firestore";
+import { formatDuration, formatInstant, formatTokens, type StoredFeedback, type StoredTrace } from "@agent-traces/store";
+import { getDoc, getDocs, type Firestore } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
+import { feedbackFromDocument } from "../data/feedbackFromDocument.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
-import { traceDocument, traceListQuery } from "../data/traceQueries.js";
-import { readableText, isLongText } from "../view/format.js";
+import { RUN_FEEDBACK_LIMIT, runFeedbackQuery, traceDocument, traceListQuery } from "../data/traceQueries.js";
+import { feedbackCountsText, ratingLabel, sortFeedback } from "../view/feedbackView.js";
 import { loadListContext, neighborsInList } from "../view/listContext.js";
 import { listFilterSearch, parseListFilter } from "../view/listFilter.js";
 import { senderNote } from "../view/provenance.js";
 import { runNotices } from "../view/runNotices.js";
+import { sessionHref } from "../view/sessionView.js";
 import { axisTicks, waterfallBars } from "../view/waterfall.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
+import { textBlock } from "./textBlock.js";
 
-/** `/traces/{trace_id}`: one run, every stored field, its tool calls as a waterfall; j/k move through the list it came from. */
+/** `/traces/{trace_id}`: one run, every stored field, its ratings, its tool calls as a waterfall; j/k move through the list it came from. */
 export function runPage(context: PageContext, traceId: string): Page {
   const { root, firebase, url, navigate } = context;
   const search = listFilterSearch(parseListFilter(url.search).filter);
@@ -46,7 +49,9 @@ export function runPage(context: PageContext, traceId: string): Page {
         nextLink.removeAttribute("aria-disabled");
       };
       setNext(neighbors.next);
-      replaceChildren(root, renderRun(trace, { search, previousLink, nextLink, cleanups }));
+      const feedback = h("section", { class: "feedback", "data-testid": "feedback" }, h("h2", {}, "Feedback"), h("p", { class: "muted" }, "Loading ratings…"));
+      replaceChildren(root, renderRun(trace, { search, previousLink, nextLink, cleanups, feedback }));
+      void showFeedback(firebase.db, trace, feedback, () => disposed);
       // The keys read the links when pressed, so they work before the next older run below is known.
       const onKey = (event: KeyboardEvent) => {
         if (event.altKey || event.ctrlKey || event.metaKey || (event.target as Element | null)?.closest("input, textarea, select")) return;
@@ -86,6 +91,51 @@ interface RunParts {
   previousLink: HTMLAnchorElement;
   nextLink: HTMLAnchorElement;
   cleanups: (() => void)[];
+  /** The ratings' section, filled in by showFeedback. */
+  feedback: HTMLElement;
+}
+
+/** Reads the run's ratings (trace_feedback where trace_id ==) into `section`, newest first; `data-loaded` says when it is done. */
+async function showFeedback(db: Firestore, trace: StoredTrace, section: HTMLElement, disposed: () => boolean): Promise<void> {
+  const heading = h("h2", {}, "Feedback", feedbackCountsText(trace.feedback) ? h("span", { class: "muted", "data-testid": "feedback-counts" }, ` ${feedbackCountsText(trace.feedback)}`) : null);
+  try {
+    const snapshot = await getDocs(runFeedbackQuery(db, trace.trace_id));
+    if (disposed()) return;
+    const ratings = sortFeedback(snapshot.docs.map((doc) => feedbackFromDocument(doc.data())));
+    replaceChildren(
+      section,
+      heading,
+      ratings.length === 0 ? h("p", { class: "muted", "data-testid": "no-feedback" }, "No ratings.") : h("ul", { class: "ratings" }, ratings.map((rating) => ratingItem(rating, trace))),
+      ratings.length >= RUN_FEEDBACK_LIMIT ? h("p", { class: "muted" }, `The first ${RUN_FEEDBACK_LIMIT} ratings are shown.`) : null,
+    );
+  } catch (error) {
+    if (disposed()) return;
+    replaceChildren(section, heading, errorBox(error));
+  }
+  section.dataset.loaded = "true";
+}
+
+/** One rater's rating: thumbs, value, tags, comment, who rated (the run's sender or another caller, an admin) and when. */
+function ratingItem(rating: StoredFeedback, trace: StoredTrace): HTMLElement {
+  const bySender = rating.rated_by === trace.recorded_by;
+  return h(
+    "li",
+    { class: `rating ${rating.rating}`, "data-testid": "rating", "data-rating": rating.rating, "data-rated-by": rating.rated_by },
+    h("span", { class: "rating-thumb", "data-field": "rating" }, ratingLabel(rating.rating)),
+    rating.value !== undefined && rating.value !== null ? [" ", h("span", { class: "tag", "data-field": "value", title: "The app's own score" }, `value ${rating.value}`)] : null,
+    (rating.tags ?? []).flatMap((tag) => [" ", h("span", { class: "tag", "data-field": "tag" }, tag)]),
+    h(
+      "span",
+      { class: "muted rating-meta" },
+      " by ",
+      h("span", { "data-field": "rated-by" }, rating.rated_by),
+      bySender ? " (the run's sender)" : " (not the run's sender: an admin)",
+      ", ",
+      h("span", { "data-field": "updated-at", title: rating.updated_at }, formatInstant(rating.updated_at)),
+      rating.created_at !== rating.updated_at ? ` (first rated ${formatInstant(rating.created_at)})` : null,
+    ),
+    rating.comment ? h("p", { class: "rating-comment", "data-field": "comment" }, rating.comment) : null,
+  );
 }
 
 function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
@@ -106,6 +156,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       { class: "run-head" },
       h("h1", {}, trace.skill ?? "(no skill)", " ", statusBadge(trace.status), isExpired(trace, now) ? [" ", h("span", { class: "tag" }, "expired")] : null),
       senderNote(trace) ? h("p", { class: "run-user", "data-testid": "run-user" }, "User ", String(trace.user_id), senderTag(trace)) : null,
+      trace.session_id ? h("p", { class: "run-session" }, "Session ", h("a", { href: sessionHref(trace.session_id), "data-testid": "session-link" }, trace.session_id), h("span", { class: "muted" }, ": every run of this conversation")) : null,
       h(
         "p",
         {},
@@ -122,6 +173,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       ? h("section", { class: "run-error", "data-testid": "run-error" }, h("h2", {}, trace.status === "timeout" ? "Timed out" : "Error"), textBlock(error === undefined ? "(no error message recorded)" : typeof error === "string" ? error : JSON.stringify(error, null, 2)))
       : null,
     notices.length ? h("section", { class: "notices", "data-testid": "notices" }, h("h2", {}, "Not everything was stored"), h("ul", {}, notices.map((notice) => h("li", {}, notice)))) : null,
+    parts.feedback,
     waterfall(trace),
     usageSection(trace),
     h("section", {}, h("h2", {}, "Final output"), textBlock(trace.final_output || "(empty)")),
@@ -194,22 +246,9 @@ function usageSection(trace: StoredTrace): HTMLElement | null {
   );
 }
 
-/** A stored text, JSON pretty-printed; long ones start collapsed. */
-function textBlock(text: string): HTMLElement {
-  const { text: shown, json } = readableText(text);
-  const pre = h("pre", { class: json ? "json" : null }, shown);
-  if (!isLongText(shown)) return pre;
-  return h("details", { class: "long" }, h("summary", {}, `${shown.length} characters, ${lineCount(shown)}: show`), pre);
-}
-
-function lineCount(text: string): string {
-  const lines = text.split("\n").length;
-  return lines === 1 ? "1 line" : `${lines} lines`;
-}
-
 const FIELD_ORDER = [
-  "trace_id", "status", "skill", "user_id", "started_at", "ended_at", "duration_ms", "iterations", "tool_error_count", "failed_tools",
-  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "committed_at", "expire_at", "sample_rate", "weight", "metadata",
+  "trace_id", "status", "skill", "user_id", "session_id", "started_at", "ended_at", "duration_ms", "iterations", "tool_error_count", "failed_tools",
+  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "committed_at", "expire_at", "sample_rate", "weight", "kept_for", "feedback", "metadata",
 ];
 
 /** Fields shown in sections of their own above the field list. */

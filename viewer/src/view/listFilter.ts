@@ -1,11 +1,13 @@
 import type { TraceStatus } from "@agent-traces/core";
 import { type TraceListFilter, userIdVariants } from "@agent-traces/store";
 
-/** The list's filters, as held in its URL: `/?status=error&skill=x&user=y&from=ISO&to=ISO`. */
+/** The list's filters, as held in its URL: `/?status=error&skill=x&user=y&feedback=negative&from=ISO&to=ISO`. */
 export interface ListFilter {
   status?: TraceStatus;
   skill?: string;
   user?: string;
+  /** Runs rated "down" at least once; combines with from/to only (no index serves it with status, skill or user). */
+  feedback?: "negative";
   /** Runs started at or after this instant. */
   from?: Date;
   /** Runs started before this instant. */
@@ -28,6 +30,13 @@ export function parseListFilter(search: string): { filter: ListFilter; problems:
   if (skill) filter.skill = skill;
   const user = params.get("user");
   if (user) filter.user = user;
+  const feedback = params.get("feedback");
+  if (feedback === "negative") {
+    const dropped = (["status", "skill", "user"] as const).filter((name) => filter[name] !== undefined);
+    for (const name of dropped) delete filter[name];
+    if (dropped.length) problems.push(`${dropped.join(", ")}: the negative-feedback filter combines only with the start time`);
+    filter.feedback = "negative";
+  } else if (feedback) problems.push(`feedback "${feedback}" is not "negative"`);
   for (const name of ["from", "to"] as const) {
     const text = params.get(name);
     if (!text) continue;
@@ -44,6 +53,7 @@ export function listFilterSearch(filter: ListFilter): string {
   if (filter.status) params.set("status", filter.status);
   if (filter.skill) params.set("skill", filter.skill);
   if (filter.user) params.set("user", filter.user);
+  if (filter.feedback) params.set("feedback", filter.feedback);
   if (filter.from) params.set("from", filter.from.toISOString());
   if (filter.to) params.set("to", filter.to.toISOString());
   const text = params.toString();
@@ -56,6 +66,7 @@ export function toTraceListFilter(filter: ListFilter): TraceListFilter {
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.skill ? { skill: filter.skill } : {}),
     ...(filter.user ? { userId: userIdVariants(filter.user) } : {}),
+    ...(filter.feedback === "negative" ? { negativeFeedback: true } : {}),
     ...(filter.from ? { since: filter.from } : {}),
     ...(filter.to ? { until: filter.to } : {}),
   };

@@ -15,6 +15,8 @@ export interface ReportFields {
   users_affected: number;
   previous: { failures: number; estimated_error_rate: number | null };
   change: { failures: number; failures_percent: number | null; error_rate_points: number | null };
+  /** Absent on reports written before thumbs-down ratings were counted. */
+  negative_feedback?: { label: string; ratings: number | null; ratings_read: number; truncated: boolean };
   /** Absent on reports written before token usage was summed. */
   usage?: {
     input_tokens: number;
@@ -37,6 +39,22 @@ export function reportUsage(report: Pick<ReportFields, "usage">): { total: strin
       models: entry.models.map((model) => `${model.model} ${formatTokens(model.input_tokens)} / ${formatTokens(model.output_tokens)}`).join(" · "),
     })),
     truncated: usage.truncated,
+  };
+}
+
+/**
+ * A report's thumbs-down ratings as the page writes them: the total (or why there is none), whether
+ * its by-skill table has their column, and whether those per-skill counts cover only some ratings;
+ * undefined on reports written before ratings were counted.
+ */
+export function reportNegativeFeedback(report: Pick<ReportFields, "negative_feedback">): { total: string; bySkill: boolean; truncated: string | undefined } | undefined {
+  const feedback = report.negative_feedback;
+  if (!feedback) return undefined;
+  if (feedback.ratings === null) return { total: "could not be read", bySkill: false, truncated: undefined };
+  return {
+    total: `${feedback.ratings} thumbs-down ${feedback.ratings === 1 ? "rating" : "ratings"}`,
+    bySkill: true,
+    truncated: feedback.truncated ? `The thumbs-down counts per skill cover the oldest ${feedback.ratings_read} ratings only (read cap reached); the total is exact.` : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { RATE_LIMITS_COLLECTION, TRACES_COLLECTION, userIdVariants, type QueryPlan } from "@agent-traces/store";
+import { FEEDBACK_COLLECTION, RATE_LIMITS_COLLECTION, TRACES_COLLECTION, userIdVariants, type QueryPlan } from "@agent-traces/store";
 import { counterId } from "../rateLimit/counterId.js";
 import type { ErasureScope } from "./erasureScope.js";
 
@@ -39,6 +39,24 @@ const traces: ErasableCollection = {
   documentIds: () => [],
 };
 
+const feedback: ErasableCollection = {
+  name: FEEDBACK_COLLECTION,
+  queries: (scope) => {
+    // Ratings by age go with their runs: a rating's run_started_at is its run's started_at.
+    if (scope.kind === "before") {
+      const plan: QueryPlan = { collection: FEEDBACK_COLLECTION, equalities: [], ranges: ["run_started_at"], orderBy: [{ field: "run_started_at", direction: "desc" }] };
+      return [{ plan, equals: {}, below: { run_started_at: Timestamp.fromDate(scope.before) } }];
+    }
+    // Given by the user, and of runs naming the user (both forms of a numeric id): a rating may be both, counted once.
+    const plan = (field: string): QueryPlan => ({ collection: FEEDBACK_COLLECTION, equalities: [field], ranges: [], orderBy: [{ field: "updated_at", direction: "desc" }] });
+    return [
+      { plan: plan("rated_by"), equals: { rated_by: scope.uid }, below: {} },
+      { plan: plan("user_id"), equals: { user_id: userIdVariants(scope.uid) }, below: {} },
+    ];
+  },
+  documentIds: () => [],
+};
+
 const rateLimits: ErasableCollection = {
   name: RATE_LIMITS_COLLECTION,
   queries: () => [],
@@ -46,10 +64,10 @@ const rateLimits: ErasableCollection = {
 };
 
 /**
- * Every collection that holds a user's data, in the order an erasure empties them; a new collection
- * of user data (sessions, feedback) adds an entry here and is erased, counted and exported with it.
+ * Every collection that holds a user's data, in the order an erasure empties them (runs, ratings, the
+ * rate-limit counter); a new collection of user data adds an entry here and is erased and counted with it.
  */
-export const ERASABLE_COLLECTIONS: readonly ErasableCollection[] = [traces, rateLimits];
+export const ERASABLE_COLLECTIONS: readonly ErasableCollection[] = [traces, feedback, rateLimits];
 
 /** Every query plan an erasure of either kind issues (for the index-coverage test). */
 export function erasurePlans(): QueryPlan[] {

@@ -1,12 +1,17 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { countRuns, type RunCounts } from "./countRuns.js";
+import { FEEDBACK_WINDOW_FIELD } from "./negativeFeedbackQuery.js";
+import { readNegativeFeedback, type NegativeFeedbackRead } from "./readNegativeFeedback.js";
 import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
 import { precedingWindow, type ReportWindow } from "./reportWindow.js";
+import { skillBreakdown, type SkillBreakdown } from "./skillBreakdown.js";
 import { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./summarizeFailures.js";
 import { summarizeUsage, USAGE_FIELDS, type UsageBreakdown, type UsageFields } from "./summarizeUsage.js";
 
 /** Successes with token usage read per report when ReportOptions.maxUsageRead is not given. */
 export const DEFAULT_MAX_USAGE_READ = 2000;
+/** Thumbs-down ratings read per report for the per-skill counts when ReportOptions.maxFeedbackRead is not given. */
+export const DEFAULT_MAX_FEEDBACK_READ = 2000;
 
 export interface ReportOptions {
   window: ReportWindow;
@@ -14,6 +19,8 @@ export interface ReportOptions {
   maxFailuresRead: number;
   /** At most this many successes with token usage are read for the usage estimate (default DEFAULT_MAX_USAGE_READ, at least 1). */
   maxUsageRead?: number;
+  /** At most this many thumbs-down ratings are read for the per-skill counts (default DEFAULT_MAX_FEEDBACK_READ, at least 1); their total stays exact beyond it. */
+  maxFeedbackRead?: number;
   now?: Date;
 }
 
@@ -28,10 +35,14 @@ export interface WindowTotals {
   estimated_error_rate: number | null;
 }
 
-export interface TraceErrorReport extends WindowTotals, FailureBreakdown {
+export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "by_skill"> {
   /** The field both windows bound: a trace counts in the window its write was committed in, whenever it started or arrived. */
   window_field: typeof REPORT_WINDOW_FIELD;
   generated_at: string;
+  /** Per skill: failed runs (from the failures read) and, beside them, thumbs-down ratings given in the window. */
+  by_skill: SkillBreakdown[];
+  /** Users' thumbs-down ratings given in the window (windowed by their own updated_at, not by the runs' commit). */
+  negative_feedback: NegativeFeedbackReport;
   estimate: {
     label: string;
     stored_successes: number;
@@ -55,6 +66,18 @@ export interface TraceErrorReport extends WindowTotals, FailureBreakdown {
   truncated: boolean;
 }
 
+export interface NegativeFeedbackReport {
+  /** What is counted, or why nothing could be (its query failed: its index still building after a deploy, say). */
+  label: string;
+  window_field: typeof FEEDBACK_WINDOW_FIELD;
+  /** Thumbs-down ratings whose latest change fell in the window, each rater's rating of a run once: exact; null when they could not be read. */
+  ratings: number | null;
+  /** Ratings read one by one (their skill only) for the per-skill counts. */
+  ratings_read: number;
+  /** More ratings existed than were read: the per-skill counts cover the oldest ones only (the total is exact). */
+  truncated: boolean;
+}
+
 export interface UsageReport extends UsageBreakdown {
   label: string;
   /** Successes with token usage whose tokens are summed (the failures' come with their breakdowns). */
@@ -66,13 +89,16 @@ export interface UsageReport extends UsageBreakdown {
 const USAGE_LABEL =
   "Estimate: tokens of failed runs are exact; those of successful runs are the stored ones, each weighted by the runs it stands for (1 / the sample rate it was kept at). Runs sent without usage add none.";
 const USAGE_UNREADABLE_LABEL = "Failed runs only: the tokens of successful runs could not be read";
+const FEEDBACK_LABEL = "Thumbs-down ratings users gave in the window (by each rating's latest change), each rater's rating of a run counted once, per skill of the rated run.";
+const FEEDBACK_UNREADABLE_LABEL = "Thumbs-down ratings could not be read";
 const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the sum of the stored ones' weights (1 / the sample rate the server kept each at).";
 
 /** Builds the error report for one window of `committed_at`, compared with the window before it. */
 export async function buildErrorReport(db: Firestore, options: ReportOptions): Promise<TraceErrorReport> {
   const { window, maxFailuresRead } = options;
   const maxUsageRead = Math.max(1, options.maxUsageRead ?? DEFAULT_MAX_USAGE_READ);
-  const [snapshot, usageRead] = await Promise.all([
+  const maxFeedbackRead = Math.max(1, options.maxFeedbackRead ?? DEFAULT_MAX_FEEDBACK_READ);
+  const [snapshot, usageRead, feedbackRead] = await Promise.all([
     buildReportQuery(db, window, { kind: "failures" }).select(...FAILURE_FIELDS).limit(maxFailuresRead + 1).get(),
     // The usage sums are an extra: when their query fails (its index still building after a deploy,
     // say), the report goes out with the failures' tokens only, and says so.
@@ -81,6 +107,11 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
       .limit(maxUsageRead + 1)
       .get()
       .then((usageSnapshot) => ({ ok: true as const, usageSnapshot }), (error: unknown) => ({ ok: false as const, error })),
+    // Likewise the ratings: the report goes out with the failures, saying that they could not be read.
+    readNegativeFeedback(db, window, maxFeedbackRead).then(
+      (read) => ({ ok: true as const, read }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
   ]);
   const usageSnapshot = usageRead.ok ? usageRead.usageSnapshot : undefined;
   const failures = snapshot.docs.slice(0, maxFailuresRead).map((doc) => doc.data() as FailureFields);
@@ -97,6 +128,8 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
     window_field: REPORT_WINDOW_FIELD,
     generated_at: (options.now ?? new Date()).toISOString(),
     ...breakdown,
+    by_skill: skillBreakdown(breakdown.by_skill, feedbackRead.ok ? feedbackRead.read.by_skill : []),
+    negative_feedback: negativeFeedbackReport(feedbackRead),
     estimate: {
       label: ESTIMATE_LABEL,
       stored_successes: current.stored_successes,
@@ -118,9 +151,16 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
       truncated: !usageRead.ok || snapshot.size > maxFailuresRead || (usageSnapshot?.size ?? 0) > maxUsageRead,
     },
     documents_read: snapshot.size + (usageSnapshot?.size ?? 0),
-    aggregation_queries: current.aggregations + before.aggregations,
+    aggregation_queries: current.aggregations + before.aggregations + (feedbackRead.ok ? feedbackRead.read.aggregations : 0),
     truncated: snapshot.size > maxFailuresRead,
   };
+}
+
+/** The report's ratings section: the read's counts, or null ones saying why when the read failed. */
+function negativeFeedbackReport(outcome: { ok: true; read: NegativeFeedbackRead } | { ok: false; error: unknown }): NegativeFeedbackReport {
+  if (!outcome.ok) return { label: `${FEEDBACK_UNREADABLE_LABEL} (${errorText(outcome.error)})`, window_field: FEEDBACK_WINDOW_FIELD, ratings: null, ratings_read: 0, truncated: false };
+  const { ratings, ratings_read, truncated } = outcome.read;
+  return { label: FEEDBACK_LABEL, window_field: FEEDBACK_WINDOW_FIELD, ratings, ratings_read, truncated };
 }
 
 function windowTotals(window: ReportWindow, counts: RunCounts): WindowTotals {

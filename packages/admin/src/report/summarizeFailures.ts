@@ -27,7 +27,8 @@ export interface FailureBreakdown {
   users_affected: number;
 }
 
-const NO_SKILL = "(none)";
+/** The skill a run recorded without one is counted under. */
+export const NO_SKILL = "(none)";
 const TIMEOUT_MESSAGE = "(timeout)";
 const NO_MESSAGE = "(no error message)";
 /** The message of failures stored with content capture off: their error text is a description (core's omitContent). */

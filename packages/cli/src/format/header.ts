@@ -20,6 +20,7 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
   const rows: [string, string, ((text: string) => string)?][] = [
     ["user", trace.user_id == null ? "—" : String(trace.user_id)],
     ["skill", trace.skill ?? "—"],
+    ...(trace.session_id ? [["session", trace.session_id] as [string, string]] : []),
     ["started", formatInstant(trace.started_at, true)],
     ["ended", trace.ended_at ? formatInstant(trace.ended_at, true) : "— (no end recorded)"],
     ["duration", formatDuration(trace.duration_ms)],
@@ -28,10 +29,12 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     ["recorded by", trace.recorded_by],
     ["received", formatInstant(trace.received_at, true)],
     ["sample rate", String(trace.sample_rate)],
+    ...(trace.kept_for ? [["kept for", keptForText(trace.kept_for)] as [string, string]] : []),
     ["expires", formatInstant(trace.expire_at, true)],
   ];
   if (trace.content_captured === false) rows.push(["content", CONTENT_NOT_CAPTURED_NOTICE, style.yellow]);
   if (error !== undefined) rows.push(["error", typeof error === "string" ? error : JSON.stringify(error), style.red]);
+  if (trace.feedback && trace.feedback.up + trace.feedback.down > 0) rows.push(["feedback", `${trace.feedback.up} up, ${trace.feedback.down} down`, trace.feedback.down > 0 ? style.red : undefined]);
   rows.push(["metadata", Object.keys(metadata).length > 0 ? JSON.stringify(metadata) : "—"]);
   rows.push(["final output", trace.final_output === "" ? "—" : trace.final_output]);
 
@@ -41,6 +44,11 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     return `  ${style.dim(padEnd(label, LABEL_WIDTH))}${paint ? paint(text) : text}`;
   });
   return [style.bold(title), ...lines].join("\n") + "\n";
+}
+
+/** Why the run was stored, in words. */
+function keptForText(keptFor: NonNullable<StoredTrace["kept_for"]>): string {
+  return keptFor === "feedback" ? "feedback (sampled out, stored with a thumbs-down on it; weight 0)" : keptFor === "sampled" ? "sampled" : `${keptFor} (every failure is kept)`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatInstant, formatTokens } from "@agent-traces/store";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
 
-/** The error report as a terminal reads it: totals, change, breakdowns, top messages, token usage; text from traces on one line, no control characters. */
+/** The error report as a terminal reads it: totals, change, thumbs-down ratings, breakdowns, top messages, token usage; text from traces on one line, no control characters. */
 export function renderReport(report: TraceErrorReport, options: { style?: Style } = {}): string {
   const style = options.style ?? PLAIN;
   const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(2)}%`);
@@ -17,12 +17,18 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
     `  failed runs     ${report.failures > 0 ? style.red(String(report.failures)) : "0"}  (${report.errors} errors, ${report.timeouts} timeouts)`,
     `  vs previous     ${change}  (previous: ${report.previous.failures} failed of ~${report.previous.estimated_runs ?? "n/a"} runs)`,
     `  users affected  ${report.users_affected}`,
+    ...negativeFeedbackLines(report.negative_feedback, style),
     `  est. runs       ~${report.estimated_runs ?? "n/a"}, error rate ${percent(report.estimated_error_rate)}  ${style.dim("(estimate)")}`,
     style.dim(`                  ${report.estimate.label} Stored successes: ${report.estimate.stored_successes}.`),
   ];
+  // A report made before ratings were counted has no negative_feedback: no column for it.
+  const ratingsCounted = typeof report.negative_feedback?.ratings === "number";
   if (report.by_skill.length) {
     lines.push("", "By skill:");
-    for (const entry of report.by_skill) lines.push(`  ${padEnd(cut(oneLine(entry.skill), 40), 24)} ${String(entry.errors).padStart(5)} errors ${String(entry.timeouts).padStart(5)} timeouts`);
+    for (const entry of report.by_skill) {
+      const down = ratingsCounted ? ` ${String(entry.negative_feedback ?? 0).padStart(5)} thumbs-down` : "";
+      lines.push(`  ${padEnd(cut(oneLine(entry.skill), 40), 24)} ${String(entry.errors).padStart(5)} errors ${String(entry.timeouts).padStart(5)} timeouts${down}`);
+    }
   }
   if (report.by_tool.length) {
     lines.push("", "Failing tools (calls with is_error, in failed runs):");
@@ -38,12 +44,22 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
   lines.push(
     "",
     style.dim(
-      `Read ${report.documents_read} traces one by one (the failures, and ${report.usage.successes_read} successes with token usage) and ran ${report.aggregation_queries} count() and sum() aggregations; other successes are never read.`,
+      `Read ${report.documents_read} traces one by one (the failures, and ${report.usage.successes_read} successes with token usage)${report.negative_feedback?.ratings_read ? `, ${report.negative_feedback.ratings_read} thumbs-down ratings (their skill only),` : ""} and ran ${report.aggregation_queries} count() and sum() aggregations; other successes are never read.`,
     ),
   );
   if (report.truncated) lines.push(style.yellow("Breakdowns cover the newest failures only (read cap reached); the counts are exact."));
   if (report.usage.truncated) lines.push(style.yellow("Token sums cover the newest traces only (read cap reached)."));
   return `${lines.join("\n")}\n`;
+}
+
+/** The window's thumbs-down ratings, exact, with what they count; a warning when they could not be read or were not all read. */
+export function negativeFeedbackLines(feedback: TraceErrorReport["negative_feedback"] | undefined, style: Style = PLAIN): string[] {
+  if (!feedback) return [];
+  if (feedback.ratings === null) return [`  thumbs-down     ${style.yellow("n/a")}  ${style.dim(`(${oneLine(feedback.label)})`)}`];
+  return [
+    `  thumbs-down     ${feedback.ratings > 0 ? style.yellow(String(feedback.ratings)) : "0"}  ${style.dim("(ratings given in the window, by their latest change)")}`,
+    ...(feedback.truncated ? [style.yellow(`                  Thumbs-down by skill covers the oldest ${feedback.ratings_read} ratings only (read cap reached); the total is exact.`)] : []),
+  ];
 }
 
 /** Token usage per skill, and per model within each skill, with the estimate's label; one line when there is none. */

@@ -30,8 +30,8 @@ const COLUMNS: Column[] = [
   { title: "ITER", align: "right", cell: (t) => ({ text: String(t.iterations) }) },
 ];
 
-/** The traces as a table in the order given, or "No traces."; `more` adds a hint that older ones may follow. */
-export function renderTraceTable(traces: readonly StoredTrace[], options: { style?: Style; more?: boolean } = {}): string {
+/** The traces as a table in the order given, or "No traces."; `more` adds a hint that others may follow (`moreHint`, default: older ones). */
+export function renderTraceTable(traces: readonly StoredTrace[], options: { style?: Style; more?: boolean; moreHint?: string } = {}): string {
   if (traces.length === 0) return "No traces.\n";
   const style = options.style ?? PLAIN;
   const rows = traces.map((trace) => COLUMNS.map((column) => {
@@ -48,6 +48,6 @@ export function renderTraceTable(traces: readonly StoredTrace[], options: { styl
       .join("  ")
       .trimEnd();
   const header = style.bold(line(COLUMNS.map((column) => ({ text: column.title }))));
-  const footer = options.more ? [style.dim(`${traces.length} shown; older traces may exist (raise --limit up to 100, or narrow with --since/--until)`)] : [];
+  const footer = options.more ? [style.dim(`${traces.length} shown; ${options.moreHint ?? "older traces may exist (raise --limit up to 100, or narrow with --since/--until)"}`)] : [];
   return [header, ...rows.map(line), ...footer].join("\n") + "\n";
 }

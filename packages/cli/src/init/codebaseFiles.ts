@@ -17,14 +17,14 @@ export interface GeneratedFile {
 
 /**
  * The agent-traces codebase: a package that re-exports every function of @agent-traces/functions
- * (recordTrace, reportTraceErrors, onUserDeleted, eraseTraces); `functionsPackage` is its version
+ * (recordTrace, recordFeedback, reportTraceErrors, onUserDeleted, eraseTraces); `functionsPackage` is its version
  * range or any npm spec, e.g. a file: tarball.
  */
 export function codebaseFiles(functionsPackage: string): GeneratedFile[] {
   const packageJson = {
     name: "agent-traces-functions",
     private: true,
-    description: "The agent-traces functions codebase (recordTrace, reportTraceErrors, onUserDeleted, eraseTraces), written by agent-traces init.",
+    description: "The agent-traces functions codebase (recordTrace, recordFeedback, reportTraceErrors, onUserDeleted, eraseTraces), written by agent-traces init.",
     type: "module",
     main: "index.js",
     engines: { node: NODE_MAJOR },

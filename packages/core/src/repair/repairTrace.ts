@@ -26,7 +26,7 @@ export interface RepairedTrace {
 }
 
 const TRACE_KEYS = new Set([
-  "trace_id", "user_id", "skill", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped",
+  "trace_id", "user_id", "skill", "session_id", "started_at", "ended_at", "iterations", "tool_traces", "tool_traces_dropped",
   "tool_traces_shortened", "final_output", "status", "metadata", "usage", "values_repaired", "original_trace_id",
   "content_captured",
 ]);
@@ -39,8 +39,8 @@ const STATUSES: ReadonlySet<unknown> = new Set<TraceStatus>(["success", "error",
  * storableMetadata, repairToolTrace, repairUsage); a start that is not an instant becomes the end's or
  * `now`, an end that is not one `null`, an end before the start the start; counts are rounded and
  * clamped; a status that is not one of the three becomes `error` (a run that cannot say it succeeded
- * is kept as a failure); text fields that are not text become their text; unknown fields, an invalid
- * `original_trace_id` and a `content_captured` that is not a boolean are left out; of an input that is not a plain object only its own fields are read.
+ * is kept as a failure); text fields that are not text become their text; unknown fields, a session id that is
+ * not 1-256 characters (a number becomes its text), an invalid `original_trace_id` and a `content_captured` that is not a boolean are left out; of an input that is not a plain object only its own fields are read.
  * Each value rewritten is counted (`undefined` where JSON would leave
  * it out is not). Pure: no schema library, so the browser bundle can use it. Redaction and cutting are
  * sanitizeTrace's, which runs on the result.
@@ -69,6 +69,7 @@ export function repairTrace(input: unknown, options: RepairOptions = {}): Repair
     trace_id: traceId,
     user_id: repairUserId(fields.user_id, counter),
     skill: fields.skill === undefined || fields.skill === null || typeof fields.skill === "string" ? (fields.skill ?? null) : (counter.count++, stringifyValue(fields.skill)),
+    ...repairSessionId(fields.session_id, counter),
     started_at: startedAt,
     ended_at: endedAt !== null && Date.parse(endedAt) < Date.parse(startedAt) ? (counter.count++, startedAt) : endedAt,
     iterations: repairWholeNumber(fields.iterations, LIMITS.maxIterations, 0, counter),
@@ -87,6 +88,18 @@ export function repairTrace(input: unknown, options: RepairOptions = {}): Repair
   const sentRepaired = repairWholeNumber(fields.values_repaired, Number.MAX_SAFE_INTEGER, 0, counter);
   trace.values_repaired = Math.min(Number.MAX_SAFE_INTEGER, sentRepaired + counter.count);
   return { trace, repaired: counter.count };
+}
+
+/** The session id when it is one; a number becomes its text, anything else (or text of the wrong length) is left out, counted. */
+function repairSessionId(value: unknown, counter: RepairCounter): { session_id?: string } {
+  if (value === undefined || value === null) return {};
+  const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+  if (typeof text === "string" && text.length >= 1 && text.length <= LIMITS.sessionIdChars) {
+    if (text !== value) counter.count++;
+    return { session_id: text };
+  }
+  counter.count++;
+  return {};
 }
 
 /** The run's end: `null` when absent; a wire instant as it is, else its ISO form, else `null` (unknown), counted. */

@@ -4,6 +4,8 @@ import type { EndedSpanLike, StartedSpanLike } from "../span/SpanLike.js";
 export interface RunFields {
   skill?: string | undefined;
   userId?: string | number | undefined;
+  /** The conversation (session) the run is one turn of. */
+  sessionId?: string | undefined;
   /** The run's final output (any value; stringified). */
   output?: unknown;
   /** Set when the convention knows the run's model calls better than by counting them. */
@@ -62,6 +64,8 @@ export interface SpanConvention {
   model(span: EndedSpanLike): ModelCallFields | undefined;
   /** Whether a span, as it starts, is a model call: one still open when its run ends is known as cut off. */
   isModelCall?(span: StartedSpanLike): boolean;
+  /** The session id a span under the run names (read off each ended span until one does), for a framework that sets it below the run span. */
+  sessionId?(span: EndedSpanLike): string | undefined;
   /**
    * How a run whose outermost span ended without an error status ended, when that span hides it (a
    * framework that ends its run span normally on an abort, or when only a step's model call failed);

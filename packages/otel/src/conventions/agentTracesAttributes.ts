@@ -1,4 +1,4 @@
-import { jsonAttribute, numberAttribute, stringAttribute, type Attributes } from "../span/SpanLike.js";
+import { idAttribute, jsonAttribute, numberAttribute, stringAttribute, type Attributes } from "../span/SpanLike.js";
 import type { RunFields } from "./SpanConvention.js";
 
 /**
@@ -8,6 +8,8 @@ import type { RunFields } from "./SpanConvention.js";
 export const AGENT_TRACES_ATTRIBUTES = {
   userId: "agent_traces.user_id",
   skill: "agent_traces.skill",
+  /** The conversation the run is one turn of (on the run span or any span under it). */
+  sessionId: "agent_traces.session_id",
   finalOutput: "agent_traces.final_output",
   iterations: "agent_traces.iterations",
   /** The run's metadata as a JSON object text. */
@@ -19,6 +21,11 @@ export const AGENT_TRACES_ATTRIBUTES = {
   toolTracesShortened: "agent_traces.tool_traces_shortened",
 } as const;
 
+/** The session id the app set on a span (`agent_traces.session_id`: text, or a safe integer as text). */
+export function agentTracesSessionId(attributes: Attributes): string | undefined {
+  return idAttribute(attributes, [AGENT_TRACES_ATTRIBUTES.sessionId]);
+}
+
 /** The run fields the app set through AGENT_TRACES_ATTRIBUTES (or `enduser.id` / `user.id` for the user). */
 export function agentTracesRunFields(attributes: Attributes): RunFields {
   const metadata = jsonAttribute(attributes, AGENT_TRACES_ATTRIBUTES.metadata);
@@ -26,6 +33,7 @@ export function agentTracesRunFields(attributes: Attributes): RunFields {
   return {
     userId: typeof user === "string" || (typeof user === "number" && Number.isSafeInteger(user)) ? user : undefined,
     skill: stringAttribute(attributes, AGENT_TRACES_ATTRIBUTES.skill),
+    sessionId: agentTracesSessionId(attributes),
     output: attributes[AGENT_TRACES_ATTRIBUTES.finalOutput],
     iterations: numberAttribute(attributes, AGENT_TRACES_ATTRIBUTES.iterations),
     metadata: typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : undefined,

@@ -1,4 +1,4 @@
-import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type EndedSpanLike, type StartedSpanLike } from "../span/SpanLike.js";
+import { errorMessage, idAttribute, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type EndedSpanLike, type StartedSpanLike } from "../span/SpanLike.js";
 import { toolInputFrom } from "@agent-traces/tracer";
 import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
@@ -6,6 +6,8 @@ import type { SpanConvention } from "./SpanConvention.js";
 const RUN_OPERATIONS = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
 const MODEL_OPERATIONS = new Set(["ai.generateText.doGenerate", "ai.streamText.doStream", "ai.generateObject.doGenerate", "ai.streamObject.doStream"]);
 const STREAM_OPERATIONS = new Set(["ai.streamText.doStream", "ai.streamObject.doStream"]);
+/** Where an app puts the conversation: `experimental_telemetry.metadata.sessionId` (or `conversationId`); the SDK copies it onto every span of the call. */
+const SESSION_ID_KEYS = ["ai.telemetry.metadata.sessionId", "ai.telemetry.metadata.conversationId"] as const;
 /** The event a doStream span gets when its stream reached the model's finish part. */
 const STREAM_FINISH_EVENT = "ai.stream.finish";
 
@@ -16,7 +18,8 @@ function operationId(span: StartedSpanLike): string {
 /**
  * The AI SDK's own spans (`ai` 5 and 6 with `experimental_telemetry`, 7 with `LegacyOpenTelemetry`):
  * `ai.generateText`/`ai.streamText` (and the object calls) is the run, `ai.toolCall` a tool call,
- * `….doGenerate`/`….doStream` a model call. Skill: `functionId`; user: `metadata.userId`.
+ * `….doGenerate`/`….doStream` a model call. Skill: `functionId`; user: `metadata.userId`; session:
+ * `metadata.sessionId` (or `metadata.conversationId`).
  * The SDK ends the run span without an error both when its stream is aborted and when a step's model
  * call fails: the run is `error` when its last model call failed or the run's finish reason is
  * `error`, `timeout` (aborted) when its last model call was still open or its stream never finished.
@@ -29,9 +32,11 @@ export const aiSdkConvention: SpanConvention = {
     return {
       skill: stringAttribute(attributes, "ai.telemetry.functionId"),
       userId: typeof user === "string" || typeof user === "number" ? user : undefined,
+      sessionId: idAttribute(attributes, SESSION_ID_KEYS),
       output: attributes["ai.response.text"] ?? jsonAttribute(attributes, "ai.response.object"),
     };
   },
+  sessionId: ({ attributes }) => idAttribute(attributes, SESSION_ID_KEYS),
   tool(span) {
     if (operationId(span) !== "ai.toolCall") return undefined;
     const { attributes } = span;

@@ -1,4 +1,4 @@
-import { errorMessage, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type StartedSpanLike } from "../span/SpanLike.js";
+import { errorMessage, idAttribute, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type StartedSpanLike } from "../span/SpanLike.js";
 import { toolInputFrom } from "@agent-traces/tracer";
 import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
@@ -7,6 +7,8 @@ const OPERATION = "gen_ai.operation.name";
 const RUN_OPERATIONS = new Set(["invoke_agent", "invoke_workflow"]);
 const MODEL_OPERATIONS = new Set(["chat", "text_completion", "generate_content"]);
 const FINISH_REASONS = "gen_ai.response.finish_reasons";
+/** The GenAI conversation id (on the agent span or its model calls), else the AI SDK 7's `runtimeContext.sessionId` / `conversationId`. */
+const SESSION_ID_KEYS = ["gen_ai.conversation.id", "ai.settings.context.sessionId", "ai.settings.context.conversationId"] as const;
 
 function operation(span: { name: string; attributes: Attributes }): string | undefined {
   return stringAttribute(span.attributes, OPERATION) ?? span.name.split(" ")[0];
@@ -34,6 +36,7 @@ function outputText(messages: unknown): unknown {
  * without an error is `error` when its last model call failed, `timeout` (aborted) when that call was
  * still open, or when it and the run span ended with no finish reasons while an earlier call had them
  * (the AI SDK 7 on an abort; a framework that never writes finish reasons is not judged by them).
+ * Session: `gen_ai.conversation.id` on the run span or any span under it.
  */
 export const genAiConvention: SpanConvention = {
   name: "gen-ai",
@@ -44,9 +47,11 @@ export const genAiConvention: SpanConvention = {
     return {
       skill: stringAttribute(attributes, "gen_ai.agent.name") ?? stringAttribute(attributes, "gen_ai.workflow.name"),
       userId: typeof user === "string" || typeof user === "number" ? user : undefined,
+      sessionId: idAttribute(attributes, SESSION_ID_KEYS),
       output: outputText(jsonAttribute(attributes, "gen_ai.output.messages")),
     };
   },
+  sessionId: ({ attributes }) => idAttribute(attributes, SESSION_ID_KEYS),
   tool(span) {
     if (operation(span) !== "execute_tool") return undefined;
     const { attributes } = span;

@@ -11,7 +11,7 @@ const nanosAfter = (iso: string, ms: number) => `${(BigInt(Date.parse(iso)) + Bi
 
 /**
  * A stored trace as OTLP/JSON, in the OpenTelemetry GenAI conventions: an `invoke_agent` root span
- * (our trace id its trace id), an `execute_tool` child per tool call and a `chat` child per model
+ * (our trace id its trace id; the session its `gen_ai.conversation.id`), an `execute_tool` child per tool call and a `chat` child per model
  * of its token usage. What GenAI has no name for rides on `agent_traces.*` attributes, so that
  * AgentTracesSpanProcessor reads the spans back as the same trace.
  */
@@ -33,6 +33,7 @@ export function toOtlpJson(trace: SanitizedTrace): OtlpTraces {
     attributes: [
       ...otlpAttribute("gen_ai.operation.name", "invoke_agent"),
       ...otlpAttribute("gen_ai.agent.name", trace.skill ?? undefined),
+      ...otlpAttribute("gen_ai.conversation.id", trace.session_id),
       ...otlpAttribute("gen_ai.usage.input_tokens", usage.length ? usage.reduce((sum, entry) => sum + entry.input_tokens, 0) : undefined),
       ...otlpAttribute("gen_ai.usage.output_tokens", usage.length ? usage.reduce((sum, entry) => sum + entry.output_tokens, 0) : undefined),
       ...otlpAttribute(AGENT_TRACES_ATTRIBUTES.userId, trace.user_id ?? undefined),

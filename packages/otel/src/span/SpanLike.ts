@@ -65,6 +65,16 @@ export function numberAttribute(attributes: Attributes, key: string): number | u
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
+/** The first of `keys` whose value is an id: non-empty text, or a safe integer (as its text); `undefined` when none is. */
+export function idAttribute(attributes: Attributes, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (typeof value === "string" && value.length > 0) return value;
+    if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  }
+  return undefined;
+}
+
 /** A JSON-text attribute parsed, or the text itself when it is not JSON; `undefined` when absent. */
 export function jsonAttribute(attributes: Attributes, key: string): unknown {
   const text = stringAttribute(attributes, key);

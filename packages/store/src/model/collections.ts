@@ -8,3 +8,5 @@ export const REPORTS_COLLECTION = "trace_reports";
 export const RATE_LIMITS_COLLECTION = "trace_rate_limits";
 /** One receipt per erasure of a user's or an age's traces: its scope (a uid's hash, never the uid), counts, start and end. */
 export const TRACE_ERASURES_COLLECTION = "trace_erasures";
+/** One rating of a run by one caller, its id the trace id and the rater's uid (see feedbackId): expires with its run. */
+export const FEEDBACK_COLLECTION = "trace_feedback";

@@ -1,4 +1,4 @@
-import type { SanitizedTrace } from "@agent-traces/core";
+import type { FeedbackRating, KeptFor, SanitizedTrace } from "@agent-traces/core";
 
 /** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
 export interface FailedTool {
@@ -20,6 +20,39 @@ export type StoredTrace = Omit<SanitizedTrace, "content_captured"> & {
   committed_at?: string;
   expire_at: string;
   sample_rate: number;
-  /** The runs it stands for (see core's runWeight); absent on traces stored before the field existed. */
+  /** The runs it stands for (see core's runWeight; 0 when kept for feedback); absent on traces stored before the field existed. */
   weight?: number;
+  /** Why it was kept; absent on traces stored before the field existed. */
+  kept_for?: KeptFor;
+  /** Ratings of the run so far (one per rater, a rater's latest), kept by recordFeedback; absent when never rated. */
+  feedback?: FeedbackCounts;
 };
+
+/** A run's ratings: how many raters said up and down (each rater counted once, by their latest rating). */
+export interface FeedbackCounts {
+  up: number;
+  down: number;
+}
+
+/** One rater's rating of a run, as the queries return it (`trace_feedback/{feedbackId}`). */
+export interface StoredFeedback {
+  trace_id: string;
+  /** The uid of the signed-in caller that rated the run (its sender, or an admin). */
+  rated_by: string;
+  rating: FeedbackRating;
+  value?: number;
+  /** Redacted and cut to LIMITS.feedbackCommentChars. */
+  comment?: string;
+  tags?: string[];
+  /** The rated run's user, skill, session and status, copied so that the report and erasure need not read the run. */
+  user_id: string | number;
+  skill: string | null;
+  session_id?: string;
+  run_status: SanitizedTrace["status"];
+  run_started_at: string;
+  /** The first rating's and the latest rating's commit times. */
+  created_at: string;
+  updated_at: string;
+  /** The run's own expire_at: the rating goes with it. */
+  expire_at: string;
+}

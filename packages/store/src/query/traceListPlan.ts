@@ -8,24 +8,40 @@ export interface TraceListFilter {
   userId?: string | number | readonly (string | number)[];
   skill?: string;
   status?: TraceStatus;
+  /** Runs with at least one "down" rating (`negative_feedback` == true); combines with since/until only (see planListTraces). */
+  negativeFeedback?: boolean;
   /** Runs started at or after this instant. */
   since?: Date;
   /** Runs started before this instant. */
   until?: Date;
 }
 
+/** The filters no index serves together with `negativeFeedback` (only (negative_feedback, started_at desc) exists). */
+export const NOT_WITH_NEGATIVE_FEEDBACK = ["userId", "skill", "status"] as const satisfies readonly (keyof TraceListFilter)[];
+
+/** A filter that no declared index serves; its message names the filters that cannot be combined. */
+export class UnservedFilterError extends RangeError {
+  override name = "UnservedFilterError";
+}
+
 /**
  * The query shape of a trace list: equalities on user_id, skill and status (in that order, each
- * when its filter is set), a started_at range when bounded, newest first with the document id as
- * tie-break, so that a cursor never skips or repeats a run that started at the same instant.
+ * when its filter is set), or on negative_feedback alone, a started_at range when bounded, newest
+ * first with the document id as tie-break, so that a cursor never skips or repeats a run that
+ * started at the same instant. Throws UnservedFilterError for negativeFeedback with user, skill or status.
  */
 export function planListTraces(filter: TraceListFilter): QueryPlan {
+  const negative = filter.negativeFeedback === true;
+  if (negative && NOT_WITH_NEGATIVE_FEEDBACK.some((key) => filter[key] !== undefined)) {
+    throw new UnservedFilterError("the negative-feedback filter combines only with a start-time range, not with user, skill or status");
+  }
   return {
     collection: TRACES_COLLECTION,
     equalities: [
       ...(filter.userId !== undefined ? ["user_id"] : []),
       ...(filter.skill !== undefined ? ["skill"] : []),
       ...(filter.status !== undefined ? ["status"] : []),
+      ...(negative ? ["negative_feedback"] : []),
     ],
     ranges: filter.since || filter.until ? ["started_at"] : [],
     orderBy: [

@@ -2,6 +2,7 @@ import { decideRecording, MAX_CALL_TRACE_BYTES, type RecordTraceResult, type Sam
 import { TraceDroppedError, TraceSendError, type TraceDropReason } from "../errors.js";
 import type { CallerIdentity } from "../exporter/CallerIdentity.js";
 import { MAX_TIMER_MS, type BatchOptions } from "./batchOptions.js";
+import type { HeldRuns } from "./HeldRuns.js";
 import type { ProcessorObserver } from "./ProcessorObserver.js";
 import { queuedRun, runCallBytes, type QueuedRun, type RunCallbacks } from "./QueuedRun.js";
 import type { RetryingExport } from "./RetryingExport.js";
@@ -21,6 +22,8 @@ export interface BatchTraceProcessorOptions {
   caller?: CallerIdentity | undefined;
   /** Told when the processor starts holding runs (`true`) and when it holds none any more. */
   onBusy?: ((busy: boolean) => void) | undefined;
+  /** Where the successes a sampler leaves out are held for negative feedback; none held without it. */
+  held?: HeldRuns | undefined;
 }
 
 /**
@@ -39,6 +42,10 @@ export class BatchTraceProcessor {
   /** flush() calls waiting for every run up to `upTo` to settle; a flush that times out leaves. */
   private readonly flushes = new Set<{ upTo: number; resolve: () => void }>();
   private readonly observers: ProcessorObserver[] = [];
+  /** The id each of the last REKEYED_IDS_KEPT runs stored under a new id (after a `conflict`) got, by its first id: what a rating of it is sent for. */
+  private readonly storedUnder = new Map<string, string>();
+  /** What whenSettled() calls wait for: resolved when the run settles. */
+  private readonly settleWaiters = new Map<QueuedRun, Set<() => void>>();
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The queued runs have waited `scheduledDelayMs`: send them without waiting for a full batch. */
@@ -57,7 +64,7 @@ export class BatchTraceProcessor {
 
   get stats(): TracerStats {
     const { droppedFailures, droppedSuccesses, ...counts } = this.counts;
-    return { ...counts, dropped: { failures: droppedFailures, successes: droppedSuccesses }, waiting: this.queue.size };
+    return { ...counts, dropped: { failures: droppedFailures, successes: droppedSuccesses }, waiting: this.queue.size, held: this.options.held?.size ?? 0 };
   }
 
   /** The uid runs are sent as now: `null` for no user (or no caller identity), `undefined` until known. */
@@ -73,13 +80,14 @@ export class BatchTraceProcessor {
 
   /**
    * Takes a finished run: samples it (by `original_trace_id ?? trace_id`, lowercased, as the server
-   * does) and queues it in O(1). Never waits for the network.
+   * does) and queues it in O(1), or holds a success left out (see HeldRuns). Never waits for the network.
    */
   onEnd(input: TraceInput, callbacks: RunCallbacks): void {
     const run = queuedRun(input, callbacks, this.seq + 1, this.owner);
     const decision = decideRecording(run.input.status, run.input.original_trace_id ?? run.traceId, this.options.sampler);
     if (!decision.store) {
       this.counts.sampledOut++;
+      if (!this.closed) this.options.held?.hold(run);
       return;
     }
     this.seq++;
@@ -141,9 +149,56 @@ export class BatchTraceProcessor {
     });
   }
 
-  /** Flushes (see flush), then drops and reports every run that ends afterwards. */
+  /**
+   * Resolves once the run first queued as `traceId` (lowercase) is answered or reported, with it (its
+   * `traceId` is the one it was stored under), sending the queue without waiting for a fuller batch;
+   * or after `timeoutMs`, with it still unsettled. `undefined` at once when no such run is unsettled.
+   */
+  whenSettled(traceId: string, timeoutMs: number): Promise<QueuedRun | undefined> {
+    const found = this.unsettledRun(traceId);
+    if (!found) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const waiters = this.settleWaiters.get(found) ?? new Set<() => void>();
+      this.settleWaiters.set(found, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.settleWaiters.get(found) === waiters) this.settleWaiters.delete(found);
+        resolve(found);
+      };
+      waiters.add(done);
+      const timer = setTimeout(done, Math.min(timeoutMs, MAX_TIMER_MS));
+      this.due = true;
+      this.pump();
+    });
+  }
+
+  /** Whether the run first queued as `traceId` (lowercase) is queued or being sent now. */
+  /** The id a run first recorded as `traceId` was stored under after a re-key (one of the last REKEYED_IDS_KEPT), or undefined. */
+  storedIdOf(traceId: string): string | undefined {
+    return this.storedUnder.get(traceId);
+  }
+
+  private rememberStoredId(firstTraceId: string, storedId: string): void {
+    this.storedUnder.delete(firstTraceId);
+    this.storedUnder.set(firstTraceId, storedId);
+    if (this.storedUnder.size > REKEYED_IDS_KEPT) this.storedUnder.delete(this.storedUnder.keys().next().value!);
+  }
+
+  isUnsettled(traceId: string): boolean {
+    return this.unsettledRun(traceId) !== undefined;
+  }
+
+  /** The unsettled run first queued as `traceId`, found in O(unsettled runs): for feedback, not for each run. */
+  private unsettledRun(traceId: string): QueuedRun | undefined {
+    for (const run of this.unsettled) if (run.firstTraceId === traceId) return run;
+    return undefined;
+  }
+
+  /** Flushes (see flush), then drops and reports every run that ends afterwards; holds no run any more. */
   async shutdown(timeoutMs?: number): Promise<boolean> {
     this.closed = true;
+    this.options.held?.clear();
     const flushed = await this.flush(timeoutMs);
     if (flushed) {
       clearTimeout(this.timer);
@@ -165,6 +220,7 @@ export class BatchTraceProcessor {
     this.owner = uid;
     for (const run of this.unsettled) if (run.owner === undefined || (run.owner === null && uid !== null)) run.owner = uid;
     for (const run of this.queue.remove((queued) => typeof queued.owner === "string" && queued.owner !== uid)) this.drop(run, "signed_out");
+    this.options.held?.onOwner(uid);
     for (const observer of this.observers) observer.onOwner(uid);
   }
 
@@ -185,6 +241,8 @@ export class BatchTraceProcessor {
     }
     if (this.unsettled.size === 0) this.options.onBusy?.(false);
     for (const observer of this.observers) observer.onSettled(run, error);
+    const waiters = this.settleWaiters.get(run);
+    if (waiters) for (const waiter of [...waiters]) waiter();
   }
 
   /** Queues a run, dropping what the full queue must give up for it (maybe the run itself). */
@@ -259,7 +317,14 @@ export class BatchTraceProcessor {
   private answer(run: QueuedRun, result: RecordTraceResult): void {
     if (!this.unsettled.has(run)) return;
     this.counts.answered++;
-    if (result.stored) this.counts.stored++;
+    if (result.stored) {
+      this.counts.stored++;
+      if (run.traceId !== run.firstTraceId) this.rememberStoredId(run.firstTraceId, run.traceId);
+    } else if (result.reason === "sampled_out" && !this.closed && this.options.held) {
+      // The server's sampler left it out: held like the tracer's own (its JSON cache is not needed again).
+      run.json = undefined;
+      this.options.held.hold(run);
+    }
     this.settle(run);
     callSafely(run.onSent, result);
   }
@@ -269,6 +334,9 @@ export class BatchTraceProcessor {
     callSafely(run.onError, error);
   }
 }
+
+/** Re-keyed runs whose stored id is remembered for their ratings (a re-key is rare: another run held the id). */
+const REKEYED_IDS_KEPT = 1000;
 
 /** A throwing callback must not become an unhandled rejection in the agent's process. */
 function callSafely<T>(callback: ((value: T) => void) | undefined, value: T): void {

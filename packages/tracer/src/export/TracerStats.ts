@@ -19,4 +19,9 @@ export interface TracerStats {
   failed: number;
   /** Runs waiting in the queue now. */
   waiting: number;
+  /**
+   * Successes a sampler left out (the tracer's, counted in `sampledOut`, or the server's), held now in
+   * case negative feedback asks for them (see TracerOptions.holdSampledOut).
+   */
+  held: number;
 }

@@ -1,4 +1,4 @@
-import { escapeWireKeys, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
+import { escapeWireKeys, type FeedbackInput, type RecordFeedbackResult, type RecordTraceBatchItemResult, type SanitizedTrace } from "@agent-traces/core";
 import { httpsCallable, type Functions, type HttpsCallable } from "firebase/functions";
 import { UnexpectedResponseError } from "../errors.js";
 import { callerIdentity } from "#platform";
@@ -9,24 +9,29 @@ import type { ExportContext, TraceExporter } from "./TraceExporter.js";
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 export interface CallableTraceExporterOptions {
-  /** The callable's name. */
+  /** The callable's name. Default `recordTrace`. */
   name?: string;
+  /** The feedback callable's name. Default `recordFeedback`. */
+  feedbackName?: string;
   /** How long one call may take before it fails with `functions/deadline-exceeded`. */
   timeoutMs?: number;
 }
 
 /**
- * Sends batches of traces to the `recordTrace` callable function (its batch form) through the Firebase
- * JS SDK, keys the callable protocol cannot carry (`"@type"`, `hasOwnProperty`) escaped (core's wireKeys).
- * In a browser its `caller` is the app's signed-in Auth user, whose token the SDK sends.
+ * Sends batches of traces to the `recordTrace` callable function (its batch form), and ratings to
+ * `recordFeedback`, through the Firebase JS SDK, keys the callable protocol cannot carry (`"@type"`,
+ * `hasOwnProperty`) escaped (core's wireKeys). In a browser its `caller` is the app's signed-in Auth
+ * user, whose token the SDK sends.
  */
 export class CallableTraceExporter implements TraceExporter {
   private readonly recordTrace: HttpsCallable<{ traces: readonly SanitizedTrace[]; sample_rate: number }, unknown>;
+  private readonly recordFeedback: HttpsCallable<FeedbackInput, RecordFeedbackResult>;
   readonly caller: CallerIdentity | undefined;
 
   constructor(functions: Functions, options: CallableTraceExporterOptions = {}) {
     this.caller = callerIdentity(functions.app);
     this.recordTrace = httpsCallable(functions, options.name ?? "recordTrace", { timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
+    this.recordFeedback = httpsCallable(functions, options.feedbackName ?? "recordFeedback", { timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
   }
 
   async export(traces: readonly SanitizedTrace[], { sampleRate }: ExportContext): Promise<RecordTraceBatchItemResult[]> {
@@ -35,5 +40,10 @@ export class CallableTraceExporter implements TraceExporter {
     const results = (data as { results?: unknown } | null)?.results;
     if (!Array.isArray(results) || results.length !== traces.length) throw new UnexpectedResponseError(data);
     return results as RecordTraceBatchItemResult[];
+  }
+
+  /** Sends one rating (the answer's shape is checked by the tracer). */
+  async sendFeedback(feedback: FeedbackInput): Promise<RecordFeedbackResult> {
+    return (await this.recordFeedback(escapeWireKeys(feedback))).data;
   }
 }

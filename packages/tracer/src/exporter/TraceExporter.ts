@@ -1,7 +1,7 @@
-import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
+import type { FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
 import type { CallerIdentity } from "./CallerIdentity.js";
 
-export type { RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceRejection } from "@agent-traces/core";
+export type { FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceRejection } from "@agent-traces/core";
 
 /** What an exporter is told about a batch besides its traces. */
 export interface ExportContext {
@@ -20,4 +20,10 @@ export interface TraceExporter {
    */
   readonly caller?: CallerIdentity | undefined;
   export(traces: readonly SanitizedTrace[], context: ExportContext): Promise<RecordTraceBatchItemResult[]>;
+  /**
+   * Sends one rating of a run (core's feedbackSchema: with the run itself when the tracer held it) and
+   * resolves with the answer (core's recordFeedbackResultSchema); rejects with the call's error, its
+   * `code` the callable's (`not-found`, `permission-denied`, …). Without it, `tracer.feedback()` answers `failed`.
+   */
+  sendFeedback?(feedback: FeedbackInput): Promise<RecordFeedbackResult>;
 }

@@ -1,3 +1,4 @@
+import { randomTraceId } from "@agent-traces/core";
 import type { ChatSession, FunctionDeclaration, GenerateContentResult, GenerateContentStreamResult, Tool } from "firebase/ai";
 import type { TraceContext } from "../TraceContext.js";
 import { recordUsage } from "./modelTurn.js";
@@ -6,6 +7,8 @@ import { observeStreamUsage } from "./streamUsage.js";
 /** A chat session's sends, recorded in one run: see `traceChat`. */
 export interface TracedChat {
   readonly chat: ChatSession;
+  /** The chat session's id (random, one per ChatSession), given to each run that sends through it and has none. */
+  readonly sessionId: string;
   sendMessage(...args: Parameters<ChatSession["sendMessage"]>): Promise<GenerateContentResult>;
   sendMessageStream(...args: Parameters<ChatSession["sendMessageStream"]>): Promise<GenerateContentStreamResult>;
 }
@@ -23,7 +26,8 @@ const tracings = new WeakMap<ChatSession, ChatTracing>();
  * called through `functionReference` is a tool call (its args, its result or error, its duration),
  * every model response an iteration, and the responses' `usageMetadata` the run's token usage. Send
  * through the returned object. One session may serve many runs: their sends take turns (as the
- * session's own do), so each call is recorded in the run that sent the message, never another.
+ * session's own do), so each call is recorded in the run that sent the message, never another. The
+ * session is one conversation: each run that sends through it gets its `sessionId` (unless the run has one).
  */
 export function traceChat(trace: TraceContext, chat: ChatSession): TracedChat {
   let tracing = tracings.get(chat);
@@ -31,6 +35,7 @@ export function traceChat(trace: TraceContext, chat: ChatSession): TracedChat {
   const session = tracing;
   return {
     chat,
+    sessionId: session.sessionId,
     sendMessage: (...args) => session.send(trace, () => chat.sendMessage(...args), async (result) => result.response),
     sendMessageStream: (...args) => session.send(trace, () => chat.sendMessageStream(...args), (result) => result.response),
   };
@@ -38,6 +43,8 @@ export function traceChat(trace: TraceContext, chat: ChatSession): TracedChat {
 
 /** A session's instrumentation: which run its current send belongs to, and the hooks that record into it. */
 class ChatTracing {
+  /** The session's conversation id, given to the runs that send through it. */
+  readonly sessionId = randomTraceId();
   /** The run whose message is being sent now. */
   private active: TraceContext | undefined;
   /** The last send, settled: the next one starts after it. */
@@ -52,6 +59,7 @@ class ChatTracing {
 
   /** Sends once the session's earlier traced sends are done, attributing all it does to `trace` until `finished` settles. */
   send<R>(trace: TraceContext, start: () => Promise<R>, finished: (result: R) => Promise<unknown>): Promise<R> {
+    if (trace.sessionId === undefined) trace.setSessionId(this.sessionId);
     const result = this.tail.then(() => {
       this.active = trace;
       return start();

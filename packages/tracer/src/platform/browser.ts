@@ -2,6 +2,7 @@
 import { asyncContextVariable } from "../context/asyncContextVariable.js";
 import { synchronousContext } from "../context/synchronousContext.js";
 import { authCallerIdentity } from "../exporter/authCallerIdentity.js";
+import type { HoldOptions } from "../export/holdOptions.js";
 import type { CallerIdentity } from "../exporter/CallerIdentity.js";
 import { localStorageTraceStore } from "../persist/localStorageTraceStore.js";
 import type { TraceStore } from "../persist/TraceStore.js";
@@ -9,6 +10,9 @@ import type { TraceStore } from "../persist/TraceStore.js";
 export { parseToolTrace, prepareTrace } from "../prepare/shapeCheckingPrepare.js";
 
 export const traceContextStorage = asyncContextVariable() ?? synchronousContext();
+
+/** A page serves one user: their last 25 sampled-out successes for 10 minutes, held for negative feedback. */
+export const HOLD_SAMPLED_OUT: HoldOptions = { maxRuns: 25, maxAgeMs: 10 * 60_000 };
 
 /**
  * Who a Firebase app's callable requests go as: its Auth user, followed through Auth's token

@@ -5,7 +5,7 @@
  * Each `testApi` scenario runs one traced run and reports how it settled and its `toTraceInput()`.
  */
 import { getAI, getGenerativeModel, GoogleAIBackend, Schema, type Content, type FunctionDeclaration } from "firebase/ai";
-import { createTracer, type RecordTraceResult, type TraceContext } from "@agent-traces/tracer";
+import { createTracer, TraceContext, type RecordTraceResult } from "@agent-traces/tracer";
 import { callFunctions, recordModelTurn, traceChat } from "@agent-traces/tracer/firebase-ai";
 import { connectFirebase, delay, expose, showStartError } from "./firebase.js";
 import { FLIGHTS, FLIGHTS_DOWN, MODEL, PROMPT, WEATHER } from "./shared.js";
@@ -103,6 +103,34 @@ try {
     return results.map((result) => ({ ...result, calls: sessionCalls }));
   };
 
+  /**
+   * One conversation: a run per message, one after the other, each sending through the same chat
+   * session. Each run is recorded under the id the test gives it (ids the server's sampler keeps, so
+   * that every run is stored), with `tracer.record`; the session id is the one traceChat gives them.
+   */
+  const conversation = async (traceIds: string[]): Promise<{ sessionId: string; results: ScenarioResult[] }> => {
+    const calls: ScenarioResult["calls"] = [];
+    const model = getGenerativeModel(ai, { model: MODEL, tools: [{ functionDeclarations: declarations(implementations(calls, false)) }] });
+    const chat = model.startChat();
+    const sessionIds = new Set<string>();
+    const results: ScenarioResult[] = [];
+    for (const [index, traceId] of traceIds.entries()) {
+      const trace = new TraceContext({ traceId, skill: "conversation", metadata: { model: MODEL } });
+      const traced = traceChat(trace, chat);
+      sessionIds.add(traced.sessionId);
+      const settled = await traced.sendMessage(`${PROMPT} (ask ${index})`).then(
+        (result) => ({ ok: true as const, value: result.response.text() }),
+        (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }),
+      );
+      if (settled.ok) trace.setOutput(settled.value);
+      trace.end(settled.ok ? { threw: false } : { threw: true, error: new Error(settled.message) });
+      tracer.record(trace.toTraceInput());
+      results.push({ traceId, settled, traceInput: trace.toTraceInput(), calls });
+    }
+    if (sessionIds.size !== 1) throw new Error(`one chat session gave ${sessionIds.size} session ids`);
+    return { sessionId: [...sessionIds][0]!, results };
+  };
+
   /** The hand-written loop: generateContent, run the calls, send their functionResponse parts back. */
   const manualScenario = (options: { flightsFail: boolean }) =>
     scenario("manual-loop", async (trace, calls) => {
@@ -126,6 +154,7 @@ try {
     chatStream: (flightsFail: boolean) => chatScenario({ flightsFail, stream: "read" }),
     chatStreamResponse: (flightsFail: boolean) => chatScenario({ flightsFail, stream: "response" }),
     sharedChat,
+    conversation,
     manual: (flightsFail: boolean) => manualScenario({ flightsFail }),
     flush: async (timeoutMs: number) => ({ flushed: await tracer.flush(timeoutMs), sent, errors }),
   });

@@ -46,6 +46,8 @@ export interface ScriptedRun {
   partialAnswer: string;
   /** What the model call of step 2 fails with (`ending: "model-error"`). */
   modelError: string;
+  /** The conversation the run is a turn of: `metadata.sessionId` (5, 6) or `runtimeContext.sessionId` (7); none when absent. */
+  sessionId?: string;
 }
 
 export function scriptedRun(index: number, ending: RunEnding = "answer"): ScriptedRun {
@@ -150,6 +152,11 @@ async function readStream(run: ScriptedRun, result: { textStream: AsyncIterable<
   return text;
 }
 
+/** `experimental_telemetry.metadata` (ai 5, 6): the user, and the session when the run has one. */
+function telemetryMetadata(run: ScriptedRun): Record<string, string> {
+  return { userId: run.userId, ...(run.sessionId !== undefined && { sessionId: run.sessionId }) };
+}
+
 // ---- ai 5: experimental_telemetry with a tracer; the user in metadata.userId ---------------------
 
 /** `ai` 5: LanguageModelV2 (flat usage, finishReason a string). */
@@ -205,7 +212,7 @@ export function aiSdk5(tracer: Tracer): AiSdkRunner {
     stopWhen: ai5.stepCountIs(3),
     maxRetries: 0,
     prompt: run.prompt,
-    experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: { userId: run.userId }, tracer },
+    experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: telemetryMetadata(run), tracer },
   });
   return {
     modelId,
@@ -287,7 +294,7 @@ export function aiSdk6(tracer: Tracer): AiSdkRunner {
     stopWhen: ai6.stepCountIs(3),
     maxRetries: 0,
     prompt: run.prompt,
-    experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: { userId: run.userId }, tracer },
+    experimental_telemetry: { isEnabled: true, functionId: FUNCTION_ID, metadata: telemetryMetadata(run), tracer },
   });
   return {
     modelId,
@@ -348,8 +355,8 @@ export function aiSdk7(tracer: Tracer): AiSdkRunner {
     stopWhen: ai7.stepCountIs(3),
     maxRetries: 0,
     prompt: run.prompt,
-    runtimeContext: { userId: run.userId },
-    telemetry: { functionId: FUNCTION_ID, includeRuntimeContext: { userId: true }, integrations: [integration] },
+    runtimeContext: { userId: run.userId, ...(run.sessionId !== undefined && { sessionId: run.sessionId }) },
+    telemetry: { functionId: FUNCTION_ID, includeRuntimeContext: { userId: true, sessionId: run.sessionId !== undefined }, integrations: [integration] },
   });
   return {
     modelId,
