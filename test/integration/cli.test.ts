@@ -342,6 +342,7 @@ describe("agent-traces CLI: sessions and feedback", () => {
         .create({
           trace_id: rated.id,
           rated_by: ratedBy,
+          run_recorded_by: "alice",
           user_id: "alice",
           skill: "planning",
           session_id: "chat-a",
@@ -458,7 +459,7 @@ describe("agent-traces CLI: a hostile trace cannot drive the terminal", () => {
     await adminFirestore()
       .collection(FEEDBACK_COLLECTION)
       .doc(`${traceId}:hostile`)
-      .create({ trace_id: traceId, rated_by: hostile("rater"), rating: "down", comment: hostile("comment"), tags: [hostile("tag")], user_id: "u", skill: null, run_status: "error", run_started_at: when, created_at: when, updated_at: when, expire_at: when, schema_version: 1 });
+      .create({ trace_id: traceId, rated_by: hostile("rater"), run_recorded_by: hostile("rater"), rating: "down", comment: hostile("comment"), tags: [hostile("tag")], user_id: "u", skill: null, run_status: "error", run_started_at: when, created_at: when, updated_at: when, expire_at: when, schema_version: 1 });
   });
 
   const commands: [string, string[]][] = [

@@ -45,10 +45,10 @@ async function storedRatingIds(db: Firestore): Promise<string[]> {
  * Thumbs-down ratings of the first `count` of `ids` (runs seeded by `traces` from `offset`), given by
  * `ratedBy` on runs naming `userId`, as recordFeedback stores them (run_started_at the run's start).
  */
-const ratingsOf = (ids: readonly string[], offset: number, count: number, ratedBy: string, userId: string | number): SeedFeedback[] =>
+const ratingsOf = (ids: readonly string[], offset: number, count: number, ratedBy: string, userId: string | number, runRecordedBy: string): SeedFeedback[] =>
   ids.slice(0, count).map((traceId, index) => {
     const runStartedAt = new Date(base + (offset + index) * 1000);
-    return { traceId, ratedBy, userId, rating: "down", runStartedAt, updatedAt: new Date(runStartedAt.getTime() + 60_000) };
+    return { traceId, ratedBy, runRecordedBy, userId, rating: "down", runStartedAt, updatedAt: new Date(runStartedAt.getTime() + 60_000) };
   });
 
 interface Seeded {
@@ -90,18 +90,20 @@ async function seedUserAndOthers(db: Firestore, uid: string, perKind: number, ra
   const kind = (ids: string[], index: number, size: number) => ids.slice(index * size, (index + 1) * size);
   const theirRatings = await seedFeedback(
     [
-      ...ratingsOf(kind(theirs, 0, perKind), 0, ratingsPerKind, uid, "someone-they-named"),
-      ...ratingsOf(kind(theirs, 1, perKind), 10_000, ratingsPerKind, "an-admin", uid),
-      ...ratingsOf(kind(theirs, 2, perKind), 20_000, ratingsPerKind, "an-admin", numeric),
-      ...ratingsOf(kind(theirs, 3, perKind), 30_000, ratingsPerKind, uid, uid),
+      ...ratingsOf(kind(theirs, 0, perKind), 0, ratingsPerKind, uid, "someone-they-named", uid),
+      // An admin's ratings of runs they sent naming someone else: found by the run's sender alone.
+      ...ratingsOf(kind(theirs, 0, perKind), 0, ratingsPerKind, "an-admin", "someone-they-named", uid),
+      ...ratingsOf(kind(theirs, 1, perKind), 10_000, ratingsPerKind, "an-admin", uid, "a-server"),
+      ...ratingsOf(kind(theirs, 2, perKind), 20_000, ratingsPerKind, "an-admin", numeric, "a-server"),
+      ...ratingsOf(kind(theirs, 3, perKind), 30_000, ratingsPerKind, uid, uid, uid),
     ],
     db,
   );
   const otherRatings = await seedFeedback(
     [
-      ...ratingsOf(others.slice(0, 20), 40_000, ratingsPerKind, "other-uid", "other-user"),
-      ...ratingsOf(others.slice(20, 30), 50_000, ratingsPerKind, "an-admin", `0${uid}`),
-      ...ratingsOf(others.slice(30, 40), 60_000, ratingsPerKind, "an-admin", numeric + 1),
+      ...ratingsOf(others.slice(0, 20), 40_000, ratingsPerKind, "other-uid", "other-user", "other-uid"),
+      ...ratingsOf(others.slice(20, 30), 50_000, ratingsPerKind, "an-admin", `0${uid}`, "a-server"),
+      ...ratingsOf(others.slice(30, 40), 60_000, ratingsPerKind, "an-admin", numeric + 1, "a-server"),
     ],
     db,
   );
@@ -131,10 +133,10 @@ describe("erasure: deleting a Firebase Auth user erases their data (Auth emulato
     await adminAuth().createUser({ uid, email: `erase-${uid}@example.com` });
   });
 
-  it("removes all 2,500 of their traces, their 8 ratings and their counter in several batches and runs, nothing else, with an exact receipt", async () => {
+  it("removes all 2,500 of their traces, their 10 ratings and their counter in several batches and runs, nothing else, with an exact receipt", async () => {
     assert.equal(seeded.theirs.length, 2500);
-    assert.deepEqual([seeded.theirRatings.length, seeded.otherRatings.length], [8, 6]);
-    assert.deepEqual(await countErasable(db, { kind: "user", uid }), { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.deepEqual([seeded.theirRatings.length, seeded.otherRatings.length], [10, 6]);
+    assert.deepEqual(await countErasable(db, { kind: "user", uid }), { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 10, [RATE_LIMITS_COLLECTION]: 1 });
     await adminAuth().deleteUser(uid);
 
     const receipts = db.collection(TRACE_ERASURES_COLLECTION).where("uid_sha256", "==", uidSha256(uid));
@@ -149,7 +151,7 @@ describe("erasure: deleting a Firebase Auth user erases their data (Auth emulato
     assert.equal((await db.collection(RATE_LIMITS_COLLECTION).doc(counterId("other-uid")).get()).exists, true);
 
     const { data } = receipt;
-    assert.deepEqual(data.deleted, { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.deepEqual(data.deleted, { [TRACES_COLLECTION]: 2500, [FEEDBACK_COLLECTION]: 10, [RATE_LIMITS_COLLECTION]: 1 });
     assert.equal(data.scope, "user");
     assert.equal(data.reason, "account_deleted");
     // 2,509 documents in batches of 400; ERASE_BATCHES_PER_RUN=2 (functions/.env.demo-agent-traces): 4 runs, the last finding nothing left.
@@ -200,9 +202,9 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
 
     assert.deepEqual(await storedIds(db), seeded.others);
     assert.deepEqual(await storedRatingIds(db), seeded.otherRatings);
-    assert.deepEqual(after.deleted, { [TRACES_COLLECTION]: 60, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
-    // 69 documents, 7 a batch: at least 10 batches (more when the overlapping runs split one).
-    assert.ok(after.batches >= 10, `batches: ${after.batches}`);
+    assert.deepEqual(after.deleted, { [TRACES_COLLECTION]: 60, [FEEDBACK_COLLECTION]: 10, [RATE_LIMITS_COLLECTION]: 1 });
+    // 71 documents, 7 a batch: at least 11 batches (more when the overlapping runs split one).
+    assert.ok(after.batches >= 11, `batches: ${after.batches}`);
     assert.equal(after.runs, outcomes.length, "each turn counted once");
     assert.ok(outcomes.length >= 3, `several runs: ${outcomes.join(", ")}`);
     for (const outcome of outcomes.slice(0, -1)) assert.equal(outcome, "continued+superseded");
@@ -231,8 +233,8 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     // Whatever the interleaving, the rest is found by the next batch and nothing is counted twice.
     const rest = await eraseBatch(db, receipt, { kind: "user", uid }, 100);
     const final = (await receipt.get()).data() as ErasureReceipt;
-    assert.deepEqual(final.deleted, { [TRACES_COLLECTION]: 20, [FEEDBACK_COLLECTION]: 8, [RATE_LIMITS_COLLECTION]: 1 });
-    assert.equal(deleted + rest.total, 29);
+    assert.deepEqual(final.deleted, { [TRACES_COLLECTION]: 20, [FEEDBACK_COLLECTION]: 10, [RATE_LIMITS_COLLECTION]: 1 });
+    assert.equal(deleted + rest.total, 31);
     assert.equal((await eraseBatch(db, receipt, { kind: "user", uid })).total, 0);
   });
 
@@ -255,10 +257,10 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "oldest first");
     assert.ok(exported.every((trace) => trace.recorded_by === uid || trace.user_id === uid || trace.user_id === Number(uid)));
 
-    // Their ratings: given by them (of runs they sent, whoever those name) and an admin's of runs naming them, in both forms.
+    // Their ratings: given by them, an admin's of runs they sent, and an admin's of runs naming them, in both forms.
     const ratings = await exportUserFeedback(db, uid);
     assert.deepEqual(ratings.map((rating) => feedbackId(rating.trace_id, rating.rated_by)).sort(), theirRatings);
-    assert.ok(ratings.every((rating) => rating.rated_by === uid || rating.user_id === uid || rating.user_id === Number(uid)));
+    assert.ok(ratings.every((rating) => rating.rated_by === uid || rating.run_recorded_by === uid || rating.user_id === uid || rating.user_id === Number(uid)));
     assert.deepEqual(new Set(ratings.map((rating) => typeof rating.user_id)), new Set(["string", "number"]));
     const created = ratings.map((rating) => Date.parse(rating.created_at));
     assert.deepEqual(created, [...created].sort((a, b) => a - b), "oldest first");
@@ -266,16 +268,16 @@ describe("erasure: the resumable chain, driven run by run through the handlers",
     assert.ok(ratings.every((rating) => !("schema_version" in rating)));
     assert.deepEqual(await exportUserFeedback(db, "nobody"), []);
 
-    // By age: the user's first two kinds started before base + 10,000 s + 2 s; two ratings of each kind go with them.
+    // By age: the user's first two kinds started before base + 10,000 s + 2 s; their ratings (2 + 2 of the first kind, 2 of the second) go with them.
     const before = new Date(base + 10_002 * 1000);
-    assert.deepEqual(await countErasable(db, { kind: "before", before }), { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 4, [RATE_LIMITS_COLLECTION]: 0 });
+    assert.deepEqual(await countErasable(db, { kind: "before", before }), { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 6, [RATE_LIMITS_COLLECTION]: 0 });
     const receipt = (await startErasure(db, { kind: "before", before }, "cli", new Date()))!;
-    assert.equal((await eraseBatch(db, receipt, { kind: "before", before })).total, 10);
+    assert.equal((await eraseBatch(db, receipt, { kind: "before", before })).total, 12);
     assert.equal((await db.collection(TRACES_COLLECTION).where("started_at", "<", before).get()).size, 0);
     assert.equal((await db.collection(FEEDBACK_COLLECTION).where("run_started_at", "<", before).get()).size, 0);
     assert.equal((await storedIds(db)).length, 16 + 40 - 6);
-    assert.equal((await storedRatingIds(db)).length, theirRatings.length + otherRatings.length - 4);
-    assert.deepEqual(((await receipt.get()).data() as ErasureReceipt).deleted, { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 4, [RATE_LIMITS_COLLECTION]: 0 });
+    assert.equal((await storedRatingIds(db)).length, theirRatings.length + otherRatings.length - 6);
+    assert.deepEqual(((await receipt.get()).data() as ErasureReceipt).deleted, { [TRACES_COLLECTION]: 6, [FEEDBACK_COLLECTION]: 6, [RATE_LIMITS_COLLECTION]: 0 });
     const data = (await receipt.get()).data() as ErasureReceipt;
     assert.equal(data.scope, "before");
     assert.equal(data.before?.toMillis(), before.getTime());

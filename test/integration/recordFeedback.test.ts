@@ -107,6 +107,7 @@ describe("recordFeedback through the functions emulator (real JS SDK clients)", 
         {
           trace_id: trace.trace_id,
           rated_by: sender.uid,
+          run_recorded_by: sender.uid,
           rating: "down",
           value: 1,
           tags: ["wrong-answer", "slow"],

@@ -246,6 +246,7 @@ describe("cli: rendering", () => {
     const rating = (overrides: Partial<StoredFeedback>): StoredFeedback => ({
       trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
       rated_by: "uid-1",
+      run_recorded_by: "uid-1",
       rating: "down",
       user_id: "alice",
       skill: "planning",

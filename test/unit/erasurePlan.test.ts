@@ -23,18 +23,18 @@ describe("erasure: what is erased, and how a receipt names things", () => {
     assert.deepEqual(rateLimits!.documentIds({ kind: "user", uid: "a/b" }), ["uid:a%2Fb"]);
   });
 
-  it("a user's ratings: those they gave and those of runs naming them in both forms of a number, newest first", () => {
+  it("a user's ratings: those they gave, those of runs they sent and those of runs naming them in both forms of a number, newest first", () => {
     const queries = feedback!.queries({ kind: "user", uid: "42" });
     assert.deepEqual(
       queries.map((query) => query.equals),
-      [{ rated_by: "42" }, { user_id: ["42", 42] }],
+      [{ rated_by: "42" }, { run_recorded_by: "42" }, { user_id: ["42", 42] }],
     );
     for (const query of queries) {
       assert.equal(query.plan.collection, "trace_feedback");
       assert.deepEqual(query.plan.ranges, []);
       assert.deepEqual(query.plan.orderBy, [{ field: "updated_at", direction: "desc" }]);
     }
-    assert.deepEqual(feedback!.queries({ kind: "user", uid: "0042" })[1]!.equals, { user_id: ["0042"] });
+    assert.deepEqual(feedback!.queries({ kind: "user", uid: "0042" })[2]!.equals, { user_id: ["0042"] });
     assert.deepEqual(feedback!.documentIds({ kind: "user", uid: "42" }), []);
   });
 

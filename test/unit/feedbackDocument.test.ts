@@ -19,7 +19,7 @@ const run: RatedRun = {
 const feedback = (fields: Partial<FeedbackInput> = {}) => feedbackSchema.parse({ trace_id: TRACE_ID, rating: "down", ...fields });
 
 describe("feedback: the rating document", () => {
-  it("copies the run's user, skill, session, status, start and expiry, so that it goes with its run", () => {
+  it("copies the run's sender, user, skill, session, status, start and expiry, so that it goes with its run", () => {
     const document = toFeedbackDocument(feedback({ value: 2 }), run, "sender", undefined);
     assert.deepEqual(
       { ...document, created_at: undefined, updated_at: undefined },
@@ -28,6 +28,7 @@ describe("feedback: the rating document", () => {
         rated_by: "sender",
         rating: "down",
         value: 2,
+        run_recorded_by: run.recorded_by,
         user_id: 42,
         skill: "support",
         session_id: "chat-7",

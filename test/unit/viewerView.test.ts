@@ -272,6 +272,7 @@ describe("viewer feedback", () => {
   const rating = (ratedBy: string, updatedAt: string, value: "up" | "down" = "down") => ({
     trace_id: "t",
     rated_by: ratedBy,
+    run_recorded_by: "u",
     rating: value,
     user_id: "u",
     skill: null,
@@ -304,6 +305,7 @@ describe("viewer feedback", () => {
     const feedback = feedbackFromDocument({
       trace_id: "t",
       rated_by: "uid-1",
+      run_recorded_by: "uid-1",
       rating: "down",
       value: 2,
       comment: "<img src=x onerror=alert(1)>",

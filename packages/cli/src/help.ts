@@ -31,13 +31,13 @@ export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenA
           or as the stored trace's JSON. With --user: every stored trace of that user
           (recorded by the uid, or naming it as user id in either form of a number),
           oldest first, as a JSON array of stored traces (a data-access request); with
-          --user and --feedback: the ratings given by that uid or of runs naming it, as a
-          JSON array, oldest first
+          --user and --feedback: the ratings given by that uid or of runs it sent or
+          names, as a JSON array, oldest first
 delete    with --user: every trace recorded by or naming that user (as export --user
           finds them), the ratings export --user --feedback finds, and the user's
-          rate-limit counter; with --before: every trace that
-          started before T, and the ratings of runs that did. Without --yes it deletes nothing and prints how many documents
-          of each collection it would delete; with --yes it deletes them in batches of
+          rate-limit counter; with --before: every trace that started before T, and
+          the ratings of those runs. Without --yes it deletes nothing and prints how
+          many documents of each collection it would delete; with --yes it deletes them in batches of
           400 and writes a receipt in trace_erasures (the counts, start and end; a user
           only as the SHA-256 of the uid). The functions do the same by themselves when
           a Firebase Auth user is deleted (ERASE_ON_USER_DELETE)

@@ -8,7 +8,8 @@ export interface SeedFeedback {
   traceId: string;
   ratedBy: string;
   rating: FeedbackRating;
-  /** The rated run's user, skill, status and start, copied onto the rating. */
+  /** The rated run's sender (default: the rater), user, skill, status and start, copied onto the rating. */
+  runRecordedBy?: string;
   userId?: string | number;
   skill?: string | null;
   runStatus?: TraceStatus;
@@ -33,6 +34,7 @@ export async function seedFeedback(ratings: readonly SeedFeedback[], db: Firesto
       rated_by: seed.ratedBy,
       rating: seed.rating,
       ...(seed.comment !== undefined ? { comment: seed.comment } : {}),
+      run_recorded_by: seed.runRecordedBy ?? seed.ratedBy,
       user_id: seed.userId ?? seed.ratedBy,
       skill: seed.skill === undefined ? "planning" : seed.skill,
       run_status: seed.runStatus ?? "success",

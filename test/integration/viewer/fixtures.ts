@@ -140,6 +140,7 @@ export async function seedFeedback(ratings: readonly FeedbackSeed[]): Promise<vo
     void writer.create(db.collection(FEEDBACK_COLLECTION).doc(`${rating.run.id}:${encodeURIComponent(rating.ratedBy)}`), {
       trace_id: rating.run.id,
       rated_by: rating.ratedBy,
+      run_recorded_by: run.recorded_by,
       rating: rating.rating,
       ...(rating.value !== undefined ? { value: rating.value } : {}),
       ...(rating.comment !== undefined ? { comment: rating.comment } : {}),

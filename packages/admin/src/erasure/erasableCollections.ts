@@ -47,10 +47,11 @@ const feedback: ErasableCollection = {
       const plan: QueryPlan = { collection: FEEDBACK_COLLECTION, equalities: [], ranges: ["run_started_at"], orderBy: [{ field: "run_started_at", direction: "desc" }] };
       return [{ plan, equals: {}, below: { run_started_at: Timestamp.fromDate(scope.before) } }];
     }
-    // Given by the user, and of runs naming the user (both forms of a numeric id): a rating may be both, counted once.
+    // Given by the user, of runs they sent, and of runs naming them (both forms of a numeric id): a rating may be all three, counted once.
     const plan = (field: string): QueryPlan => ({ collection: FEEDBACK_COLLECTION, equalities: [field], ranges: [], orderBy: [{ field: "updated_at", direction: "desc" }] });
     return [
       { plan: plan("rated_by"), equals: { rated_by: scope.uid }, below: {} },
+      { plan: plan("run_recorded_by"), equals: { run_recorded_by: scope.uid }, below: {} },
       { plan: plan("user_id"), equals: { user_id: userIdVariants(scope.uid) }, below: {} },
     ];
   },

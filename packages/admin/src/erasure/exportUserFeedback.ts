@@ -4,7 +4,7 @@ import { ERASABLE_COLLECTIONS } from "./erasableCollections.js";
 import { toQuery } from "./erasureQuery.js";
 
 /**
- * Every stored rating of a user (a data-access request): those they gave and those of runs naming them
+ * Every stored rating of a user (a data-access request): those they gave, those of runs they sent and those of runs naming them
  * (both forms of a numeric id), each once, oldest first (by created_at, then document id): the ratings
  * an erasure of the user would delete. Timestamps as ISO strings, as StoredFeedback has them.
  */

@@ -38,6 +38,7 @@ export function toFeedbackDocument(feedback: Feedback, run: RatedRun, ratedBy: s
     ...(feedback.value !== undefined ? { value: feedback.value } : {}),
     ...(comment !== "" ? { comment } : {}),
     ...(tags.length > 0 ? { tags } : {}),
+    run_recorded_by: run.recorded_by,
     user_id: run.user_id ?? run.recorded_by, // never null as stored (toTraceDocument); the type is the wire's
     skill: run.skill ?? null,
     ...(typeof run.session_id === "string" ? { session_id: run.session_id } : {}),

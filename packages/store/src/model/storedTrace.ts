@@ -44,7 +44,8 @@ export interface StoredFeedback {
   /** Redacted and cut to LIMITS.feedbackCommentChars. */
   comment?: string;
   tags?: string[];
-  /** The rated run's user, skill, session and status, copied so that the report and erasure need not read the run. */
+  /** The rated run's sender, user, skill, session and status, copied so that the report and erasure need not read the run. */
+  run_recorded_by: string;
   user_id: string | number;
   skill: string | null;
   session_id?: string;
