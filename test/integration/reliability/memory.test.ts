@@ -95,7 +95,8 @@ describe("bounded memory: a flood of the largest calls from one caller through t
   });
 
   it(`${RUNS} runs of the largest size in ${CALLS} concurrent calls: every failure stored, no call over the cap, the function still serving`, async function () {
-    this.timeout(120_000);
+    // A loaded machine can stall a call until abortStalledFetches gives up on it (60 s) and the tracer retries it.
+    this.timeout(300_000);
     const answered = new Map<string, RecordTraceResult>();
     const errors: TraceSendError[] = [];
     const tracer = createTracer({
@@ -112,7 +113,7 @@ describe("bounded memory: a flood of the largest calls from one caller through t
     const started = performance.now();
     await withoutFunctionLogs(async () => {
       for (const run of runs) tracer.record(run);
-      assert.equal(await tracer.flush(100_000), true, "every run answered or reported");
+      assert.equal(await tracer.flush(240_000), true, "every run answered or reported");
     });
 
     assert.deepEqual(errors.map((error) => error.message), [], "nothing reported lost");
