@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decideRecording, storedSize, TraceIdRatioBasedSampler, type SanitizedTrace } from "@agent-traces/core";
+import { decideRecording, DEFAULT_KEEP_RULES, DEFAULT_PRICES, NO_KEEP_RULES, randomTraceId, storedSize, TraceIdRatioBasedSampler, type KeepRules, type SanitizedTrace } from "@agent-traces/core";
 import { utf8Length } from "../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
-import { createTracer, DEFAULT_SAMPLE_RATE, type TraceExporter } from "@agent-traces/tracer";
+import { createTracer, DEFAULT_SAMPLE_RATE, type TraceExporter, type TracerOptions } from "@agent-traces/tracer";
 import { ERROR_TRACE_TTL_DAYS, parseSampleRate, TRACE_SAMPLE_RATE, TRACE_TTL_DAYS } from "../functions/src/config.js";
 import type { RealisticSizes } from "./b6Size.js";
 import { functionsEnv, FUNCTIONS_ENV_FILE } from "./lib/config.js";
@@ -18,6 +18,11 @@ import * as price from "./pricing.js";
 
 const RUNS_SIMULATED = 100_000;
 const ERROR_EVERY = 20; // 5% of runs fail
+/** Of every 100 runs, these succeed after a tool call failed (3%): what the default keep rule keeps. */
+const FAILED_TOOL_RUNS = new Set([1, 2, 3]);
+/** Of every 100 runs, these take 45 s (2%): what a 30 s slow rule keeps, in the "every rule" scenario. */
+const SLOW_RUNS = new Set([4, 5]);
+const SLOW_RULE_MS = 30_000;
 const PER = 1_000_000;
 /** Firestore deletes expired documents "typically within 24 hours" of expire_at: counted as one more day stored. */
 const TTL_SWEEP_DAYS = 1;
@@ -87,11 +92,22 @@ interface Counts {
   stored: { success: number; error: number };
 }
 
+/** How a scenario's tracer and server keep runs: the tracer's `keep` and the server's rules (the same, as the README advises). */
+interface KeepSetting {
+  tracer: TracerOptions["keep"];
+  server: KeepRules;
+  /** Whether 2% of runs are slow (45 s) in this scenario's population. */
+  slowRuns: boolean;
+}
+
+const DEFAULT_RULES: KeepSetting = { tracer: undefined, server: DEFAULT_KEEP_RULES, slowRuns: false };
+
 /**
  * Runs the real tracer (`createTracer`, default batching, or one call per run with `maxBatchSize: 1`)
- * over simulated runs (5% failing) and the real server decision on what it sends.
+ * over simulated runs (5% failing, 3% succeeding after a failed tool call, 2% slow when the setting
+ * says) and the real server decision (decideRecording with the server's keep rules) on what it sends.
  */
-async function simulate(clientRate: number | undefined, serverRate: number, maxBatchSize?: number): Promise<Counts> {
+async function simulate(clientRate: number | undefined, serverRate: number, maxBatchSize?: number, keep: KeepSetting = DEFAULT_RULES): Promise<Counts> {
   const serverSampler = new TraceIdRatioBasedSampler(serverRate);
   const counts: Counts = { calls: 0, callsStoring: 0, sent: 0, stored: { success: 0, error: 0 } };
   const failures: Error[] = [];
@@ -100,7 +116,7 @@ async function simulate(clientRate: number | undefined, serverRate: number, maxB
       counts.calls++;
       counts.sent += traces.length;
       const answers = traces.map((trace) => {
-        const decision = decideRecording(trace.status, trace.trace_id, serverSampler);
+        const decision = decideRecording(trace, { sampler: serverSampler, rules: keep.server, prices: DEFAULT_PRICES });
         if (decision.store) counts.stored[trace.status === "success" ? "success" : "error"]++;
         return { trace_id: trace.trace_id, stored: decision.store, reason: decision.reason };
       });
@@ -108,10 +124,23 @@ async function simulate(clientRate: number | undefined, serverRate: number, maxB
       return answers;
     },
   };
-  const tracer = createTracer({ exporter, sampleRate: clientRate, maxBatchSize, onError: (error) => failures.push(error) });
+  const tracer = createTracer({ exporter, sampleRate: clientRate, maxBatchSize, keep: keep.tracer, onError: (error) => failures.push(error) });
   for (let run = 0; run < RUNS_SIMULATED; run++) {
+    if (keep.slowRuns && SLOW_RUNS.has(run % 100)) {
+      // A finished run recorded as a whole (as the adapters do), so that it can have taken 45 s.
+      const startedAt = Date.now() - 45_000;
+      tracer.record({
+        trace_id: randomTraceId(),
+        status: "success",
+        started_at: new Date(startedAt).toISOString(),
+        ended_at: new Date(startedAt + 45_000).toISOString(),
+        tool_traces: [{ name: "web_search", input: { query: "firestore ttl" }, output: "3 results", duration_ms: 44_000, is_error: false, timestamp: new Date(startedAt).toISOString() }],
+      });
+      continue;
+    }
     await tracer.withTrace({}, async (trace) => {
-      await trace.tool("web_search", { query: "firestore ttl" }, () => "3 results");
+      if (FAILED_TOOL_RUNS.has(run % 100)) await trace.tool("web_search", { query: "firestore ttl" }, () => Promise.reject(new Error("search timed out"))).catch(() => "answered without search");
+      else await trace.tool("web_search", { query: "firestore ttl" }, () => "3 results");
       if (run % ERROR_EVERY === 0) throw new Error("the model call failed");
     }).catch(() => undefined);
   }
@@ -141,8 +170,8 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
   const indexFile = JSON.parse(readFileSync(fileURLToPath(new URL("../firestore.indexes.json", import.meta.url)), "utf8")) as IndexFile;
   const index = { success: indexModel(sizes.sample.success, indexFile), error: indexModel(sizes.sample.error, indexFile) };
 
-  const scenario = async (name: string, clientRate: number | undefined, serverRate: number, maxBatchSize?: number): Promise<Scenario> => {
-    const counts = await simulate(clientRate, serverRate, maxBatchSize);
+  const scenario = async (name: string, clientRate: number | undefined, serverRate: number, maxBatchSize?: number, keep?: KeepSetting): Promise<Scenario> => {
+    const counts = await simulate(clientRate, serverRate, maxBatchSize, keep);
     const scale = PER / RUNS_SIMULATED;
     const invocations = counts.calls * scale;
     const stored = { success: counts.stored.success * scale, error: counts.stored.error * scale };
@@ -164,16 +193,22 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
     log(`  B7 ${name}: ${formatNumber(invocations)} invocations, ${formatNumber(docs)} documents stored, $${cost.total.toFixed(2)} per million runs`);
     return { name, invocations, stored, indexEntries: stored.success * index.success.entries + stored.error * index.error.entries, gibDays, cost };
   };
-  const onDefault = await scenario("defaults (batches, client pre-sampling)", undefined, defaults.sampleRate);
+  const onDefault = await scenario("defaults (batches, client pre-sampling, failed-tool rule)", undefined, defaults.sampleRate);
+  const rulesOff = await scenario("keep rules off (sampling only)", undefined, defaults.sampleRate, undefined, { tracer: false, server: NO_KEEP_RULES, slowRuns: false });
+  const everyRule = await scenario(`failed-tool and slow (> ${SLOW_RULE_MS / 1000} s) rules, 2% slow runs`, undefined, defaults.sampleRate, undefined, {
+    tracer: { failedTool: true, slowerThanMs: SLOW_RULE_MS },
+    server: { failed_tool: true, slower_than_ms: SLOW_RULE_MS },
+    slowRuns: true,
+  });
   const unbatched = await scenario("one call per run", undefined, defaults.sampleRate, 1);
   const preSamplingOff = await scenario("client pre-sampling off", 1, defaults.sampleRate);
   const storeAll = await scenario("store every trace", 1, 1);
-  const scenarios = [onDefault, unbatched, preSamplingOff, storeAll];
+  const scenarios = [onDefault, rulesOff, everyRule, unbatched, preSamplingOff, storeAll];
 
   const money = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
   const line = (label: string, pick: (s: Scenario) => string) => `| ${label} | ${scenarios.map(pick).join(" | ")} |`;
   const detail = [
-    `Per million agent runs, 5% of them failing, sample rate ${defaults.sampleRate} (\`TRACE_SAMPLE_RATE\` default in functions/src/config.ts${envMatches ? `, same in ${FUNCTIONS_ENV_FILE}` : `; ${FUNCTIONS_ENV_FILE} differs`}), successes kept ${defaults.ttlDays} days and failures ${defaults.errorTtlDays} (+${TTL_SWEEP_DAYS} day for the TTL sweep). Counts come from ${RUNS_SIMULATED.toLocaleString("en-US")} simulated runs through the real tracer (\`createTracer\`, default sample rate ${DEFAULT_SAMPLE_RATE}, batches of up to 50) and the server's \`decideRecording\`, scaled to a million. Compute bills each call the same, batch or not (the writes of a batch go out in one commit).`,
+    `Per million agent runs, 5% of them failing and 3% succeeding after a tool call failed (kept by the default failed-tool rule, on the tracer and the server), sample rate ${defaults.sampleRate} (\`TRACE_SAMPLE_RATE\` default in functions/src/config.ts${envMatches ? `, same in ${FUNCTIONS_ENV_FILE}` : `; ${FUNCTIONS_ENV_FILE} differs`}), successes kept ${defaults.ttlDays} days and failures ${defaults.errorTtlDays} (+${TTL_SWEEP_DAYS} day for the TTL sweep). Counts come from ${RUNS_SIMULATED.toLocaleString("en-US")} simulated runs through the real tracer (\`createTracer\`, default sample rate ${DEFAULT_SAMPLE_RATE}, batches of up to 50) and the server's \`decideRecording\`, scaled to a million. Compute bills each call the same, batch or not (the writes of a batch go out in one commit).`,
     "",
     `| per million runs | ${scenarios.map((s) => s.name).join(" | ")} |`,
     `| --- | ${scenarios.map(() => "---:").join(" | ")} |`,
@@ -199,14 +234,14 @@ export async function benchCost(sizes: RealisticSizes, log: (line: string) => vo
     detail,
     row: {
       id: "B7",
-      name: "Cost per million runs (5% errors, default sampling)",
+      name: "Cost per million runs (5% errors, 3% failed tools, default sampling and keep rules)",
       ours: `${money(onDefault.cost.total)} (${formatNumber(onDefault.invocations)} calls, ${formatNumber(onDefault.stored.success + onDefault.stored.error)} docs)`,
       anchor: `${money(storeAll.cost.total)} storing every trace`,
       ratio: formatRatio(ratio),
       target: "computed (no target)",
       met: null,
       notes: [
-        `Batching: ${formatNumber(onDefault.invocations)} invocations instead of ${formatNumber(unbatched.invocations)} with one call per run (${money(unbatched.cost.total)}). With client pre-sampling off (every success sent, sampled out by the function): ${money(preSamplingOff.cost.total)} per million runs, so pre-sampling saves ${money(preSamplingOff.cost.total - onDefault.cost.total)}; sampling itself saves ${money(storeAll.cost.total - preSamplingOff.cost.total)} more. Breakdown below.`,
+        `Keep rules: the failed-tool rule stores ${formatNumber(onDefault.stored.success - rulesOff.stored.success)} more successes than sampling alone (${money(rulesOff.cost.total)} with rules off, +${money(onDefault.cost.total - rulesOff.cost.total)}); adding a ${SLOW_RULE_MS / 1000} s slow rule with 2% of runs slow: ${formatNumber(everyRule.stored.success)} successes stored, ${money(everyRule.cost.total)}. Batching: ${formatNumber(onDefault.invocations)} invocations instead of ${formatNumber(unbatched.invocations)} with one call per run (${money(unbatched.cost.total)}). With client pre-sampling off (every success sent, sampled out by the function): ${money(preSamplingOff.cost.total)} per million runs, so pre-sampling saves ${money(preSamplingOff.cost.total - onDefault.cost.total)}; sampling itself saves ${money(storeAll.cost.total - preSamplingOff.cost.total)} more. Breakdown below.`,
       ],
     },
   };

@@ -1,6 +1,6 @@
 import { defineBoolean, defineInt, defineSecret, defineString, select } from "firebase-functions/params";
 import { HttpsError } from "firebase-functions/v2/https";
-import { DEFAULT_SAMPLE_RATE, MAX_CALL_BYTES } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, describeInvalid, LIMITS, MAX_CALL_BYTES, mergePrices, priceTableSchema, type KeepRules, type PriceTable } from "@agent-traces/core";
 import { logs } from "./logs.js";
 import { inFlightBudgetBytes, maxConcurrencyFor, MEMORY_OPTIONS_MIB } from "./recordTrace/memoryPerInstance.js";
 
@@ -35,6 +35,28 @@ export const TRACE_CAPTURE_CONTENT = defineBoolean("TRACE_CAPTURE_CONTENT", {
   description:
     "Store runs' content. false: only their shape is stored (tool names, durations, statuses, counts, sizes, key names); tool input and output values, the final output and the error become their type and length, whatever the sender sent.",
 });
+export const TRACE_KEEP_FAILED_TOOL = defineBoolean("TRACE_KEEP_FAILED_TOOL", {
+  default: true,
+  description: "Store every successful run in which a tool call failed, whatever the sampler says (a keep rule; checked against the run itself).",
+});
+export const TRACE_KEEP_SLOWER_THAN_MS = defineInt("TRACE_KEEP_SLOWER_THAN_MS", {
+  default: 0,
+  description: "Store every successful run that took longer than this many ms, whatever the sampler says. 0 turns the rule off.",
+});
+export const TRACE_KEEP_TOKENS_ABOVE = defineInt("TRACE_KEEP_TOKENS_ABOVE", {
+  default: 0,
+  description: "Store every successful run whose tokens (input + output, all models) are more than this, whatever the sampler says. 0 turns the rule off.",
+});
+export const TRACE_KEEP_COST_ABOVE_USD = defineString("TRACE_KEEP_COST_ABOVE_USD", {
+  default: "0",
+  description: "Store every successful run whose priced cost is more than this many USD (TRACE_PRICES over the defaults), whatever the sampler says. 0 turns the rule off.",
+  input: { text: { validationRegex: "^\\d+(\\.\\d+)?$", validationErrorMessage: "a number of USD >= 0" } },
+});
+export const TRACE_PRICES = defineString("TRACE_PRICES", {
+  default: "{}",
+  description:
+    'Prices per model in USD per million tokens, as JSON merged over the shipped defaults: {"<model>": {"input": 0.3, "output": 2.5, "cached_input"?: 0.03, "cache_write"?: 0.3, "reasoning"?: 2.5, "as_of"?: "YYYY-MM-DD", "source"?: "..."}}. A model with no price is stored as unpriced, never as free.',
+});
 /** Deploy-time: the most instances recordTrace scales to; with the concurrency, a ceiling on its compute spend. */
 export const RECORD_TRACE_MAX_INSTANCES = defineInt("RECORD_TRACE_MAX_INSTANCES", {
   default: 10,
@@ -65,6 +87,10 @@ export interface RecordTraceConfig {
   rateLimitPerMinute: number;
   /** false: every run is stored without its content (core's omitContent), whatever the sender sent. */
   captureContent: boolean;
+  /** The server's keep rules (TRACE_KEEP_*); absent: core's DEFAULT_KEEP_RULES. */
+  keepRules?: KeepRules;
+  /** Prices per model (TRACE_PRICES over core's DEFAULT_PRICES); absent: DEFAULT_PRICES. */
+  prices?: PriceTable;
 }
 
 /** How much of its calls one recordTrace instance may hold under way, from its memory and concurrency. */
@@ -81,20 +107,78 @@ export interface ParamProblem {
   problem: string;
 }
 
-/** A function's settings, or every param that is wrong with them. */
-export type ConfigCheck<T> = { ok: true; config: T } | { ok: false; problems: ParamProblem[] };
+/**
+ * A function's settings, or every param that is wrong with them. `ignored`: params whose bad value was
+ * replaced by their default (only TRACE_PRICES: a typo in a price table must not stop recording runs).
+ */
+export type ConfigCheck<T> = { ok: true; config: T; ignored?: ParamProblem[] } | { ok: false; problems: ParamProblem[] };
 
-/** Reads and checks the recordTrace settings; a bad value is reported instead of sampling wrongly. */
+/**
+ * Reads and checks the recordTrace settings; a bad value is reported instead of sampling wrongly. A bad
+ * TRACE_PRICES is the exception: the shipped prices are used and it is reported as ignored, since prices
+ * only say what runs cost and every run, a failure above all, must still be stored.
+ */
 export function checkRecordTraceConfig(): ConfigCheck<RecordTraceConfig> {
   const { read, result } = paramReader();
-  return result({
+  const ignored: ParamProblem[] = [];
+  const check = result({
     sampleRate: read("TRACE_SAMPLE_RATE", () => parseSampleRate(TRACE_SAMPLE_RATE.value())),
     ttlDays: read("TRACE_TTL_DAYS", () => checkDays("TRACE_TTL_DAYS", TRACE_TTL_DAYS.value())),
     errorTtlDays: read("ERROR_TRACE_TTL_DAYS", () => checkDays("ERROR_TRACE_TTL_DAYS", ERROR_TRACE_TTL_DAYS.value())),
     enforceAppCheck: read("ENFORCE_APP_CHECK", () => ENFORCE_APP_CHECK.value()),
     rateLimitPerMinute: read("TRACE_RATE_LIMIT_PER_MINUTE", () => checkWhole("TRACE_RATE_LIMIT_PER_MINUTE", TRACE_RATE_LIMIT_PER_MINUTE.value(), 0, 1_000_000)),
     captureContent: read("TRACE_CAPTURE_CONTENT", () => TRACE_CAPTURE_CONTENT.value()),
+    keepRules: keepRules({
+      failed_tool: read("TRACE_KEEP_FAILED_TOOL", () => TRACE_KEEP_FAILED_TOOL.value()),
+      slower_than_ms: read("TRACE_KEEP_SLOWER_THAN_MS", () => checkWhole("TRACE_KEEP_SLOWER_THAN_MS", TRACE_KEEP_SLOWER_THAN_MS.value(), 0, LIMITS.maxDurationMs)),
+      tokens_above: read("TRACE_KEEP_TOKENS_ABOVE", () => checkWhole("TRACE_KEEP_TOKENS_ABOVE", TRACE_KEEP_TOKENS_ABOVE.value(), 0, Number.MAX_SAFE_INTEGER)),
+      cost_above_usd: read("TRACE_KEEP_COST_ABOVE_USD", () => parseCostAbove(TRACE_KEEP_COST_ABOVE_USD.value())),
+    }),
+    prices: pricesOrDefault(TRACE_PRICES.value(), ignored),
   });
+  return check.ok && ignored.length > 0 ? { ...check, ignored } : check;
+}
+
+/** TRACE_PRICES parsed, or the shipped prices with the problem added to `ignored`. */
+function pricesOrDefault(text: string, ignored: ParamProblem[]): PriceTable {
+  try {
+    return parsePrices(text);
+  } catch (error) {
+    ignored.push({ param: "TRACE_PRICES", problem: error instanceof Error ? error.message : String(error) });
+    return mergePrices(undefined);
+  }
+}
+
+/** The keep rules the TRACE_KEEP_* params set: a threshold of 0 (or one that did not parse) is no rule. */
+function keepRules(params: { failed_tool: boolean | undefined; slower_than_ms: number | undefined; tokens_above: number | undefined; cost_above_usd: number | undefined }): KeepRules {
+  return {
+    failed_tool: params.failed_tool ?? false,
+    ...(params.slower_than_ms ? { slower_than_ms: params.slower_than_ms } : {}),
+    ...(params.tokens_above ? { tokens_above: params.tokens_above } : {}),
+    ...(params.cost_above_usd ? { cost_above_usd: params.cost_above_usd } : {}),
+  };
+}
+
+/** TRACE_KEEP_COST_ABOVE_USD: a number of USD >= 0 (0 or empty: the rule is off). */
+export function parseCostAbove(text: string): number {
+  if (text.trim() === "") return 0;
+  const usd = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !Number.isFinite(usd)) throw new Error(`TRACE_KEEP_COST_ABOVE_USD must be a number of USD >= 0 (0 turns the rule off), got "${text}"`);
+  return usd;
+}
+
+/** TRACE_PRICES: JSON of a price table (core's priceTableSchema), merged over DEFAULT_PRICES; empty or `{}` for the defaults alone. */
+export function parsePrices(text: string): PriceTable {
+  if (text.trim() === "") return mergePrices(undefined);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`TRACE_PRICES must be JSON (a price table), got text that does not parse: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const table = priceTableSchema.safeParse(json);
+  if (!table.success) throw new Error(`TRACE_PRICES is not a price table: ${describeInvalid("price table", table.error.issues).message.replace(/^Invalid price table: /, "")}`);
+  return mergePrices(table.data);
 }
 
 let recordTraceCheck: ConfigCheck<RecordTraceConfig> | undefined;
@@ -188,6 +272,7 @@ function paramReader(): { read: <T>(param: string, parse: () => T) => T; result:
 
 function logged<T>(functionName: string, check: ConfigCheck<T>): ConfigCheck<T> {
   if (!check.ok) logs.configInvalid(functionName, check.problems);
+  else if (check.ignored) logs.configIgnored(functionName, check.ignored);
   return check;
 }
 

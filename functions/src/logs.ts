@@ -3,6 +3,7 @@ import type { TraceErrorReport } from "@agent-traces/admin";
 
 /** Whether this instance has logged a sample-rate mismatch (it logs the first one only). */
 let rateMismatchLogged = false;
+let keepRulesIgnoredLogged = false;
 
 /** Every log event the functions write, named in one place so they can be found in Cloud Logging. */
 export const logs = {
@@ -47,6 +48,16 @@ export const logs = {
   configInvalid(functionName: string, problems: readonly { param: string; problem: string }[]): void {
     logger.error("config_invalid", { function: functionName, params: problems.map((problem) => problem.param), problems: problems.map((problem) => problem.problem) });
   },
+  /** Once per instance: a param's bad value was replaced by its default (see ConfigCheck.ignored); the function works on. */
+  configIgnored(functionName: string, problems: readonly { param: string; problem: string }[]): void {
+    logger.warn("config_param_ignored", { function: functionName, params: problems.map((problem) => problem.param), problems: problems.map((problem) => problem.problem) });
+  },
+  /** Once per instance: a batch's `keep_rules` could not be read and was taken as none (its traces are stored all the same). */
+  senderKeepRulesIgnored(uid: string): void {
+    if (keepRulesIgnoredLogged) return;
+    keepRulesIgnoredLogged = true;
+    logger.warn("trace_keep_rules_ignored", { uid });
+  },
   /** Once per instance: a sender samples successes at another rate than the server. */
   sampleRateMismatch(senderRate: number, serverRate: number, keptRate: number): void {
     if (rateMismatchLogged) return;
@@ -86,6 +97,9 @@ export const logs = {
       errors: report.errors,
       timeouts: report.timeouts,
       users_affected: report.users_affected,
+      estimated_runs: report.estimated_runs,
+      // The estimate ± this covers the true number of runs about 95% of the time.
+      estimated_runs_margin_95: report.estimate.margin_95,
       estimated_error_rate: report.estimated_error_rate,
       change_failures: report.change.failures,
       // Thumbs-down ratings updated in the window (exact); null when they could not be read.
@@ -95,6 +109,9 @@ export const logs = {
       // Estimated (successes weighted by 1 / their sample rate): see report.usage.label.
       usage_input_tokens: report.usage.input_tokens,
       usage_output_tokens: report.usage.output_tokens,
+      // USD of the priced tokens (null when none was priced); the models without a price are named, never counted as $0.
+      usage_cost_usd: report.usage.cost_usd,
+      usage_unpriced_models: report.usage.unpriced_models,
     };
     if (overThreshold) logger.warn("trace_error_report", entry);
     else logger.info("trace_error_report", entry);

@@ -34,8 +34,11 @@ export async function runAgent(skill: Skill, question: string, random: () => num
   const notes: string[] = [];
   for (let step = 0; step < steps; step++) {
     trace.incrementIteration();
-    // What a model call of this step would have cost, as Firebase AI Logic reports it (usageMetadata).
-    trace.addUsage("demo-model", { inputTokens: 400 + Math.floor(random() * 800), outputTokens: 50 + Math.floor(random() * 200) });
+    // What a model call of this step would have used, as Firebase AI Logic reports it: half the prompt from
+    // the context cache, a third of the output thinking (priced with the shipped gemini-2.5-flash prices).
+    const inputTokens = 400 + Math.floor(random() * 800);
+    const outputTokens = 50 + Math.floor(random() * 200);
+    trace.addUsage("gemini-2.5-flash", { inputTokens, outputTokens, cachedInputTokens: Math.floor(inputTokens / 2), reasoningTokens: Math.floor(outputTokens / 3) });
     const tool = TOOLS[skill][Math.floor(random() * 3)]!;
     const roll = random();
     try {

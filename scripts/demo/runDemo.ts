@@ -27,7 +27,7 @@ export async function runDemo(env: Record<string, string>): Promise<void> {
     const question = QUESTIONS[Math.floor(random() * QUESTIONS.length)]!;
     try {
       await withTrace(
-        { functions, userId: `demo-user-${1 + (run % 4)}`, skill, metadata: { model: "demo-model", run }, onSent: (answer) => answers.push(answer), onError: (error) => failures.push(error) },
+        { functions, userId: `demo-user-${1 + (run % 4)}`, skill, metadata: { model: "gemini-2.5-flash", run }, onSent: (answer) => answers.push(answer), onError: (error) => failures.push(error) },
         () => runAgent(skill, question, random),
       );
       outcomes.success++;

@@ -60,7 +60,10 @@ const STORED_FIELDS = {
   expire_at: true,
   sample_rate: true,
   weight: true,
+  weight_variance: true,
   usage: true,
+  cost_usd: true,
+  unpriced_models: true,
   has_usage: true,
   has_session: true,
   kept_for: true,
@@ -274,7 +277,10 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
         ],
         final_output: "Could not finish.",
         metadata: { error: "fetch_page failed: HTTP 503", model: "gemini-2.5-flash", temperature: 0.2, grid: [[1, 2]], nested: { depth: { two: true } } },
-        usage: [{ model: "gemini-2.5-flash", input_tokens: 1_200, output_tokens: 340 }],
+        usage: [
+          { model: "gemini-2.5-flash", input_tokens: 1_200, output_tokens: 340 },
+          { model: "a-model-with-no-price", input_tokens: 10, output_tokens: 2 },
+        ],
         original_trace_id: randomTraceId(),
         // Sent without its content (the tracer's captureContent: false), so the document holds content_captured.
         content_captured: false,
@@ -289,6 +295,7 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
     );
     assert.deepEqual(document.repaired_fields, ["metadata.grid[0]"]);
     assert.equal(document.has_usage, true);
+    assert.deepEqual([document.cost_usd, document.unpriced_models], [(1_200 * 0.3 + 340 * 2.5) / 1e6, ["a-model-with-no-price"]]);
     assert.equal(document.has_session, true);
     assert.equal(document.kept_for, "error");
     assert.deepEqual(document.feedback, { up: 0, down: 1 });

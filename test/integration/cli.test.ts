@@ -82,9 +82,10 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, "");
     const lines = run.stdout.trimEnd().split("\n");
-    assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER$/);
+    assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER\s+COST$/);
     assert.deepEqual(idsIn(run.stdout), [ids.stringSevenOk, ids.numericTimeout, ids.bobError, ids.aliceOk]);
-    assert.match(lines[3]!, /^2025-03-01 12:01:00 {2}0b0{29}2 {2}✗ error\s+bob\s+research\s+1\.00s\s+3\/1\/2\s+4$/);
+    assert.match(lines[3]!, /^2025-03-01 12:01:00 {2}0b0{29}2 {2}✗ error\s+bob\s+research\s+1\.00s\s+3\/1\/2\s+4\s+\$0\.0066$/);
+    assert.match(lines[1]!, /\s+—$/, "a run without usage has no cost");
     assert.match(lines[2]!, /✗ timeout\s+7\s/);
   });
 
@@ -140,7 +141,8 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.match(out, /\n {2}sample rate {3}0\.1\n/);
     assert.match(out, /\n {2}error {9}fetch_page failed: ECONNRESET\n/);
     assert.match(out, /\n {2}metadata {6}\{"model":"gemini-2\.5-flash"\}\n/);
-    assert.match(out, /\n {2}tokens {8}gemini-2\.5-flash: 12,345 in \/ 678 out\n {16}gemini-2\.5-pro: 1,000 in \/ 0 out\n {16}total: 13,345 in \/ 678 out\n/);
+    assert.match(out, /\n {2}tokens {8}gemini-2\.5-flash: 12,345 in \/ 678 out, \$0\.0054\n {16}gemini-2\.5-pro: 1,000 in \/ 0 out, \$0\.0013\n {16}total: 13,345 in \/ 678 out\n {2}cost {10}\$0\.0066\n/);
+    assert.match(out, /\n {2}kept for {6}error \(every failure is kept\)\n {2}weight {8}1 \(stands for itself in the report\)\n/);
     assert.match(out, /Tool calls: 3, 1 failed; 2 more dropped when stored/);
     const rows = out.split("\n").filter((line) => /^\s+\d+ {2}\S/.test(line));
     assert.deepEqual(rows.map((row) => row.trim().split(/\s+/)[1]), ["web_search", "fetch_page", "summarize"]);
@@ -170,8 +172,25 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     const processor = new AgentTracesSpanProcessor({ tracer: createTracer({ exporter, sampleRate: 1, scheduledDelayMs: 0 }) });
     replaySpans(processor, spansFromOtlp(document));
     await processor.forceFlush();
-    const { duration_ms: _duration, tool_error_count: _errors, failed_tools: _failed, recorded_by: _by, received_at: _received, committed_at: _committed, expire_at: _expire, sample_rate: _rate, weight: _weight, kept_for: _keptFor, ...sent } = stored;
-    assert.deepEqual(exporter.traces, [sent]);
+    const {
+      duration_ms: _duration,
+      tool_error_count: _errors,
+      failed_tools: _failed,
+      recorded_by: _by,
+      received_at: _received,
+      committed_at: _committed,
+      expire_at: _expire,
+      sample_rate: _rate,
+      weight: _weight,
+      weight_variance: _variance,
+      kept_for: _keptFor,
+      cost_usd: _cost,
+      unpriced_models: _unpriced,
+      ...sent
+    } = stored;
+    // What the server priced stays on the server: the sender's usage has tokens only.
+    const usage = sent.usage?.map(({ cost_usd: _entryCost, ...tokens }) => tokens);
+    assert.deepEqual(exporter.traces, [{ ...sent, ...(usage ? { usage } : {}) }]);
 
     const asJson = await cli(["export", ids.bobError, "--format", "json"]);
     assert.deepEqual(JSON.parse(asJson.stdout), stored);
@@ -208,18 +227,105 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.match(text.stdout, /failed runs\s+2 {2}\(1 errors, 1 timeouts\)/);
     assert.match(text.stdout, /fetch_page\s+1 calls in 1 runs/);
     assert.match(text.stdout, /fetch_page failed: ECONNRESET/);
-    assert.match(text.stdout, /\nToken usage {2}13,345 in \/ 678 out {2}\(estimate\)\n {2}research\s+13,345 in\s+678 out\n {4}gemini-2\.5-flash\s+12,345 in\s+678 out\n {4}gemini-2\.5-pro\s+1,000 in\s+0 out\n/);
+    assert.match(
+      text.stdout,
+      /\nToken usage {2}13,345 in \/ 678 out, cost \$0\.0066 {2}\(estimate\)\n {2}research\s+13,345 in\s+678 out\s+\$0\.0066\n {4}gemini-2\.5-flash\s+12,345 in\s+678 out\s+\$0\.0054\n {4}gemini-2\.5-pro\s+1,000 in\s+0 out\s+\$0\.0013\n/,
+    );
+    assert.match(text.stdout, /\n {2}est\. runs {7}~22 ± 26\.3 \(95%\), error rate/, "2 failures and 2 successes at weight 10: ± 1.96 × sqrt(2 × 90)");
     const json = await cli(["report", ...window, "--json"]);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as TraceErrorReport;
     assert.deepEqual([report.failures, report.errors, report.timeouts, report.window_start], [2, 1, 1, "2025-03-01T12:00:00.000Z"]);
     assert.equal(report.estimate.stored_successes, 2);
-    assert.deepEqual([report.usage.input_tokens, report.usage.output_tokens], [13_345, 678]);
+    assert.deepEqual([report.usage.input_tokens, report.usage.output_tokens, report.usage.cost_usd], [13_345, 678, 0.006649]);
+    assert.deepEqual([report.estimate.standard_error, report.estimate.margin_95], [13.4, 26.3]);
     assertOneLineError(await cli(["report", "--hours", "0"]), /--hours must be a whole number/);
   });
 
   it("no emulator at the address: exit 1, one line on stderr", async () => {
     assertOneLineError(await cli(["list"], { FIRESTORE_EMULATOR_HOST: "127.0.0.1:1" }), /cannot reach the Firestore emulator at 127\.0\.0\.1:1/);
+  });
+});
+
+describe("agent-traces CLI: list by cost and show's cost", () => {
+  const base = Date.parse("2025-04-10T12:00:00Z");
+  const id = (n: number) => `c0${n.toString(16).padStart(30, "0")}`;
+  const gpt4o = (input_tokens: number, output_tokens: number) => ({ model: "gpt-4o", input_tokens, output_tokens });
+  const finetune = { model: "my-finetune", input_tokens: 50, output_tokens: 5 };
+  /** Priced by recordTrace's default prices: gpt-4o at $2.50 in / $10 out per million tokens; my-finetune has no price. */
+  const runs: { n: number; user: string | number; skill: string; status: "success" | "error"; usage?: { model: string; input_tokens: number; output_tokens: number }[] }[] = [
+    { n: 1, user: "alice", skill: "research", status: "success", usage: [gpt4o(1_000, 100)] }, // $0.0035
+    { n: 2, user: "bob", skill: "research", status: "error", usage: [gpt4o(10_000, 1_000)] }, // $0.035
+    { n: 3, user: "alice", skill: "chat", status: "success", usage: [{ model: "gpt-4o-mini", input_tokens: 1_000, output_tokens: 100 }] }, // $0.00021
+    { n: 4, user: "alice", skill: "chat", status: "success", usage: [finetune] }, // unpriced only: no cost_usd
+    { n: 5, user: "alice", skill: "chat", status: "success" }, // no usage
+    { n: 6, user: 7, skill: "chat", status: "success", usage: [gpt4o(1_000, 100), finetune] }, // $0.0035 + unpriced: ties with 1, a greater id
+  ];
+  const listed = (text: string) => [...text.matchAll(/\bc00{29}[0-9a-f]\b/g)].map((match) => match[0]);
+
+  before(async () => {
+    await clearFirestore();
+    for (const run of runs) {
+      const startedAt = new Date(base + run.n * 60_000);
+      const trace = traceSchema.parse(
+        aTrace({
+          trace_id: id(run.n),
+          user_id: run.user,
+          skill: run.skill,
+          status: run.status,
+          started_at: startedAt.toISOString(),
+          ended_at: new Date(startedAt.getTime() + 1_000).toISOString(),
+          ...(run.status === "error" ? { metadata: { error: "boom" } } : {}),
+          ...(run.usage ? { usage: run.usage } : {}),
+        }),
+      );
+      await storeAsCommittedOnArrival(toTraceDocument(sanitizeTrace(trace), { recordedBy: "uid-cost", receivedAt: startedAt, ttlDays: 7, sampleRate: 0.1 }));
+    }
+  });
+
+  it("list --sort cost: the priced runs, most expensive first, the document id breaking ties, and says which runs it leaves out", async () => {
+    const run = await cli(["list", "--sort", "cost"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    assert.deepEqual(listed(run.stdout), [id(2), id(6), id(1), id(3)]);
+    const lines = run.stdout.trimEnd().split("\n");
+    assert.match(lines[1]!, /\s\$0\.0350$/);
+    assert.match(lines[2]!, /\s\$0\.0035 \+ unpriced$/);
+    assert.match(lines[3]!, /\s\$0\.0035$/);
+    assert.match(lines[4]!, /\s\$0\.0002$/);
+    assert.equal(lines.at(-1), "Most expensive first. Runs without a priced cost (no token usage, or only models without a price) are not listed.");
+    const limited = await cli(["list", "--sort", "cost", "--limit", "2"]);
+    assert.deepEqual(listed(limited.stdout), [id(2), id(6)]);
+    assert.match(limited.stdout, /\n2 shown; cheaper runs may exist \(raise --limit up to 100\)\n/);
+  });
+
+  it("list --sort cost with one of --user (both forms of a number), --skill or --status", async () => {
+    assert.deepEqual(listed((await cli(["list", "--sort", "cost", "--user", "alice"])).stdout), [id(1), id(3)]);
+    assert.deepEqual(listed((await cli(["list", "--sort", "cost", "--user", "7"])).stdout), [id(6)]);
+    assert.deepEqual(listed((await cli(["list", "--sort", "cost", "--skill", "chat"])).stdout), [id(6), id(3)]);
+    assert.deepEqual(listed((await cli(["list", "--sort", "cost", "--status", "error"])).stdout), [id(2)]);
+    assertOneLineError(await cli(["list", "--sort", "cost", "--user", "alice", "--skill", "chat"]), /--sort cost combines with one of --user, --skill or --status/);
+  });
+
+  it("list --min-cost: the runs that cost at least that much, most expensive first; none says so", async () => {
+    assert.deepEqual(listed((await cli(["list", "--min-cost", "0.0035"])).stdout), [id(2), id(6), id(1)]);
+    assert.deepEqual(listed((await cli(["list", "--min-cost", "0.001", "--skill", "chat"])).stdout), [id(6)]);
+    const none = await cli(["list", "--min-cost", "1"]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, "No traces with a priced cost.\nMost expensive first. Runs without a priced cost (no token usage, or only models without a price) are not listed.\n");
+    const json = await cli(["list", "--min-cost", "0.01", "--json"]);
+    assert.deepEqual((JSON.parse(json.stdout) as StoredTrace[]).map((trace) => [trace.trace_id, trace.cost_usd]), [[id(2), 0.035]]);
+    assertOneLineError(await cli(["list", "--min-cost", "cheap"]), /--min-cost must be an amount of USD >= 0/);
+  });
+
+  it("show: the cost per model (unpriced named, never $0), the run's total, why it was kept and its weight", async () => {
+    const run = await cli(["show", id(6)]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\n {2}tokens {8}gpt-4o: 1,000 in \/ 100 out, \$0\.0035\n {16}my-finetune: 50 in \/ 5 out, unpriced\n {16}total: 1,050 in \/ 105 out\n {2}cost {10}\$0\.0035 \+ unpriced \(no price for my-finetune\)\n/);
+    assert.match(run.stdout, /\n {2}kept for {6}sampled\n {2}weight {8}10 \(stands for 10 runs in the report\)\n/);
+    const unpriced = await cli(["show", id(4)]);
+    assert.match(unpriced.stdout, /\n {2}cost {10}unpriced \(no price for my-finetune\)\n/);
+    assert.doesNotMatch((await cli(["show", id(5)])).stdout, /\n {2}(tokens|cost) /);
   });
 });
 

@@ -132,6 +132,9 @@ describe("reportTraceErrors", () => {
     assert.equal(report.estimate.estimated_successes, 64); // 6 / 0.1 + 2 / 0.5
     assert.match(report.estimate.label, /[Ee]stimate/);
     assert.equal(report.estimated_runs, 71);
+    // Its error: the stored weight_variance summed, 6 × 10 × 9 + 2 × 2 × 1 = 544; ± 1.96 standard errors.
+    assert.deepEqual([report.estimate.standard_error, report.estimate.margin_95], [23.3, 45.7]);
+    assert.match(report.estimate.label, /± margin at 95%/);
     assert.equal(report.estimated_error_rate, Number((7 / 71).toFixed(4)));
   });
 
@@ -352,7 +355,13 @@ describe("reportTraceErrors sums token usage per skill and model", () => {
   after(() => hook.server.close());
 
   it("weights successes by 1 / their sample rate and counts failures once, labelled as an estimate", () => {
-    assert.deepEqual(report.usage.by_skill, [
+    const tokens = report.usage.by_skill.map(({ skill, input_tokens, output_tokens, models }) => ({
+      skill,
+      input_tokens,
+      output_tokens,
+      models: models.map(({ model, input_tokens: input, output_tokens: output }) => uses(model, input, output)),
+    }));
+    assert.deepEqual(tokens, [
       // gpt-4o: 2 × 100 × 10 + 100 × 2 + 7; claude: 40 × 2
       { skill: "planning", input_tokens: 2287, output_tokens: 231, models: [uses("gpt-4o", 2207, 223), uses("claude", 80, 8)] },
       // claude: 50 (the timeout) + 1 × 10
@@ -361,6 +370,19 @@ describe("reportTraceErrors sums token usage per skill and model", () => {
     assert.deepEqual([report.usage.input_tokens, report.usage.output_tokens], [2347, 246]);
     assert.match(report.usage.label, /^Estimate: /);
     assert.equal(report.usage.truncated, false);
+  });
+
+  it("sums the cost the server stored per model the same way, and names the model it has no price for (never $0)", () => {
+    // gpt-4o at $2.50 / $10 per million: 100 in / 10 out is $0.00035, weighted 10 + 10 + 2; the failure's 7 / 3 once.
+    const gpt4o = (2.5 * 100 + 10 * 10) / 1e6;
+    const expected = 22 * gpt4o + (2.5 * 7 + 10 * 3) / 1e6;
+    const [planning, search] = report.usage.by_skill;
+    assert.ok(Math.abs(planning!.models[0]!.cost_usd! - expected) <= 1e-6, `gpt-4o ${planning!.models[0]!.cost_usd}, expected ${expected}`);
+    assert.equal(planning!.cost_usd, planning!.models[0]!.cost_usd, "claude adds nothing: it has no price");
+    assert.deepEqual([planning!.models[1]!.model, planning!.models[1]!.cost_usd, planning!.models[1]!.unpriced], ["claude", null, true]);
+    assert.deepEqual(planning!.unpriced_models, ["claude"]);
+    assert.deepEqual([search!.cost_usd, search!.unpriced_models], [null, ["claude"]]);
+    assert.deepEqual([report.usage.cost_usd, report.usage.unpriced_models], [planning!.cost_usd, ["claude"]]);
   });
 
   it("reads the failures and the successes that carry usage, no other success", () => {
@@ -383,6 +405,8 @@ describe("reportTraceErrors sums token usage per skill and model", () => {
     assert.deepEqual(stored.get("usage"), report.usage);
     const { text } = hook.received[0]!.body as { text: string };
     assert.match(text, /Tokens \(estimate\): 2,347 in \/ 246 out; by skill: `planning` 2,287 in \/ 231 out, `search` 60 in \/ 15 out/);
+    assert.match(text, /\nCost \(estimate\): \$0\.0077 \+ unpriced; by skill: `planning` \$0\.0077 \+ unpriced, `search` unpriced\n/);
+    assert.match(text, /\nNo price for `claude` \(their tokens are not in the cost\)(\n|$)/);
   });
 
   it("reads at most maxUsageRead successes, the newest, and says the sums are cut", async () => {
@@ -531,7 +555,8 @@ describe("reportTraceErrors sums the weights the server stored: no sender's clai
     assert.equal(poisoned.estimated_error_rate, Number((2 / 192).toFixed(4)));
     const stored = await adminFirestore().collection(TRACES_COLLECTION).where("recorded_by", "==", "anonymous").get();
     assert.deepEqual(stored.docs.map((doc) => [doc.get("status"), doc.get("sample_rate"), doc.get("weight")]).sort(), [
-      ["error", MIN_SENDER_SAMPLE_RATE, 1],
+      // A failure's sample_rate is its inclusion probability: 1, whatever the sender claims.
+      ["error", 1, 1],
       ["success", MIN_SENDER_SAMPLE_RATE, 1 / MIN_SENDER_SAMPLE_RATE],
     ]);
   });

@@ -65,7 +65,7 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     assert.equal(doc.started_at.toDate().toISOString(), trace.started_at);
     assert.equal(doc.recorded_by, client.uid);
     assert.equal(doc.user_id, "someone-else");
-    assert.equal(doc.sample_rate, DEMO_SAMPLE_RATE);
+    assert.deepEqual([doc.sample_rate, doc.weight, doc.kept_for], [1, 1, "error"], "a failure is always stored: probability 1");
     const receivedAt = doc.received_at.toMillis() as number;
     assert.ok(receivedAt >= before - 1000 && receivedAt <= Date.now() + 1000, "received_at is the server's time");
     assert.equal(doc.expire_at.toMillis() - receivedAt, 7 * DAY_MS, "expires 7 days after it was received");
@@ -107,7 +107,7 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     assert.ok(doc?.received_at.isEqual(receivedAt), "the first write is untouched");
   });
 
-  it("stores token usage per model as sent, flagged for the report's query; none when the run recorded none", async () => {
+  it("stores token usage per model as sent, each priced model with its cost, flagged for the report's query; none when the run recorded none", async () => {
     const usage = [
       { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900 },
       { model: "claude-sonnet-4", input_tokens: 0, output_tokens: 12 },
@@ -115,7 +115,11 @@ describe("recordTrace through the functions emulator (real JS SDK client)", () =
     const trace = aTrace({ status: "error", usage });
     assert.deepEqual(await client.callRecordTrace(trace), { trace_id: trace.trace_id, stored: true, reason: "error" });
     const doc = await storedDoc(trace.trace_id);
-    assert.deepEqual(doc?.usage, usage);
+    // The default prices: gpt-4o $2.50 in / $10 out, claude-sonnet-4 $15 out, per million tokens (test/integration/keepRules.test.ts has the golden shapes).
+    assert.deepEqual(doc?.usage, [
+      { ...usage[0], cost_usd: (1_234_567 * 2.5 + 8_900 * 10) / 1e6 },
+      { ...usage[1], cost_usd: (12 * 15) / 1e6 },
+    ]);
     assert.equal(doc?.has_usage, true);
 
     for (const without of [aTrace({ status: "error" }), aTrace({ status: "error", usage: [] })]) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { FirebaseError } from "firebase/app";
-import { DEFAULT_SAMPLE_RATE, LIMITS } from "@agent-traces/core";
+import { LIMITS } from "@agent-traces/core";
 import { getTrace } from "@agent-traces/admin";
 import { Tracer, type RecordTraceResult, type TraceContext, type TraceSendError } from "@agent-traces/tracer";
 import { repairedTraceId } from "../../functions/src/recordTrace/prepareTrace.js";
@@ -113,7 +113,7 @@ describe("repair, never reject: every failed run is stored (functions emulator, 
     const stored = await getTrace(adminFirestore(), id);
     assert.ok(stored);
     assert.equal(stored.recorded_by, client.uid);
-    assert.equal(stored.sample_rate, DEFAULT_SAMPLE_RATE, "the server's own sample rate (the local stack's TRACE_SAMPLE_RATE)");
+    assert.equal(stored.sample_rate, 1, "the server's own: a failure is always stored");
     assert.ok(Date.parse(stored.expire_at) < Date.parse("9000-01-01T00:00:00Z"), stored.expire_at);
     assert.equal((await adminFirestore().doc("trace_reports/x").get()).exists, false);
   });

@@ -1,9 +1,28 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomTraceId, TraceIdRatioBasedSampler } from "@agent-traces/core";
 import { REDACTED } from "../../packages/core/src/redact.js";
 import { getTrace } from "@agent-traces/admin";
-import { flush, getCurrentTrace, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
+import { createTracer, flush, getCurrentTrace, TraceContext, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
 import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "./support/emulators.js";
+
+/** A param of the demo project's functions, as the emulator runs them (functions/.env.demo-agent-traces). */
+function demoParam(name: string): string {
+  const line = readFileSync(new URL("../../functions/.env.demo-agent-traces", import.meta.url), "utf8")
+    .split("\n")
+    .find((text) => text.startsWith(`${name}=`));
+  return line?.slice(name.length + 1).trim() ?? assert.fail(`${name} is not set for the demo project`);
+}
+
+/** A random trace id the 0.1 sampler drops: a success under it is stored only when a keep rule holds. */
+function droppedTraceId(): string {
+  const sampler = new TraceIdRatioBasedSampler(0.1);
+  for (;;) {
+    const id = randomTraceId();
+    if (!sampler.shouldSample(id)) return id;
+  }
+}
 
 describe("the tracer end to end: withTrace -> recordTrace (functions emulator) -> Firestore", () => {
   let client: ClientSession;
@@ -74,5 +93,72 @@ describe("the tracer end to end: withTrace -> recordTrace (functions emulator) -
     assert.ok(sentIds.every((result) => result.reason === "sampled" && result.stored));
     for (const id of ids) assert.equal(Boolean(await getTrace(adminFirestore(), id)), kept.includes(id), `trace ${id}`);
     assert.equal(await getTrace(adminFirestore(), randomTraceId()), undefined);
+  });
+
+  it("stores every success whose tool call threw though the run returned: 20 of 20 at 0.1, kept for failed_tool, weight 1", async () => {
+    const sampler = new TraceIdRatioBasedSampler(0.1);
+    const ids: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      const answer = await withTrace({ ...options(), sampleRate: 0.1, skill: "booking", userId: `booker-${run}` }, async (trace) => {
+        ids.push(trace.traceId);
+        await trace.tool("search_hotels", { city: "Lyon" }, async () => "2 hotels");
+        const booked = await trace
+          .tool("book_hotel", { hotel: "H1", run }, async () => {
+            throw new Error(`booking API down (run ${run})`);
+          })
+          .catch(() => "not booked");
+        trace.setOutput(`run ${run}: ${booked}`);
+        return booked;
+      });
+      assert.equal(answer, "not booked");
+    }
+    await flush();
+    assert.deepEqual(failed, []);
+    assert.ok(ids.filter((id) => !sampler.shouldSample(id)).length >= 10, "most of these ids the 0.1 sampler drops");
+    for (const [run, id] of ids.entries()) {
+      assert.deepEqual(sent.find((result) => result.trace_id === id), { trace_id: id, stored: true, reason: "failed_tool" }, `run ${run}`);
+      const stored = await getTrace(adminFirestore(), id);
+      assert.ok(stored, `run ${run} is stored`);
+      assert.deepEqual([stored.status, stored.kept_for, stored.sample_rate, stored.weight, stored.user_id], ["success", "failed_tool", 1, 1, `booker-${run}`]);
+      assert.deepEqual(stored.tool_traces.map((tool) => [tool.name, tool.is_error]), [["search_hotels", false], ["book_hotel", true]]);
+    }
+  });
+
+  it("sends a run slower than keep.slowerThanMs; the server stores it for sure only over its own TRACE_KEEP_SLOWER_THAN_MS", async () => {
+    const serverSlowMs = Number(demoParam("TRACE_KEEP_SLOWER_THAN_MS"));
+    assert.ok(serverSlowMs >= 2000, `the demo server keeps runs slower than ${serverSlowMs} ms`);
+    const tracer = createTracer({ ...options(), sampleRate: 0.1, keep: { slowerThanMs: serverSlowMs } });
+
+    // A run handed over finished (as the framework processors do), a little slower than both thresholds, under an id the sampler drops.
+    const endedAt = new Date();
+    const slow = new TraceContext({ traceId: droppedTraceId(), skill: "slow-report" });
+    slow.setOutput("done, slowly");
+    slow.end({ threw: false, endedAt });
+    const input = { ...slow.toTraceInput(), started_at: new Date(endedAt.getTime() - serverSlowMs - 500).toISOString() };
+    tracer.record(input);
+
+    // A real run slower than a lower tracer threshold (1000 ms) but not the server's: sent, then sampled by the server.
+    const quick = createTracer({ ...options(), sampleRate: 0.1, keep: { slowerThanMs: 1000 } });
+    let quickId = "";
+    await quick.withTrace({ skill: "slowish" }, async (trace) => {
+      quickId = trace.traceId;
+      await sleep(1100);
+    });
+    assert.equal(await tracer.flush(30_000), true);
+    assert.equal(await quick.flush(30_000), true);
+    assert.deepEqual(failed, []);
+
+    assert.equal(tracer.stats.keptByRule, 1);
+    assert.deepEqual(sent.find((result) => result.trace_id === slow.traceId), { trace_id: slow.traceId, stored: true, reason: "slow" });
+    const stored = await getTrace(adminFirestore(), slow.traceId);
+    assert.ok(stored, "the slow run is stored");
+    assert.deepEqual([stored.kept_for, stored.sample_rate, stored.weight], ["slow", 1, 1]);
+    assert.ok(stored.duration_ms! > serverSlowMs);
+
+    assert.equal(quick.stats.keptByRule, 1, "the tracer sent the 1.1 s run by its own rule");
+    const sampled = new TraceIdRatioBasedSampler(0.1).shouldSample(quickId);
+    assert.deepEqual(sent.find((result) => result.trace_id === quickId), { trace_id: quickId, stored: sampled, reason: sampled ? "sampled" : "sampled_out" }, "the server samples it: not slow by its rule");
+    assert.equal(Boolean(await getTrace(adminFirestore(), quickId)), sampled);
+    await Promise.all([tracer.shutdown(), quick.shutdown()]);
   });
 });

@@ -205,3 +205,28 @@ describe("cli: delete and export --user arguments", () => {
     rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--session", "s"], /--session is not an option of show/);
   });
 });
+
+describe("cli: list by cost arguments", () => {
+  it("reads --sort cost and --min-cost (which implies it), alone or with one of --user, --skill or --status", () => {
+    assert.deepEqual(parse("list", "--sort", "cost"), { kind: "list", json: false, filters: { sort: "cost", limit: 20 } });
+    assert.deepEqual(parse("list", "--sort", "started"), { kind: "list", json: false, filters: { limit: 20 } }, "the default order");
+    assert.deepEqual(parse("list", "--min-cost", "0.05", "--status", "success", "--limit", "5"), { kind: "list", json: false, filters: { status: "success", sort: "cost", minCostUsd: 0.05, limit: 5 } });
+    assert.deepEqual(parse("list", "--sort", "cost", "--min-cost=$2", "--user", "42", "--json"), { kind: "list", json: true, filters: { user: "42", sort: "cost", minCostUsd: 2, limit: 20 } });
+    assert.deepEqual(parse("list", "--min-cost", ".5", "--skill", "research"), { kind: "list", json: false, filters: { skill: "research", sort: "cost", minCostUsd: 0.5, limit: 20 } });
+    assert.deepEqual(parse("list", "--min-cost", "0"), { kind: "list", json: false, filters: { sort: "cost", minCostUsd: 0, limit: 20 } });
+  });
+
+  it("refuses a list by cost with two of --user, --skill and --status, with a start-time bound or a session, and bad values", () => {
+    rejects(["list", "--sort", "cost", "--user", "a", "--status", "error"], /--sort cost combines with one of --user, --skill or --status, got --user and --status/);
+    rejects(["list", "--min-cost", "1", "--skill", "k", "--status", "error"], /--min-cost combines with one of --user, --skill or --status/);
+    rejects(["list", "--sort", "cost", "--since", "1h"], /--sort cost orders by cost: it does not combine with --since/);
+    rejects(["list", "--min-cost", "1", "--until", "1h"], /--min-cost orders by cost: it does not combine with --until/);
+    rejects(["list", "--session", "s", "--sort", "cost"], /--session .* does not combine with --sort/);
+    rejects(["list", "--session", "s", "--min-cost", "1"], /--session .* does not combine with --min-cost/);
+    rejects(["list", "--min-cost", "1", "--sort", "started"], /--min-cost lists the most expensive runs first: it does not combine with --sort started/);
+    rejects(["list", "--sort", "price"], /--sort must be started or cost, got "price"/);
+    for (const bad of ["-1", "abc", "1e3", "", "$", "1.2.3", "NaN", "Infinity", "0x10"]) rejects(["list", `--min-cost=${bad}`], /--min-cost must be an amount of USD >= 0|--min-cost needs a value/);
+    rejects(["sessions", "--user", "a", "--sort", "cost"], /--sort is not an option of sessions/);
+    rejects(["report", "--min-cost", "1"], /--min-cost is not an option of report/);
+  });
+});

@@ -80,12 +80,37 @@ describe("cli: rendering", () => {
       ];
       const lines = renderTraceTable(traces).trimEnd().split("\n");
       assert.equal(lines.length, 4);
-      assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER$/);
-      assert.match(lines[1]!, /^2025-03-01 12:01:00 {2}b{32} {2}✗ error\s+7\s+—\s+—\s+2\/1\/4\s+3$/);
-      assert.match(lines[2]!, /^2025-03-01 12:00:00 {2}a{32} {2}✗ timeout\s+alice\s+planning\s+1\.00s\s+2\/1\/0\s+3$/);
-      assert.match(lines[3]!, /^2025-03-01 11:59:00 {2}c{32} {4}success\s+alice\s+planning\s+1\.00s\s+0\/0\/0\s+12$/);
+      assert.match(lines[0]!, /^STARTED\s+TRACE ID\s+STATUS\s+USER\s+SKILL\s+DURATION\s+TOOLS kept\/err\/drop\s+ITER\s+COST$/);
+      assert.match(lines[1]!, /^2025-03-01 12:01:00 {2}b{32} {2}✗ error\s+7\s+—\s+—\s+2\/1\/4\s+3\s+—$/);
+      assert.match(lines[2]!, /^2025-03-01 12:00:00 {2}a{32} {2}✗ timeout\s+alice\s+planning\s+1\.00s\s+2\/1\/0\s+3\s+—$/);
+      assert.match(lines[3]!, /^2025-03-01 11:59:00 {2}c{32} {4}success\s+alice\s+planning\s+1\.00s\s+0\/0\/0\s+12\s+—$/);
       // Right-aligned numeric columns end in the same column.
       assert.equal(new Set(lines.map((line) => line.length)).size, 1);
+    });
+
+    it("shows each run's cost: priced, unpriced (never $0), both, or — without usage", () => {
+      const usage = [{ model: "gpt-4o", input_tokens: 1000, output_tokens: 100, cost_usd: 0.0035 }];
+      const rows = renderTraceTable([
+        aStoredTrace({ usage, cost_usd: 0.0035 }),
+        aStoredTrace({ usage: [{ model: "my-model", input_tokens: 5, output_tokens: 5 }], unpriced_models: ["my-model"] }),
+        aStoredTrace({ usage: [...usage, { model: "my-model", input_tokens: 5, output_tokens: 5 }], cost_usd: 0.0035, unpriced_models: ["my-model"] }),
+        aStoredTrace({ usage: [{ model: "gpt-4o", input_tokens: 12_000_000, output_tokens: 0, cost_usd: 30 }], cost_usd: 1234.5 }),
+        aStoredTrace(),
+      ])
+        .trimEnd()
+        .split("\n")
+        .slice(1);
+      assert.deepEqual(
+        rows.map((row) => / {2}(\S+(?: \+ unpriced)?)$/.exec(row)?.[1]),
+        ["$0.0035", "unpriced", "$0.0035 + unpriced", "$1,234.50", "—"],
+      );
+    });
+
+    it("a list by cost says that runs without a priced cost are left out, empty or not", () => {
+      assert.equal(renderTraceTable([], { byCost: true }), "No traces with a priced cost.\nMost expensive first. Runs without a priced cost (no token usage, or only models without a price) are not listed.\n");
+      const text = renderTraceTable([aStoredTrace({ cost_usd: 0.5 })], { byCost: true, more: true, moreHint: "cheaper runs may exist" });
+      assert.match(text, /\n1 shown; cheaper runs may exist\nMost expensive first\. Runs without a priced cost .* are not listed\.\n$/);
+      assert.doesNotMatch(renderTraceTable([aStoredTrace()]), /priced cost/);
     });
 
     it("cuts long users and skills, and flattens hostile ones", () => {
@@ -239,8 +264,11 @@ describe("cli: rendering", () => {
       assert.match(field("kept for") ?? "", /^feedback \(sampled out, stored with a thumbs-down on it; weight 0\)$/);
       assert.equal(field("feedback"), "1 up, 2 down");
       assert.match(renderHeader(aStoredTrace({ kept_for: "error" })), /\n {2}kept for {6}error \(every failure is kept\)\n/);
+      assert.match(renderHeader(aStoredTrace({ kept_for: "failed_tool", weight: 1 })), /\n {2}kept for {6}failed_tool \(keep rule: a tool call failed\)\n {2}weight {8}1 \(stands for itself in the report\)\n/);
+      assert.match(renderHeader(aStoredTrace({ kept_for: "slow", weight: 10 })), /\n {2}kept for {6}slow \(keep rule: slower than the threshold\)\n {2}weight {8}10 \(stands for 10 runs in the report\)\n/);
+      assert.match(renderHeader(aStoredTrace({ kept_for: "feedback", weight: 0 })), /\n {2}weight {8}0 \(counted through the sampled runs\)\n/);
       const plain = renderHeader(aStoredTrace());
-      assert.doesNotMatch(plain, /\n {2}(session|kept for|feedback) /);
+      assert.doesNotMatch(plain, /\n {2}(session|kept for|weight|feedback) /);
     });
 
     const rating = (overrides: Partial<StoredFeedback>): StoredFeedback => ({
@@ -300,52 +328,81 @@ describe("cli: rendering", () => {
     });
   });
 
-  describe("show header: token usage", () => {
+  describe("show header: token usage and cost", () => {
     const usage = [
-      { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900 },
+      { model: "gpt-4o", input_tokens: 1_234_567, output_tokens: 8_900, cost_usd: 3.175418 },
       { model: "claude\nsonnet\u001b[2J", input_tokens: 12, output_tokens: 0 },
     ];
 
-    it("prints one line per model and their total, after the iterations", () => {
-      const lines = renderHeader(aStoredTrace({ usage })).split("\n");
+    it("prints one line per model with its cost (unpriced named, never $0), their total, and the run's cost, after the iterations", () => {
+      const lines = renderHeader(aStoredTrace({ usage, cost_usd: 3.175418, unpriced_models: ["claude\nsonnet\u001b[2J"] })).split("\n");
       const at = lines.findIndex((line) => line.startsWith("  tokens "));
       assert.equal(lines[at - 1], "  iterations    3");
-      assert.deepEqual(lines.slice(at, at + 3), [
-        "  tokens        gpt-4o: 1,234,567 in / 8,900 out",
-        "                claude sonnet\ufffd[2J: 12 in / 0 out",
+      assert.deepEqual(lines.slice(at, at + 4), [
+        "  tokens        gpt-4o: 1,234,567 in / 8,900 out, $3.18",
+        "                claude sonnet\ufffd[2J: 12 in / 0 out, unpriced",
         "                total: 1,234,579 in / 8,900 out",
+        "  cost          $3.18 + unpriced (no price for claude sonnet\ufffd[2J)",
       ]);
     });
 
+    it("prints the cached, cache-write and reasoning parts of a model's tokens", () => {
+      const rows = usageRows([{ model: "claude-sonnet-4-5", input_tokens: 1000, output_tokens: 500, cached_input_tokens: 600, cache_write_tokens: 100, reasoning_tokens: 200, cost_usd: 0.0093 }]);
+      assert.deepEqual(rows, [["tokens", "claude-sonnet-4-5: 1,000 in (600 cached, 100 cache writes) / 500 out (200 reasoning), $0.0093"]]);
+    });
+
     it("prints one line, no total, for one model, and nothing when the run recorded no usage", () => {
-      assert.deepEqual(usageRows([usage[0]!]), [["tokens", "gpt-4o: 1,234,567 in / 8,900 out"]]);
+      assert.deepEqual(usageRows([usage[0]!]), [["tokens", "gpt-4o: 1,234,567 in / 8,900 out, $3.18"]]);
       assert.deepEqual(usageRows(undefined), []);
       assert.deepEqual(usageRows([]), []);
-      assert.doesNotMatch(renderHeader(aStoredTrace()), /tokens/);
+      assert.doesNotMatch(renderHeader(aStoredTrace()), /tokens|\n {2}cost /);
+      const field = (text: string) => text.split("\n").find((line) => line.startsWith("  cost "))?.slice(16);
+      assert.equal(field(renderHeader(aStoredTrace({ usage: [usage[1]!], unpriced_models: [usage[1]!.model] }))), "unpriced (no price for claude sonnet\ufffd[2J)");
+      assert.equal(field(renderHeader(aStoredTrace({ usage: [usage[0]!], cost_usd: 3.175418 }))), "$3.18");
     });
   });
 
   describe("report: token usage", () => {
+    const totals = (input_tokens: number, output_tokens: number, cost_usd: number | null, unpriced_models: string[] = []) => ({
+      input_tokens,
+      output_tokens,
+      cached_input_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+      cost_usd,
+      unpriced_models,
+    });
     const usage: TraceErrorReport["usage"] = {
       label: "Estimate: weighted.",
-      input_tokens: 1_500_000,
-      output_tokens: 70_000,
+      ...totals(1_500_000, 70_000, 12.75, ["claude"]),
+      cached_input_tokens: 400_000,
+      reasoning_tokens: 5_000,
       by_skill: [
-        { skill: "planning", input_tokens: 1_200_000, output_tokens: 50_000, models: [{ model: "gpt-4o", input_tokens: 1_000_000, output_tokens: 40_000 }, { model: "claude", input_tokens: 200_000, output_tokens: 10_000 }] },
-        { skill: "search\u001b[31m", input_tokens: 300_000, output_tokens: 20_000, models: [{ model: "gpt-4o", input_tokens: 300_000, output_tokens: 20_000 }] },
+        {
+          skill: "planning",
+          ...totals(1_200_000, 50_000, 2.9, ["claude"]),
+          models: [
+            { model: "gpt-4o", input_tokens: 1_000_000, output_tokens: 40_000, cached_input_tokens: 400_000, cost_usd: 2.9 },
+            { model: "claude", input_tokens: 200_000, output_tokens: 10_000, cost_usd: null, unpriced: true },
+          ],
+        },
+        { skill: "search\u001b[31m", ...totals(300_000, 20_000, 9.85), models: [{ model: "gpt-4o", input_tokens: 300_000, output_tokens: 20_000, reasoning_tokens: 5_000, cost_usd: 9.85 }] },
       ],
       successes_read: 40,
       truncated: false,
     };
 
-    it("prints the totals, then each skill and its models in aligned columns, and the estimate's label", () => {
+    it("prints the totals with cost, the cached and reasoning parts, then each skill and its models with their cost in aligned columns, and the estimate's label", () => {
       const lines = usageLines(usage);
-      assert.equal(lines[0], "Token usage  1,500,000 in / 70,000 out  (estimate)");
-      assert.match(lines[1]!, /^ {2}planning {23}\s+1,200,000 in\s+50,000 out$/);
-      assert.match(lines[2]!, /^ {4}gpt-4o\s+1,000,000 in\s+40,000 out$/);
-      assert.match(lines[3]!, /^ {4}claude\s+200,000 in\s+10,000 out$/);
-      assert.match(lines[4]!, /^ {2}search\ufffd\[31m\s+300,000 in\s+20,000 out$/);
-      assert.equal(new Set(lines.slice(1, 6).map((line) => line.indexOf(" in "))).size, 1, "the columns line up");
+      assert.equal(lines[0], "Token usage  1,500,000 in / 70,000 out, cost $12.75 + unpriced  (estimate)");
+      assert.equal(lines[1], "  of which cached input 400,000, reasoning 5,000");
+      assert.match(lines[2]!, /^ {2}planning {23}\s+1,200,000 in\s+50,000 out\s+\$2\.90 \+ unpriced$/);
+      assert.match(lines[3]!, /^ {4}gpt-4o\s+1,000,000 in\s+40,000 out\s+\$2\.90$/);
+      assert.match(lines[4]!, /^ {4}claude\s+200,000 in\s+10,000 out\s+unpriced$/);
+      assert.match(lines[5]!, /^ {2}search\ufffd\[31m\s+300,000 in\s+20,000 out\s+\$9\.85$/);
+      assert.equal(new Set(lines.slice(2, 7).map((line) => line.indexOf(" in "))).size, 1, "the columns line up");
+      assert.equal(new Set(lines.slice(3, 7).map((line) => line.length)).size, 1, "the cost column ends in one place");
+      assert.equal(lines.at(-2), "  No price for claude: their tokens are not in the cost.");
       assert.equal(lines.at(-1), "  Estimate: weighted.");
     });
 
@@ -368,7 +425,7 @@ describe("cli: rendering", () => {
         by_tool: [],
         top_errors: [],
         users_affected: 1,
-        estimate: { label: "Estimate.", stored_successes: 1, estimated_successes: 10 },
+        estimate: { label: "Estimate.", stored_successes: 1, estimated_successes: 10, standard_error: 9.5, margin_95: 18.6 },
         previous: { window_start: "2025-03-01T11:00:00.000Z", window_end: "2025-03-01T12:00:00.000Z", errors: 0, timeouts: 0, failures: 0, estimated_runs: 0, estimated_error_rate: null },
         change: { failures: 1, failures_percent: null, error_rate_points: null },
         usage: { ...usage, truncated: true },
@@ -378,7 +435,9 @@ describe("cli: rendering", () => {
         truncated: false,
       } satisfies TraceErrorReport;
       const text = renderReport(report);
-      assert.match(text, /\nToken usage {2}1,500,000 in \/ 70,000 out/);
+      assert.match(text, /\nToken usage {2}1,500,000 in \/ 70,000 out, cost \$12\.75 \+ unpriced/);
+      assert.match(text, /\n {2}est\. runs {7}~11 ± 18\.6 \(95%\), error rate 9\.09%/);
+      assert.match(renderReport({ ...report, estimate: { ...report.estimate, standard_error: 0, margin_95: 0 } }), /\n {2}est\. runs {7}~11, error rate/, "no margin when every success was kept with certainty");
       assert.match(text, /Read 41 traces one by one \(the failures, and 40 successes with token usage\)/);
       assert.match(text, /Token sums cover the newest traces only \(read cap reached\)\.\n$/);
       assert.doesNotMatch(text, ANSI);

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
 import { erasurePlans, planNegativeFeedbackQuery, planReportQuery, type ReportQuery } from "@agent-traces/admin";
-import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planRunFeedback, planSessionRuns, planUserSessions, type QueryPlan } from "@agent-traces/store";
+import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, type QueryPlan } from "@agent-traces/store";
 
 /**
  * The Firestore emulator does not enforce indexes, so this proves from firestore.indexes.json that
@@ -86,6 +86,15 @@ function everyListPlan(): QueryPlan[] {
   return plans;
 }
 
+/** The list by cost: alone or with one of user, skill and status, with or without a lower bound on cost. */
+function everyCostListPlan(): QueryPlan[] {
+  const plans: QueryPlan[] = [];
+  for (const filter of [{}, { userId: "u1" }, { userId: ["42", 42] }, { skill: "research" }, { status: "error" as const }]) {
+    for (const minCostUsd of [undefined, 0.05]) plans.push(planListTracesByCost({ ...filter, minCostUsd }));
+  }
+  return plans;
+}
+
 /** The session, feedback and report-of-ratings queries: one plan each, whatever the ids and window. */
 const sessionAndFeedbackPlans: { name: string; plan: QueryPlan; index: string; servedBy: RegExp }[] = [
   { name: "runs of a session, oldest first", plan: planSessionRuns(), index: "(session_id, started_at asc)", servedBy: /^composite \(session_id, started_at\)$/ },
@@ -110,6 +119,24 @@ describe("index coverage (firestore.indexes.json)", () => {
     });
   }
 
+  const distinctCostPlans = new Map(everyCostListPlan().map((plan) => [JSON.stringify(plan), plan]));
+  for (const plan of distinctCostPlans.values()) {
+    const name = `list by cost: ${plan.equalities.map((field) => `${field} ==`).join(", ") || "no filter"}${plan.ranges.length ? ", cost_usd >=" : ""}, most expensive first`;
+    it(`${name} is served by ${plan.equalities.length ? `(${plan.equalities[0]}, cost_usd desc)` : "the automatic descending index on cost_usd"}`, () => {
+      const served = servingIndex(plan) ?? "";
+      if (plan.equalities.length) assert.equal(served, `composite (${plan.equalities[0]}, cost_usd)`, JSON.stringify(plan));
+      else assert.match(served, /^automatic DESCENDING index on cost_usd$/, JSON.stringify(plan));
+    });
+  }
+
+  it("the list by cost refuses two equalities: no index serves them together", () => {
+    assert.throws(() => planListTracesByCost({ userId: "u1", status: "error" }), /one of user, skill or status/);
+    const both: QueryPlan = { ...planListTracesByCost({ skill: "research" }), equalities: ["skill", "status"] };
+    assert.equal(servingIndex(both), undefined);
+    const ascending: QueryPlan = { ...planListTracesByCost({}), orderBy: [{ field: "cost_usd", direction: "asc" }] };
+    assert.equal(servingIndex(ascending), undefined, "cost_usd keeps only its descending index");
+  });
+
   for (const { name, plan, index, servedBy } of sessionAndFeedbackPlans) {
     it(`${name} is served by ${index}`, () => {
       assert.match(servingIndex(plan) ?? "", servedBy, `no index serves ${JSON.stringify(plan)}`);
@@ -128,7 +155,7 @@ describe("index coverage (firestore.indexes.json)", () => {
       const plan = planReportQuery(query);
       assert.deepEqual(plan.ranges, ["committed_at"], "the report windows by commit");
       assert.deepEqual(plan.orderBy, [{ field: "committed_at", direction: "desc" }]);
-      assert.match(servingIndex(plan) ?? "", /^composite \(.*committed_at(, weight)?\)$/, `no index serves ${JSON.stringify(plan)}`);
+      assert.match(servingIndex(plan) ?? "", /^composite \(.*committed_at(, weight, weight_variance)?\)$/, `no index serves ${JSON.stringify(plan)}`);
     });
   }
 
@@ -143,7 +170,7 @@ describe("index coverage (firestore.indexes.json)", () => {
   });
 
   it("declares no composite index that no query uses", () => {
-    const plans = [...everyListPlan(), ...reportQueries.map(planReportQuery), ...erasurePlans(), ...sessionAndFeedbackPlans.map(({ plan }) => plan)];
+    const plans = [...everyListPlan(), ...everyCostListPlan(), ...reportQueries.map(planReportQuery), ...erasurePlans(), ...sessionAndFeedbackPlans.map(({ plan }) => plan)];
     const used = new Set(plans.map(servingIndex));
     for (const index of indexesFile.indexes) {
       const name = `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
@@ -162,6 +189,8 @@ describe("index coverage (firestore.indexes.json)", () => {
     assert.equal(servingIndex(commitOnly), undefined, "committed_at has no single-field index, only the report's composites");
     const sumWithoutIndex: QueryPlan = { ...planReportQuery({ kind: "count", status: "error" }), aggregates: ["duration_ms"] };
     assert.equal(servingIndex(sumWithoutIndex), undefined, "a sum needs its field in the index");
+    const weightOnly: QueryPlan = { ...planReportQuery({ kind: "successes" }), aggregates: ["weight"] };
+    assert.equal(servingIndex({ ...weightOnly, aggregates: ["weight_variance"] }), undefined, "both sums need their fields, in the index's order");
   });
 
   it("declares the TTL policy on expire_at and exempts the large, unqueried and monotonic fields", () => {
@@ -170,10 +199,15 @@ describe("index coverage (firestore.indexes.json)", () => {
     // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at and weight still exist.
     for (const field of [
       "tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "content_captured", "skill",
-      "received_at", "committed_at", "session_id", "has_session", "kept_for", "feedback", "negative_feedback",
+      "received_at", "committed_at", "session_id", "has_session", "kept_for", "feedback", "negative_feedback", "weight_variance", "unpriced_models",
     ]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }
+  });
+
+  it("keeps cost_usd's descending single-field index only: the list by cost, unfiltered", () => {
+    assert.equal(singleFieldIndexExists("execution_traces", "cost_usd", "DESCENDING"), true);
+    assert.equal(singleFieldIndexExists("execution_traces", "cost_usd", "ASCENDING"), false);
   });
 
   it("declares the TTL policy on trace_feedback's expire_at, exempts its text and unqueried fields, and keeps the fields its queries need", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { Runner, setTraceProcessors, setTracingDisabled, withTrace } from "@openai/agents";
+import { Agent, Runner, setTraceProcessors, setTracingDisabled, Usage, withResponseSpan, withTrace, type Model, type ModelRequest, type ModelResponse, type StreamEvent } from "@openai/agents";
 import type { RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
 import { createTracer, TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { AgentTracesTracingProcessor } from "@agent-traces/openai-agents";
@@ -152,6 +152,25 @@ describe("OpenAI Agents SDK: the tracing processor on the real SDK (scripted mod
     const [trace] = await recorded();
     assert.equal(trace?.status, "success");
     assert.deepEqual(trace!.usage, [{ model: "unknown", ...TOTAL_TOKENS }]);
+  });
+
+  it("keeps a turn's cached and cache-write tokens, and the reasoning its response span's Responses usage reports", async () => {
+    // As OpenAIResponsesModel does: the raw Responses usage on a response span, the SDK's Usage (cached tokens in its details) for the turn.
+    const raw = { input_tokens: 5000, input_tokens_details: { cached_tokens: 4096 }, output_tokens: 1800, output_tokens_details: { reasoning_tokens: 1536 }, total_tokens: 6800 };
+    const model: Model = {
+      getResponse: (_request: ModelRequest): Promise<ModelResponse> =>
+        withResponseSpan(async (span) => {
+          span.spanData._response = { model: "gpt-5", usage: raw };
+          const usage = new Usage({ requests: 1, inputTokens: 5000, outputTokens: 1800, totalTokens: 6800, inputTokensDetails: { cached_tokens: 4096 }, outputTokensDetails: { reasoning_tokens: 1536 } });
+          return { responseId: "resp_1", usage, output: [{ type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "done" }] }] };
+        }),
+      getStreamedResponse: (): AsyncIterable<StreamEvent> => {
+        throw new Error("not streamed");
+      },
+    };
+    await new Runner().run(new Agent({ name: "reasoner", model }), "think");
+    const [trace] = await recorded();
+    assert.deepEqual(trace!.usage, [{ model: "gpt-5", input_tokens: 5000, output_tokens: 1800, cached_input_tokens: 4096, reasoning_tokens: 1536 }]);
   });
 
   it("names the model when a custom Model reports it on a generation span", async () => {

@@ -5,6 +5,14 @@ import { randomTraceId, sanitizeTrace, validateTrace, type RecordTraceBatchItemR
 import { createTracer, TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { AgentTracesSpanProcessor, toOtlpJson, type OtlpSpan } from "@agent-traces/otel";
 import { replaySpans, spansFromOtlp } from "../support/otlpSpans.js";
+import * as ai5 from "ai-v5";
+import { MockLanguageModelV2 } from "ai-v5/test";
+import * as ai6 from "ai-v6";
+import { MockLanguageModelV3 } from "ai-v6/test";
+import * as ai7 from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+import { OpenTelemetry } from "@ai-sdk/otel";
+import { ensureContextManager } from "../integration/frameworks/support/aiSdkRuns.js";
 
 /** Keeps every trace it is sent and answers each as stored. */
 class KeepingExporter implements TraceExporter {
@@ -42,8 +50,8 @@ function storedTrace(): SanitizedTrace {
     status: "error",
     metadata: { error: "the planner gave up", region: "eu", nested: { attempts: 2, tags: ["a", "b"] } },
     usage: [
-      { model: "gemini-2.5-flash", input_tokens: 1200, output_tokens: 300 },
-      { model: "gemini-2.5-pro", input_tokens: 50, output_tokens: 7 },
+      { model: "gemini-2.5-flash", input_tokens: 1200, output_tokens: 300, cached_input_tokens: 800, reasoning_tokens: 100 },
+      { model: "gemini-2.5-pro", input_tokens: 50, output_tokens: 7, cache_write_tokens: 20 },
     ],
   };
   const validation = validateTrace(input);
@@ -64,6 +72,9 @@ describe("OpenTelemetry: OTLP export and the span processor", () => {
     assert.deepEqual(attribute(root!, "gen_ai.operation.name"), { stringValue: "invoke_agent" });
     assert.deepEqual(attribute(root!, "gen_ai.agent.name"), { stringValue: "travel" });
     assert.deepEqual(attribute(root!, "gen_ai.usage.input_tokens"), { intValue: "1250" });
+    assert.deepEqual(attribute(root!, "gen_ai.usage.cache_read.input_tokens"), { intValue: "800" });
+    assert.deepEqual(attribute(root!, "gen_ai.usage.cache_creation.input_tokens"), { intValue: "20" });
+    assert.deepEqual(attribute(root!, "gen_ai.usage.reasoning.output_tokens"), { intValue: "100" });
     assert.deepEqual(root!.status, { code: 2, message: "the planner gave up" });
     assert.equal(root!.startTimeUnixNano, "1796032800000000000");
     assert.deepEqual(children.map((span) => span.name), ["execute_tool get_weather", "execute_tool get_flights", "chat gemini-2.5-flash", "chat gemini-2.5-pro"]);
@@ -275,5 +286,116 @@ describe("OpenTelemetry: OTLP export and the span processor", () => {
       console.warn = warn;
     }
     assert.equal(warnings.length, 1);
+  });
+});
+
+describe("OpenTelemetry conventions: cached, cache-write and reasoning tokens read off model spans", () => {
+  async function usageOf(emit: (otel: ReturnType<typeof setUp>["otel"], under: (span: ReturnType<ReturnType<typeof setUp>["otel"]["startSpan"]>) => Context) => void) {
+    const { exporter, processor, otel } = setUp();
+    emit(otel, (span) => otelTrace.setSpan(context.active(), span));
+    await processor.forceFlush();
+    assert.equal(exporter.traces.length, 1);
+    return exporter.traces[0]!.usage;
+  }
+
+  it("GenAI: gen_ai.usage.cache_read / cache_creation inside input_tokens, reasoning inside output_tokens", async () => {
+    const usage = await usageOf((otel, under) => {
+      const run = otel.startSpan("invoke_agent a", { attributes: { "gen_ai.operation.name": "invoke_agent" } });
+      const attributes = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "claude-sonnet-4-5",
+        "gen_ai.usage.input_tokens": 12050,
+        "gen_ai.usage.output_tokens": 600,
+        "gen_ai.usage.cache_read.input_tokens": 10000,
+        "gen_ai.usage.cache_creation.input_tokens": 2000,
+        "gen_ai.usage.reasoning.output_tokens": 150,
+      };
+      otel.startSpan("chat claude-sonnet-4-5", { attributes }, under(run)).end();
+      run.end();
+    });
+    assert.deepEqual(usage, [{ model: "claude-sonnet-4-5", input_tokens: 12050, output_tokens: 600, cached_input_tokens: 10000, cache_write_tokens: 2000, reasoning_tokens: 150 }]);
+  });
+
+  it("Genkit: a Google model's usage (thoughts beside the candidates, cached content inside the prompt) from genkit:output", async () => {
+    const usage = await usageOf((otel, under) => {
+      const flow = otel.startSpan("plan", { attributes: { "genkit:type": "action", "genkit:metadata:subtype": "flow", "genkit:name": "plan" } });
+      const model = otel.startSpan("googleai/gemini-2.5-flash", { attributes: { "genkit:type": "action", "genkit:metadata:subtype": "model", "genkit:name": "googleai/gemini-2.5-flash" } }, under(flow));
+      const output = { finishReason: "stop", usage: { inputCharacters: 400, inputTokens: 1200, outputTokens: 300, thoughtsTokens: 100, totalTokens: 1600, cachedContentTokens: 800 } };
+      model.setAttribute("genkit:output", JSON.stringify(output));
+      model.end();
+      flow.end();
+    });
+    assert.deepEqual(usage, [{ model: "googleai/gemini-2.5-flash", input_tokens: 1200, output_tokens: 400, cached_input_tokens: 800, reasoning_tokens: 100 }]);
+  });
+
+  it("AI SDK 5 doGenerate (real `ai` 5 spans): Google's usageMetadata from the provider metadata, thoughts added to the output", async () => {
+    ensureContextManager();
+    const { exporter, processor, otel } = setUp();
+    const usageMetadata = { promptTokenCount: 1200, candidatesTokenCount: 300, thoughtsTokenCount: 100, cachedContentTokenCount: 800, totalTokenCount: 1600 };
+    const model = new MockLanguageModelV2({
+      provider: "google.generative-ai",
+      modelId: "gemini-2.5-flash",
+      // @ai-sdk/google 2.x: inputTokens = promptTokenCount, outputTokens = candidatesTokenCount, and usageMetadata in the provider metadata.
+      doGenerate: async () => ({
+        content: [{ type: "text", text: "hi" }],
+        finishReason: "stop",
+        usage: { inputTokens: 1200, outputTokens: 300, totalTokens: 1600, reasoningTokens: 100, cachedInputTokens: 800 },
+        providerMetadata: { google: { usageMetadata } },
+        warnings: [],
+      }),
+    });
+    await ai5.generateText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true, tracer: otel } });
+    await processor.forceFlush();
+    assert.deepEqual(exporter.traces[0]?.usage, [{ model: "gemini-2.5-flash", input_tokens: 1200, output_tokens: 400, cached_input_tokens: 800, reasoning_tokens: 100 }]);
+  });
+
+  it("AI SDK 5 doStream (real `ai` 5 spans): reasoning beside Google's output told by totalTokens, inside OpenAI's", async () => {
+    ensureContextManager();
+    for (const [provider, usage, expected] of [
+      ["google.generative-ai", { inputTokens: 1200, outputTokens: 300, totalTokens: 1600, reasoningTokens: 100, cachedInputTokens: 800 }, { input_tokens: 1200, output_tokens: 400, cached_input_tokens: 800, reasoning_tokens: 100 }],
+      ["openai.responses", { inputTokens: 1200, outputTokens: 400, totalTokens: 1600, reasoningTokens: 100, cachedInputTokens: 800 }, { input_tokens: 1200, output_tokens: 400, cached_input_tokens: 800, reasoning_tokens: 100 }],
+      ["anthropic.messages", { inputTokens: 400, outputTokens: 400, totalTokens: 800, cachedInputTokens: 800 }, { input_tokens: 1200, output_tokens: 400, cached_input_tokens: 800 }],
+    ] as const) {
+      const { exporter, processor, otel } = setUp();
+      const model = new MockLanguageModelV2({
+        provider,
+        modelId: "m",
+        doStream: async () => ({
+          stream: ai5.simulateReadableStream({
+            chunks: [
+              { type: "text-start", id: "t" },
+              { type: "text-delta", id: "t", delta: "hi" },
+              { type: "text-end", id: "t" },
+              { type: "finish", finishReason: "stop", usage },
+            ] as never[],
+          }),
+        }),
+      });
+      const result = ai5.streamText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true, tracer: otel } });
+      await result.consumeStream();
+      await processor.forceFlush();
+      assert.deepEqual(exporter.traces[0]?.usage, [{ model: "m", ...expected }], provider);
+    }
+  });
+
+  it("AI SDK 6 (real `ai` 6 spans) and 7 (@ai-sdk/otel GenAI spans): the normalized details read as they are", async () => {
+    ensureContextManager();
+    const v3Usage = { inputTokens: { total: 12050, noCache: 50, cacheRead: 10000, cacheWrite: 2000 }, outputTokens: { total: 600, text: 450, reasoning: 150 } };
+    const result = { content: [{ type: "text" as const, text: "hi" }], finishReason: { unified: "stop" as const, raw: "end_turn" }, usage: v3Usage, warnings: [] };
+    {
+      const { exporter, processor, otel } = setUp();
+      const model = new MockLanguageModelV3({ provider: "anthropic.messages", modelId: "claude-sonnet-4-5", doGenerate: async () => result });
+      await ai6.generateText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true, tracer: otel } });
+      await processor.forceFlush();
+      assert.deepEqual(exporter.traces[0]?.usage, [{ model: "claude-sonnet-4-5", input_tokens: 12050, output_tokens: 600, cached_input_tokens: 10000, cache_write_tokens: 2000, reasoning_tokens: 150 }]);
+    }
+    {
+      const { exporter, processor, otel } = setUp();
+      const model = new MockLanguageModelV4({ provider: "anthropic.messages", modelId: "claude-sonnet-4-5", doGenerate: async () => result });
+      await ai7.generateText({ model, prompt: "hi", telemetry: { integrations: [new OpenTelemetry({ tracer: otel })] } });
+      await processor.forceFlush();
+      // @ai-sdk/otel writes the cache counts as GenAI attributes; reasoning only with its supplemental usage attributes on.
+      assert.deepEqual(exporter.traces[0]?.usage, [{ model: "claude-sonnet-4-5", input_tokens: 12050, output_tokens: 600, cached_input_tokens: 10000, cache_write_tokens: 2000 }]);
+    }
   });
 });

@@ -69,12 +69,12 @@ describe("decideRecording", () => {
   const id = randomTraceId();
 
   it("keeps every error and timeout whatever the sampler says", () => {
-    assert.deepEqual(decideRecording("error", id, never), { store: true, reason: "error" });
-    assert.deepEqual(decideRecording("timeout", id, never), { store: true, reason: "timeout" });
+    assert.deepEqual(decideRecording({ status: "error", trace_id: id, started_at: "2026-01-01T00:00:00Z" }, { sampler: never }), { store: true, reason: "error" });
+    assert.deepEqual(decideRecording({ status: "timeout", trace_id: id, started_at: "2026-01-01T00:00:00Z" }, { sampler: never }), { store: true, reason: "timeout" });
   });
 
   it("keeps a success only when the sampler does", () => {
-    assert.deepEqual(decideRecording("success", id, never), { store: false, reason: "sampled_out" });
-    assert.deepEqual(decideRecording("success", id, always), { store: true, reason: "sampled" });
+    assert.deepEqual(decideRecording({ status: "success", trace_id: id, started_at: "2026-01-01T00:00:00Z" }, { sampler: never }), { store: false, reason: "sampled_out" });
+    assert.deepEqual(decideRecording({ status: "success", trace_id: id, started_at: "2026-01-01T00:00:00Z" }, { sampler: always }), { store: true, reason: "sampled" });
   });
 });

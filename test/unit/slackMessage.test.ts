@@ -2,6 +2,11 @@ import { strict as assert } from "node:assert";
 import type { TraceErrorReport } from "@agent-traces/admin";
 import { escapeMrkdwn, literal, slackMessage } from "../../functions/src/reportTraceErrors/slackMessage.js";
 
+/** A usage total: tokens, no cached or reasoning part, a cost (none by default) and the unpriced models. */
+function usageTotals(input_tokens: number, output_tokens: number, cost_usd: number | null = null, unpriced_models: string[] = []) {
+  return { input_tokens, output_tokens, cached_input_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd, unpriced_models };
+}
+
 function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
   const totals = { window_start: "2025-06-01T10:00:00.000Z", window_end: "2025-06-01T11:00:00.000Z", errors: 2, timeouts: 1, failures: 3, estimated_runs: 33, estimated_error_rate: 0.0909 };
   return {
@@ -13,10 +18,10 @@ function aReport(overrides: Partial<TraceErrorReport> = {}): TraceErrorReport {
     top_errors: [{ message: "boom", count: 2, sample_trace_ids: ["4bf92f3577b34da6a3ce929d0e0e4736"] }],
     users_affected: 2,
     negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 0, ratings_read: 0, truncated: false },
-    estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30 },
+    estimate: { label: "Estimate", stored_successes: 3, estimated_successes: 30, standard_error: 16.4, margin_95: 32.2 },
     previous: { ...totals, window_start: "2025-06-01T09:00:00.000Z", window_end: "2025-06-01T10:00:00.000Z", errors: 1, timeouts: 0, failures: 1 },
     change: { failures: 2, failures_percent: 200, error_rate_points: 1 },
-    usage: { label: "Estimate", input_tokens: 0, output_tokens: 0, by_skill: [], successes_read: 0, truncated: false },
+    usage: { label: "Estimate", ...usageTotals(0, 0), by_skill: [], successes_read: 0, truncated: false },
     documents_read: 3,
     aggregation_queries: 6,
     truncated: false,
@@ -90,12 +95,12 @@ describe("report: Slack message", () => {
         negative_feedback: { label: "Thumbs-down", window_field: "updated_at", ratings: 7, ratings_read: 7, truncated: true },
         by_tool: tools.map((tool) => ({ tool, failed_calls: 1, runs: 1 })),
         top_errors: [{ message, count: 1, sample_trace_ids: [traceId] }],
-        usage: { label: "Estimate", input_tokens: 10, output_tokens: 1, by_skill: [{ skill: "~u~", input_tokens: 10, output_tokens: 1, models: [] }], successes_read: 1, truncated: true },
+        usage: { label: "Estimate", ...usageTotals(10, 1, null, ["*m*"]), by_skill: [{ skill: "~u~", ...usageTotals(10, 1, null, ["*m*"]), models: [] }], successes_read: 1, truncated: true },
         truncated: true,
       }),
     );
     const { spans, prose } = readMrkdwn(text);
-    for (const name of [...skills, ratedSkill, ...tools, message, traceId, "~u~"]) {
+    for (const name of [...skills, ratedSkill, ...tools, message, traceId, "~u~", "*m*"]) {
       const shown = escapeMrkdwn(name).replace(/`/g, "'");
       assert.ok(spans.includes(shown), `${JSON.stringify(name)} is one whole code span (as ${JSON.stringify(shown)}) in:\n${text}`);
     }
@@ -127,22 +132,32 @@ describe("report: Slack message", () => {
     assert.match(text, /Failing tools: `web_search` 2/);
   });
 
-  it("adds the window's token usage, estimated, with the top skills escaped; nothing when none was recorded", () => {
-    assert.doesNotMatch(slackMessage(aReport()).text, /Tokens/);
+  it("adds the window's token usage and cost, estimated, with the top skills escaped; nothing when none was recorded", () => {
+    assert.doesNotMatch(slackMessage(aReport()).text, /Tokens|Cost/);
     const usage = {
       label: "Estimate",
-      input_tokens: 1_234_567,
-      output_tokens: 89_000,
+      ...usageTotals(1_234_567, 89_000, 12.3456, ["my-finetune"]),
       by_skill: [
-        { skill: "planning", input_tokens: 1_200_000, output_tokens: 80_000, models: [{ model: "gpt-4o", input_tokens: 1_200_000, output_tokens: 80_000 }] },
-        { skill: "<!here>", input_tokens: 34_567, output_tokens: 9_000, models: [] },
+        { skill: "planning", ...usageTotals(1_200_000, 80_000, 12.3456), models: [{ model: "gpt-4o", input_tokens: 1_200_000, output_tokens: 80_000, cost_usd: 12.3456 }] },
+        { skill: "<!here>", ...usageTotals(34_567, 9_000, null, ["my-finetune"]), models: [{ model: "my-finetune", input_tokens: 34_567, output_tokens: 9_000, cost_usd: null, unpriced: true as const }] },
       ],
       successes_read: 12,
       truncated: true,
     };
     const lines = slackMessage(aReport({ usage })).text.split("\n");
     assert.ok(lines.includes("Tokens (estimate): 1,234,567 in / 89,000 out; by skill: `planning` 1,200,000 in / 80,000 out, `&lt;!here&gt;` 34,567 in / 9,000 out"), lines.join("\n"));
+    assert.ok(lines.includes("Cost (estimate): $12.35 + unpriced; by skill: `planning` $12.35, `&lt;!here&gt;` unpriced"), lines.join("\n"));
+    assert.ok(lines.includes("No price for `my-finetune` (their tokens are not in the cost)"), lines.join("\n"));
     assert.ok(lines.includes("_Token sums cover the newest traces only (read cap reached)._"));
+    const priced = slackMessage(aReport({ usage: { ...usage, ...usageTotals(10, 10, 0.0123), by_skill: [{ skill: "planning", ...usageTotals(10, 10, 0.0123), models: [] }] } })).text;
+    assert.ok(priced.split("\n").includes("Cost (estimate): $0.0123; by skill: `planning` $0.0123"), priced);
+    assert.doesNotMatch(priced, /No price/);
+  });
+
+  it("gives the estimated runs with their margin at 95%, and none when every success was kept with certainty", () => {
+    assert.match(slackMessage(aReport()).text, /est\. error rate 9\.09% of ~33 ± 32\.2 runs \(estimate\)/);
+    const exact = slackMessage(aReport({ estimate: { label: "Estimate", stored_successes: 30, estimated_successes: 30, standard_error: 0, margin_95: 0 } })).text;
+    assert.match(exact, /of ~33 runs \(estimate\)/);
   });
 
   it("counts the window's thumbs-down ratings beside the failures, per skill with most first, names escaped", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { formatDuration, formatInstant } from "@agent-traces/store";
+import { costText, formatDuration, formatInstant, formatUsd } from "@agent-traces/store";
 import { inTimeZone } from "../support/timeZone.js";
 
 describe("store: display formats", () => {
@@ -25,6 +25,34 @@ describe("store: display formats", () => {
       [Number.POSITIVE_INFINITY, "—"],
     ];
     for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
+  });
+
+  it("formats USD: cents from $1, 4 decimals below, 2 significant digits below $0.0001", () => {
+    const cases: [number, string][] = [
+      [0.0123, "$0.0123"],
+      [0.01234, "$0.0123"],
+      [0.0001, "$0.0001"],
+      [0.00005, "$0.000050"],
+      [0.0000123, "$0.000012"],
+      [0.00000012, "$0.00000012"],
+      [1, "$1.00"],
+      [1234.567, "$1,234.57"],
+      [0, "$0"],
+      [Number.NaN, "—"],
+    ];
+    for (const [usd, text] of cases) assert.equal(formatUsd(usd), text, String(usd));
+  });
+
+  it("writes a cost, never an unpriced one as free", () => {
+    const cases: [number | null | undefined, boolean, string][] = [
+      [0.0123, false, "$0.0123"],
+      [0.0123, true, "$0.0123 + unpriced"],
+      [undefined, true, "unpriced"],
+      [null, true, "unpriced"],
+      [undefined, false, "—"],
+      [null, false, "—"],
+    ];
+    for (const [usd, unpriced, text] of cases) assert.equal(costText(usd, unpriced), text, `${usd}, unpriced ${unpriced}`);
   });
 
   it("formats instants in local time, short or precise", () => {

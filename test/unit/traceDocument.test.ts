@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { LIMITS, sanitizeTrace, storedSize, type TraceInput } from "@agent-traces/core";
 import { storedDocumentSize } from "../../packages/core/src/storedSize.js";
 import { traceSchema } from "../../packages/core/src/schema.js";
-import { FAILED_TOOLS_BYTES, failedToolsOf, fromTraceDocument, toTraceDocument, TRACES_COLLECTION } from "@agent-traces/admin";
+import { FAILED_TOOLS_BYTES, failedToolsOf, fromTraceDocument, toTraceDocument, TRACES_COLLECTION, UNPRICED_MODELS_BYTES } from "@agent-traces/admin";
 
 const context = { recordedBy: "u".repeat(128), receivedAt: new Date("2025-06-01T10:00:05Z"), ttlDays: 7, sampleRate: 0.1 };
 const call = (name: string, isError: boolean, index = 0) => ({
@@ -63,6 +63,16 @@ describe("stored trace: failed_tools", () => {
     assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
     assert.equal(document.usage?.length, LIMITS.usageModels);
     assert.equal(document.session_id, session);
+    // Every model unpriced: the leading names within UNPRICED_MODELS_BYTES (each is in usage too, without cost_usd).
+    assert.ok(document.unpriced_models!.length > 0 && document.unpriced_models!.length < LIMITS.usageModels, `${document.unpriced_models?.length} listed`);
+    assert.ok(storedSize(document.unpriced_models) <= UNPRICED_MODELS_BYTES);
+    assert.deepEqual(document.unpriced_models, usage.slice(0, document.unpriced_models!.length).map((entry) => entry.model));
+    // Every model priced instead (a project's prices for those names): each entry gains its cost.
+    const prices = Object.fromEntries(usage.map((entry) => [entry.model, { input: 1, output: 1 }]));
+    const priced = { ...toTraceDocument(sanitized, { ...context, prices }), feedback: { up: Number.MAX_SAFE_INTEGER, down: Number.MAX_SAFE_INTEGER }, negative_feedback: true as const };
+    assert.ok(priced.usage!.every((entry) => entry.cost_usd !== undefined) && !("unpriced_models" in priced));
+    const pricedSize = storedDocumentSize(`${TRACES_COLLECTION}/${priced.trace_id}`, priced);
+    assert.ok(pricedSize <= LIMITS.storedDocumentBytes, `${pricedSize} bytes`);
   });
 });
 
@@ -78,18 +88,25 @@ describe("stored trace: session_id, kept_for and weight", () => {
     }
   });
 
-  it("keeps a failure for its status and a success for the sampler, weighing 1 and 1 / sample rate", () => {
+  it("keeps a failure for its status and a success for the sampler, weighing 1 and 1 / sample rate, with the weight's variance", () => {
     for (const status of ["error", "timeout"] as const) {
-      const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status }))), context);
-      assert.deepEqual([document.kept_for, document.weight], [status, 1]);
+      const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status }))), { ...context, sampleRate: 1 });
+      assert.deepEqual([document.kept_for, document.weight, document.weight_variance], [status, 1, 0]);
     }
     const success = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), context);
-    assert.deepEqual([success.kept_for, success.weight], ["sampled", 10]);
+    assert.deepEqual([success.kept_for, success.weight, success.weight_variance], ["sampled", 10, 90]);
+  });
+
+  it("keeps a success for the keep rule it met, weighing 1 / its inclusion probability", () => {
+    const both = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), { ...context, sampleRate: 1, keptFor: "failed_tool" });
+    assert.deepEqual([both.kept_for, both.sample_rate, both.weight, both.weight_variance], ["failed_tool", 1, 1, 0]);
+    const serverOnly = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), { ...context, sampleRate: 0.25, keptFor: "slow" });
+    assert.deepEqual([serverOnly.kept_for, serverOnly.sample_rate, serverOnly.weight, serverOnly.weight_variance], ["slow", 0.25, 4, 12]);
   });
 
   it("weighs a success kept for feedback 0: the sampled successes' weights already stand for it", () => {
     const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success" }))), { ...context, keptFor: "feedback" });
-    assert.deepEqual([document.kept_for, document.weight, document.sample_rate], ["feedback", 0, context.sampleRate]);
+    assert.deepEqual([document.kept_for, document.weight, document.weight_variance, document.sample_rate], ["feedback", 0, 0, context.sampleRate]);
   });
 
   it("reads a run back without its query flags (has_session, negative_feedback), keeping its session, kept_for and counts", () => {
@@ -107,10 +124,39 @@ describe("stored trace: usage", () => {
     { model: "claude-sonnet-4", input_tokens: 80, output_tokens: 12 },
   ];
 
+  /** usage as stored with the default prices: gpt-4o $2.50 / $10, claude-sonnet-4 $3 / $15 per million tokens. */
+  const pricedUsage = [
+    { ...usage[0]!, cost_usd: (1200 * 2.5 + 340 * 10) / 1e6 },
+    { ...usage[1]!, cost_usd: (80 * 3 + 12 * 15) / 1e6 },
+  ];
+
   it("stores usage, flagged by has_usage for the report's query, when the run recorded some", () => {
     const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), context);
-    assert.deepEqual(document.usage, usage);
+    assert.deepEqual(document.usage, pricedUsage);
     assert.equal(document.has_usage, true);
+  });
+
+  it("prices each model's usage (default prices unless given others) and sums the priced ones into cost_usd", () => {
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), context);
+    assert.equal(document.cost_usd, pricedUsage[0]!.cost_usd + pricedUsage[1]!.cost_usd);
+    assert.equal("unpriced_models" in document, false);
+    const own = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), { ...context, prices: { "gpt-4o": { input: 1, output: 1 } } });
+    assert.deepEqual(own.usage, [{ ...usage[0], cost_usd: 1540 / 1e6 }, usage[1]]);
+    assert.deepEqual([own.cost_usd, own.unpriced_models], [1540 / 1e6, ["claude-sonnet-4"]]);
+  });
+
+  it("names a model with tokens and no price as unpriced, never free; one without tokens costs nothing", () => {
+    const unpriced = [
+      { model: "my-own-model", input_tokens: 10, output_tokens: 5 },
+      { model: "(other)", input_tokens: 1, output_tokens: 0 },
+      { model: "idle-model", input_tokens: 0, output_tokens: 0 },
+    ];
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage: unpriced }))), context);
+    assert.deepEqual(document.unpriced_models, ["my-own-model", "(other)"]);
+    assert.deepEqual(document.usage, [unpriced[0], unpriced[1], { ...unpriced[2], cost_usd: 0 }]);
+    assert.equal("cost_usd" in document, false, "no priced model: no cost, rather than $0");
+    const mixed = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage: [...unpriced, usage[0]!] }))), context);
+    assert.deepEqual([mixed.cost_usd, mixed.unpriced_models], [pricedUsage[0]!.cost_usd, ["my-own-model", "(other)"]]);
   });
 
   it("stores neither field when the run recorded none, absent or []", () => {
@@ -125,7 +171,8 @@ describe("stored trace: usage", () => {
 
   it("reads usage back without has_usage (a query field, not part of the trace)", () => {
     const stored = fromTraceDocument(toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ usage }))), context));
-    assert.deepEqual(stored.usage, usage);
+    assert.deepEqual(stored.usage, pricedUsage);
+    assert.equal(stored.cost_usd, pricedUsage[0]!.cost_usd + pricedUsage[1]!.cost_usd);
     assert.equal("has_usage" in stored, false);
     assert.equal("usage" in fromTraceDocument(toTraceDocument(sanitizeTrace(traceSchema.parse(trace({}))), context)), false);
   });

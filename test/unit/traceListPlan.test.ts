@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planRunFeedback, planSessionRuns, planUserSessions, TRACES_COLLECTION, UnservedFilterError, userIdVariants } from "@agent-traces/store";
+import { COST_FIELD, DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, TRACES_COLLECTION, UnservedFilterError, userIdVariants } from "@agent-traces/store";
 
 describe("trace list plans (core)", () => {
   const newestFirst = [
@@ -76,5 +76,34 @@ describe("negative-feedback, session and feedback plans", () => {
   it("reads a run's ratings by trace id alone (the automatic index), unordered", () => {
     assert.deepEqual(planRunFeedback(), { collection: FEEDBACK_COLLECTION, equalities: ["trace_id"], ranges: [], orderBy: [] });
     assert.equal(FEEDBACK_COLLECTION, "trace_feedback");
+  });
+});
+
+describe("list by cost plans", () => {
+  const mostExpensiveFirst = [
+    { field: "cost_usd", direction: "desc" },
+    { field: DOCUMENT_ID, direction: "desc" },
+  ];
+
+  it("orders by cost_usd, most expensive first, the document id breaking ties, with one equality at most", () => {
+    assert.deepEqual(planListTracesByCost({}), { collection: TRACES_COLLECTION, equalities: [], ranges: [], orderBy: mostExpensiveFirst });
+    assert.deepEqual(planListTracesByCost({ userId: ["42", 42] }).equalities, ["user_id"]);
+    assert.deepEqual(planListTracesByCost({ skill: "research" }).equalities, ["skill"]);
+    assert.deepEqual(planListTracesByCost({ status: "success" }).equalities, ["status"]);
+    assert.equal(COST_FIELD, "cost_usd");
+  });
+
+  it("bounds cost_usd from below when a minimum is set, ordering the same way", () => {
+    for (const minCostUsd of [0, 0.05]) {
+      const plan = planListTracesByCost({ minCostUsd, status: "error" });
+      assert.deepEqual(plan.ranges, ["cost_usd"]);
+      assert.deepEqual(plan.orderBy, mostExpensiveFirst);
+    }
+  });
+
+  it("refuses two equalities or more: no index serves them together", () => {
+    for (const filter of [{ userId: "a", skill: "k" }, { skill: "k", status: "error" as const }, { userId: "a", status: "error" as const }, { userId: "a", skill: "k", status: "error" as const }]) {
+      assert.throws(() => planListTracesByCost(filter), (error: unknown) => error instanceof UnservedFilterError && /one of user, skill or status/.test(error.message), JSON.stringify(filter));
+    }
   });
 });

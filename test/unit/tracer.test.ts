@@ -312,7 +312,7 @@ describe("tracer: sending", () => {
     }
     await flush();
     const sampler = new TraceIdRatioBasedSampler(0.1);
-    const expected = ids.filter((id) => decideRecording("success", id, sampler).store);
+    const expected = ids.filter((id) => decideRecording({ status: "success", trace_id: id, started_at: "2026-01-01T00:00:00Z" }, { sampler }).store);
     assert.deepEqual(
       exporter.sent.map((trace) => trace.trace_id),
       expected,

@@ -14,6 +14,7 @@ import {
   TraceDroppedError,
   TraceRejectedError,
   UnexpectedResponseError,
+  type ExportContext,
   type RecordTraceBatchItemResult,
   type TraceExporter,
   type TraceSendError,
@@ -26,19 +27,19 @@ import { ToolCallBuffer } from "../../packages/tracer/src/toolCallBuffer.js";
 /** Answers every batch after `delayMs` (or as `behave` says), keeping what it was sent and when. */
 class BatchRecorder implements TraceExporter {
   readonly batches: SanitizedTrace[][] = [];
-  readonly sampleRates: number[] = [];
+  readonly contexts: ExportContext[] = [];
   calls = 0;
   active = 0;
   maxActive = 0;
   constructor(private readonly behave: (batch: readonly SanitizedTrace[], call: number) => Promise<void> | void = () => undefined) {}
 
-  async export(traces: readonly SanitizedTrace[], { sampleRate }: { sampleRate: number }): Promise<RecordTraceBatchItemResult[]> {
+  async export(traces: readonly SanitizedTrace[], context: ExportContext): Promise<RecordTraceBatchItemResult[]> {
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
     try {
       await this.behave(traces, ++this.calls);
       this.batches.push([...traces]);
-      this.sampleRates.push(sampleRate);
+      this.contexts.push(context);
       return traces.map((trace) => ({ trace_id: trace.trace_id, stored: true, reason: trace.status === "success" ? "sampled" : trace.status }));
     } finally {
       this.active--;
@@ -66,9 +67,10 @@ describe("tracer: batching (createTracer)", () => {
     await tracer.flush();
     assert.deepEqual(exporter.batches.map((batch) => batch.length), [50, 50, 20]);
     assert.equal(new Set(exporter.sent.map((trace) => trace.trace_id)).size, 120);
-    assert.deepEqual(exporter.sampleRates, [1, 1, 1], "the exporter is told the rate the tracer sampled at");
+    const context = { sampleRate: 1, keepRules: { failed_tool: true } };
+    assert.deepEqual(exporter.contexts, [context, context, context], "the exporter is told the rate the tracer sampled at and its keep rules");
     assert.deepEqual(errors, []);
-    assert.deepEqual({ ...tracer.stats, dropped: undefined }, { queued: 120, sampledOut: 0, dropped: undefined, exportCalls: 3, answered: 120, stored: 120, failed: 0, waiting: 0, held: 0 });
+    assert.deepEqual({ ...tracer.stats, dropped: undefined }, { queued: 120, sampledOut: 0, keptByRule: 0, dropped: undefined, exportCalls: 3, answered: 120, stored: 120, failed: 0, waiting: 0, held: 0 });
   });
 
   it("sends a lone run scheduledDelayMs after it ended, without flush()", async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FunctionsError } from "firebase/functions";
-import { randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
+import { DEFAULT_KEEP_RULES, randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
 import { DEFAULT_BATCH_OPTIONS, DEFAULT_RETRY, TraceContext, type RetryOptions, type TraceDroppedError, type TraceExporter, type TraceSendError } from "@agent-traces/tracer";
 import { asyncContextVariable } from "../../packages/tracer/src/context/asyncContextVariable.js";
 import { synchronousContext } from "../../packages/tracer/src/context/synchronousContext.js";
@@ -68,7 +68,7 @@ function processorWith(storage: Storage, exporter: HeldExporter | TraceExporter,
   const retry = { ...DEFAULT_RETRY, attempts: 1, ...options.retry };
   const told = options.told ?? callbacks();
   const processor = new BatchTraceProcessor({
-    exporter: new RetryingExport(exporter, 1, retry, DEFAULT_BATCH_OPTIONS.exportTimeoutMs),
+    exporter: new RetryingExport(exporter, { sampleRate: 1, keepRules: DEFAULT_KEEP_RULES }, retry, DEFAULT_BATCH_OPTIONS.exportTimeoutMs),
     sampler: new TraceIdRatioBasedSampler(1),
     batch: { ...DEFAULT_BATCH_OPTIONS, scheduledDelayMs: options.scheduledDelayMs ?? 60_000 },
     caller: exporter.caller,

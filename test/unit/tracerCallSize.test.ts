@@ -90,7 +90,11 @@ describe("recordTrace call size: what the tracer sends (core's callSize, the tra
     };
     const traces = [asSent(withAwkwardKeys), asSent(largeRun()), asSent(controlCharacterRun()), asSent({ trace_id: randomTraceId(), started_at: STARTED_AT, status: "success" })];
     assert.equal(traces[0]!.user_id, undefined, "a property the SDK sends as null");
-    await new CallableTraceExporter(functions).export(traces, { sampleRate: 0.123456789 });
+    await new CallableTraceExporter(functions).export(traces, {
+      sampleRate: 0.123456789,
+      // The longest keep rules JSON can write: a rule's number at 23 characters.
+      keepRules: { failed_tool: false, slower_than_ms: 1.2345678901234567e300, tokens_above: 1.2345678901234567e300, cost_above_usd: 1.2345678901234567e300 },
+    });
     const sent = Buffer.byteLength(bodies[0]!);
     const counted = traces.reduce((sum, trace) => sum + traceCallBytes(trace), 0);
     assert.ok(sent <= CALL_ENVELOPE_BYTES + counted, `sent ${sent} bytes, counted ${counted} + ${CALL_ENVELOPE_BYTES}`);

@@ -223,7 +223,7 @@ describe("tracer: feedback()", () => {
     assert.deepEqual(result, { recorded: true, runStored: true });
     const expected = prepareTrace(trace.toTraceInput());
     assert.ok(expected.ok);
-    assert.deepEqual(server.ratings, [{ trace_id: trace.traceId, rating: "down", value: 1, comment: "wrong answer", tags: ["wrong"], trace: expected.trace, sample_rate: 0.5 }]);
+    assert.deepEqual(server.ratings, [{ trace_id: trace.traceId, rating: "down", value: 1, comment: "wrong answer", tags: ["wrong"], trace: expected.trace, sample_rate: 0.5, keep_rules: { failed_tool: true } }]);
     assert.doesNotMatch(JSON.stringify(server.ratings[0]!.trace), /sk-proj/, "redacted like a queued run");
     assert.equal(tracer.holds(trace.traceId), false, "released once recorded");
     assert.deepEqual(server.traces, [], "never sent through recordTrace");

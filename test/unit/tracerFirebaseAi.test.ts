@@ -25,7 +25,7 @@ function fakeGemini(): { requests: GeminiRequest[]; restore: () => void } {
     const parts = last.parts.some((part) => part.functionResponse)
       ? [{ text: `answer: ${JSON.stringify(last.parts.map((part) => part.functionResponse?.response))}` }]
       : [{ functionCall: { name: "get_weather", args: { city: last.parts[0]!.text } } }, { functionCall: { name: "get_flights", args: { city: last.parts[0]!.text } } }];
-    const body = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 4, thoughtsTokenCount: 1, totalTokenCount: 15 } };
+    const body = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 3, candidatesTokenCount: 4, thoughtsTokenCount: 1, totalTokenCount: 15 } };
     if (String(url).includes(":streamGenerateContent")) return new Response(`data: ${JSON.stringify(body)}\r\n\r\n`, { status: 200, headers: { "content-type": "text/event-stream" } });
     return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
   }) as typeof fetch;
@@ -75,7 +75,7 @@ describe("tracer: Firebase AI Logic (firebase/ai, automatic and manual function 
     ]);
     assert.match(String(input.tool_traces?.[1]?.output), /"flights":2/);
     assert.equal(input.iterations, 2);
-    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10 }]);
+    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10, cached_input_tokens: 6, reasoning_tokens: 2 }]);
     assert.deepEqual(seenByFunctions, [trace], "each function is handed the run's trace");
   });
 
@@ -89,7 +89,7 @@ describe("tracer: Firebase AI Logic (firebase/ai, automatic and manual function 
       ["get_flights", true, "no flights to Oslo"],
     ]);
     assert.equal(input.iterations, 1);
-    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 10, output_tokens: 5 }]);
+    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 10, output_tokens: 5, cached_input_tokens: 3, reasoning_tokens: 1 }]);
   });
 
   it("one chat session serving overlapping runs records every call in the run that sent the message", async () => {
@@ -137,7 +137,7 @@ describe("tracer: Firebase AI Logic (firebase/ai, automatic and manual function 
     const input = trace.toTraceInput();
     assert.deepEqual(input.tool_traces?.map((call) => call.name), ["get_weather", "get_flights"]);
     assert.equal(input.iterations, 2);
-    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10 }]);
+    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10, cached_input_tokens: 6, reasoning_tokens: 2 }]);
   });
 
   it("the manual loop: model turns and function calls recorded, failures answered to the model as errors", async () => {
@@ -157,7 +157,7 @@ describe("tracer: Firebase AI Logic (firebase/ai, automatic and manual function 
     const input = trace.toTraceInput();
     assert.equal(input.iterations, 2);
     assert.deepEqual(input.tool_traces?.map((call) => [call.name, call.is_error]).sort(), [["get_flights", true], ["get_weather", false]]);
-    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10 }]);
+    assert.deepEqual(input.usage, [{ model: "gemini-2.5-flash", input_tokens: 20, output_tokens: 10, cached_input_tokens: 6, reasoning_tokens: 2 }]);
   });
 
   it("names models as the console does", () => {

@@ -144,8 +144,10 @@ describe("viewer report view", () => {
     assert.deepEqual(reportHeadline(report), {
       failures: "6 (4 errors, 2 timeouts)",
       errorRate: "10.0% of ~60 runs",
+      margin: undefined, // a report written before the estimate had a margin
       change: "+2 (+50%), error rate +2 points",
     });
+    assert.equal(reportHeadline({ ...report, estimate: { standard_error: 12.3, margin_95: 24.1 } }).margin, "± 24.1 runs at 95%");
     assert.equal(reportHeadline({ ...report, change: { failures: 6, failures_percent: null, error_rate_points: null } }).change, "+6 (previous window had none)");
   });
 
@@ -160,9 +162,25 @@ describe("viewer report view", () => {
       by_skill: [{ skill: "planning", input_tokens: 1_250_000, output_tokens: 4_200, models: [{ model: "gpt-4o", input_tokens: 1_000_000, output_tokens: 4_000 }, { model: "claude", input_tokens: 250_000, output_tokens: 200 }] }],
       truncated: false,
     };
+    // A report written before costs were: no cost anywhere.
     assert.deepEqual(reportUsage({ usage }), {
       total: "1,250,000 in / 4,200 out",
-      rows: [{ skill: "planning", input: "1,250,000", output: "4,200", models: "gpt-4o 1,000,000 / 4,000 · claude 250,000 / 200" }],
+      cost: undefined,
+      unpriced: undefined,
+      rows: [{ skill: "planning", input: "1,250,000", output: "4,200", cost: undefined, models: "gpt-4o 1,000,000 / 4,000 · claude 250,000 / 200" }],
+      truncated: false,
+    });
+    const priced = {
+      ...usage,
+      cost_usd: 2.54,
+      unpriced_models: ["claude"],
+      by_skill: [{ ...usage.by_skill[0]!, cost_usd: 2.54, unpriced_models: ["claude"], models: [{ ...usage.by_skill[0]!.models[0]!, cost_usd: 2.54 }, { ...usage.by_skill[0]!.models[1]!, cost_usd: null }] }],
+    };
+    assert.deepEqual(reportUsage({ usage: priced }), {
+      total: "1,250,000 in / 4,200 out",
+      cost: "$2.54 + unpriced",
+      unpriced: "claude",
+      rows: [{ skill: "planning", input: "1,250,000", output: "4,200", cost: "$2.54 + unpriced", models: "gpt-4o 1,000,000 / 4,000 ($2.54) · claude 250,000 / 200 (unpriced)" }],
       truncated: false,
     });
     assert.equal(reportUsage({ usage: { ...usage, input_tokens: 0, output_tokens: 0, by_skill: [] } }), undefined);

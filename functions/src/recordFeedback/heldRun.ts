@@ -13,12 +13,12 @@ export type HeldRun = Extract<PreparedTrace, { kind: "write" }>;
 /**
  * The run sent with a thumbs-down (`feedback.trace`, held by the sender after its sampler dropped it),
  * prepared as recordTrace prepares a trace (validated, failed runs repaired, content omitted when
- * capture is off, sanitized), kept for `feedback` (weight 0) when the server's sampler drops it too.
+ * capture is off, sanitized), kept for `feedback` (weight 0) when it is not in the sample (keepDecision.ts).
  * Throws `invalid-argument` naming the fields (paths under `trace`) for an invalid run or one whose
  * trace_id is not the feedback's, `internal` when preparing it threw (a bug of ours, logged).
  */
 export function prepareHeldRun(feedback: Feedback, uid: string, config: RecordTraceConfig, receivedAt: Date): HeldRun | undefined {
-  const prepared = prepareTrace(feedback.trace, { uid, config, receivedAt, senderSampleRate: feedback.sample_rate, at: ["trace"], keptFor: "feedback" });
+  const prepared = prepareTrace(feedback.trace, { uid, config, receivedAt, senderSampleRate: feedback.sample_rate, senderKeepRules: feedback.keep_rules, at: ["trace"], keptFor: "feedback" });
   if (prepared.kind === "rejected") {
     logs.feedbackRejected(prepared.fields, uid);
     throw new HttpsError("invalid-argument", prepared.message, { fields: prepared.fields });

@@ -1,19 +1,18 @@
 import {
-  decideRecording,
-  MIN_SENDER_SAMPLE_RATE,
   omitContent,
   repairTrace,
   sanitizeTrace,
   sha256Hex,
   stringifyValue,
-  TraceIdRatioBasedSampler,
   validateTrace,
+  type KeepRules,
   type RecordingReason,
   type RecordTraceResult,
   type Trace,
 } from "@agent-traces/core";
 import { toTraceDocument, type TraceDocument } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../config.js";
+import { decideKeep, senderRate } from "./keepDecision.js";
 
 /** What becomes of one received trace before anything is written. */
 export type PreparedTrace =
@@ -22,8 +21,8 @@ export type PreparedTrace =
   | { kind: "failed"; traceId?: string; error: unknown }
   | { kind: "answered"; result: RecordTraceResult }
   /**
-   * `reason`: the sampler's decision (`sampled_out` for a run stored with `keptFor`: its document's
-   * `kept_for` says why); `repairedFields`: the fields replaced to store a failed run that failed validation (see prepareTrace).
+   * `reason`: the answer's (the document's `kept_for`; `sampled_out` for a run stored kept for
+   * feedback); `repairedFields`: the fields replaced to store a failed run that failed validation (see prepareTrace).
    */
   | { kind: "write"; traceId: string; reason: RecordingReason; document: TraceDocument; repairedFields?: string[] };
 
@@ -33,16 +32,18 @@ export interface PrepareContext {
   receivedAt: Date;
   /** The rate the sender sampled successes at, when it says (the batch form's `sample_rate`). */
   senderSampleRate?: number | undefined;
+  /** The rules the sender kept successes by besides sampling (the batch form's `keep_rules`); absent: none. */
+  senderKeepRules?: KeepRules | undefined;
   /** Where the trace sits in the payload (`["traces", 3]`), for the field paths of a rejection. */
   at?: readonly PropertyKey[];
-  /** Set: a success the sampler drops is stored anyway, kept for this reason (weight 0; recordFeedback's keep on complaint). */
+  /** Set: a success its sender did not keep, or the server's decision drops, is stored anyway, kept for this reason (weight 0; recordFeedback's keep on complaint). */
   keptFor?: "feedback";
 }
 
 /**
- * Validates, samples and sanitizes one trace and builds the document to store. A success is sampled
- * at keptSampleRate (the lower of the server's rate and the sender's, the sender's taken no lower
- * than MIN_SENDER_SAMPLE_RATE), stored as its `sample_rate`, and weighs 1 / that rate in the report.
+ * Validates, decides (keepDecision.ts: failures, keep rules checked on the run itself, the samplers)
+ * and sanitizes one trace and builds the document to store: its `kept_for` says why it was kept, its
+ * `sample_rate` the probability a run like it is stored, and it weighs 1 / that rate in the report.
  *
  * An invalid trace is rejected (invalid-argument, the fields named), except a failed run: a trace
  * whose `status` is `error` or `timeout` as sent is repaired (core's repairTrace) and stored, the
@@ -52,7 +53,7 @@ export interface PrepareContext {
  * of it is answered `duplicate`. A trace whose status is itself invalid is rejected: nothing says it failed.
  * With content capture off (config.captureContent false, or the trace says `content_captured: false`) the
  * stored run keeps its shape only: core's omitContent, whatever the sender sent. With `keptFor`, a
- * success the sampler drops is written too (reason `sampled_out`, its document's `kept_for` that reason, weight 0).
+ * success that is not in the sample is written too (reason `sampled_out`, its document's `kept_for` that reason, weight 0).
  */
 export function prepareTrace(data: unknown, context: PrepareContext): PreparedTrace {
   try {
@@ -62,7 +63,7 @@ export function prepareTrace(data: unknown, context: PrepareContext): PreparedTr
   }
 }
 
-function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at, keptFor }: PrepareContext): PreparedTrace {
+function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, senderKeepRules, at, keptFor }: PrepareContext): PreparedTrace {
   const validation = validateTrace(data);
   let repairedFields: string[] | undefined;
   let trace: Trace;
@@ -77,33 +78,32 @@ function prepare(data: unknown, { uid, config, receivedAt, senderSampleRate, at,
     trace = repaired.trace;
     repairedFields = [...new Set(validation.fields)];
   }
-  const sampleRate = keptSampleRate(config.sampleRate, senderSampleRate);
-  // A run sent with a complaint is in the sample only if the sender's own rate, unclamped, kept it too:
-  // one its sampler dropped (even below MIN_SENDER_SAMPLE_RATE) is kept for feedback, weight 0.
-  const decidingRate = keptFor === undefined || senderSampleRate === undefined ? sampleRate : Math.min(config.sampleRate, senderSampleRate);
-  // A re-keyed run (after a `conflict`) is sampled by the id it was first sent under: the same decision.
-  const decision = decideRecording(trace.status, trace.original_trace_id ?? trace.trace_id, new TraceIdRatioBasedSampler(decidingRate));
-  if (!decision.store && keptFor === undefined) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
+  const decision = decideKeep(trace, {
+    serverRate: config.sampleRate,
+    serverRules: config.keepRules,
+    prices: config.prices,
+    senderRate: senderSampleRate,
+    senderRules: senderKeepRules,
+    keptFor,
+  });
+  if (!decision.store) return { kind: "answered", result: { trace_id: trace.trace_id, stored: false, reason: decision.reason } };
   // Content capture off (the server's param, or the sender already omitted): omitted again, before sanitizing, so lengths are the original's.
   if (!config.captureContent || trace.content_captured === false) trace = omitContent(trace);
   const document = toTraceDocument(sanitizeTrace(trace), {
     recordedBy: uid,
     receivedAt,
     ttlDays: trace.status === "success" ? config.ttlDays : config.errorTtlDays,
-    sampleRate,
+    sampleRate: decision.sampleRate,
+    keptFor: decision.keptFor,
+    ...(config.prices && { prices: config.prices }),
     ...(repairedFields && { repairedFields }),
-    ...(!decision.store && { keptFor }),
   });
   return { kind: "write", traceId: trace.trace_id, reason: decision.reason, document, ...(repairedFields && { repairedFields }) };
 }
 
-/**
- * The rate a success is kept at: the server's, or the sender's when lower (the sender already left
- * out what its own sampler dropped: the samplers are monotonic in the rate). A sender's rate counts
- * no lower than MIN_SENDER_SAMPLE_RATE, so no claim makes one stored success stand for more than 100 runs.
- */
-export function keptSampleRate(serverRate: number, senderRate: number | undefined): number {
-  return senderRate === undefined ? serverRate : Math.min(serverRate, Math.max(senderRate, MIN_SENDER_SAMPLE_RATE));
+/** The rate the samplers keep a plain success at (no keep rule met): the server's, or the sender's when lower (see keepDecision's senderRate). */
+export function keptSampleRate(serverRate: number, senderSampleRate: number | undefined): number {
+  return Math.min(serverRate, senderRate({ senderRate: senderSampleRate }));
 }
 
 function describeRejection(data: unknown, at: readonly PropertyKey[], unplaced: { message: string; fields: string[] }): { message: string; fields: string[] } {

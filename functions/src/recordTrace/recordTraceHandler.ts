@@ -33,7 +33,7 @@ type WriteTrace = Extract<PreparedTrace, { kind: "write" }>;
 type TraceAnswer = RecordTraceResult | (TraceRejection & { trace_id: string });
 
 /**
- * Stores one trace (`data` is the trace) or a batch (`data` is `{ traces: [...], sample_rate? }`),
+ * Stores one trace (`data` is the trace) or a batch (`data` is `{ traces: [...], sample_rate?, keep_rules? }`),
  * its keys first restored from their wire form (core's wireKeys). Every failure is an HttpsError
  * whose code says what happened (see RETRYABLE_CODES for which are worth a retry), and nothing is
  * written for a trace that is refused.
@@ -90,8 +90,9 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
     logs.traceRejected(fields, uid);
     throw new HttpsError("invalid-argument", message, { fields });
   }
-  const { traces, sample_rate: senderSampleRate } = envelope.data;
+  const { traces, sample_rate: senderSampleRate, keep_rules: senderKeepRules } = envelope.data;
   if (senderSampleRate !== undefined && senderSampleRate !== config.sampleRate) logs.sampleRateMismatch(senderSampleRate, config.sampleRate, keptSampleRate(config.sampleRate, senderSampleRate));
+  if (senderKeepRules === undefined && (data as { keep_rules?: unknown }).keep_rules !== undefined) logs.senderKeepRulesIgnored(uid);
 
   const results: (RecordTraceBatchItemResult | undefined)[] = new Array(traces.length);
   const toWrite: { index: number; prepared: WriteTrace }[] = [];
@@ -100,7 +101,7 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
   /** Traces that repeat a run already in toWrite (at `of`): answered once it is. */
   const repeats: { index: number; of: number }[] = [];
   traces.forEach((trace, index) => {
-    const prepared = prepareTrace(trace, { uid, config, receivedAt, senderSampleRate, at: ["traces", index] });
+    const prepared = prepareTrace(trace, { uid, config, receivedAt, senderSampleRate, senderKeepRules, at: ["traces", index] });
     if (prepared.kind === "rejected") {
       logs.traceRejected(prepared.fields, uid);
       const error = { code: "invalid-argument" as const, message: prepared.message, fields: prepared.fields };

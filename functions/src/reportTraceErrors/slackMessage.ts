@@ -1,5 +1,5 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { formatTokens } from "@agent-traces/store";
+import { costText, formatTokens } from "@agent-traces/store";
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
@@ -26,7 +26,7 @@ export function slackMessage(report: TraceErrorReport): { text: string } {
   const lines = [
     `*Agent trace errors* ${report.window_start} → ${report.window_end} (by commit time)`,
     `*${report.failures}* failed runs (${report.errors} errors, ${report.timeouts} timeouts), ${change}`,
-    `Users affected: ${report.users_affected} · est. error rate ${percent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "n/a"} runs (estimate)`,
+    `Users affected: ${report.users_affected} · est. error rate ${percent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "n/a"}${margin(report)} runs (estimate)`,
     ...(report.by_skill.some(failed) ? [`By skill: ${report.by_skill.filter(failed).slice(0, 5).map((entry) => `${literal(entry.skill)} ${entry.errors + entry.timeouts}`).join(", ")}`] : []),
     ...negativeFeedbackLines(report),
     ...(report.by_tool.length ? [`Failing tools: ${report.by_tool.slice(0, 5).map((entry) => `${literal(entry.tool)} ${entry.failed_calls}`).join(", ")}`] : []),
@@ -56,13 +56,24 @@ function negativeFeedbackLines({ negative_feedback: feedback, by_skill }: TraceE
   ];
 }
 
-/** The window's token usage, when any run recorded some: totals and the top skills. */
+/** " ± 12.3": the estimate's margin at 95%, when it is not 0 (every success kept with certainty). */
+function margin(report: TraceErrorReport): string {
+  return report.estimate.margin_95 > 0 ? ` ± ${report.estimate.margin_95}` : "";
+}
+
+/** The window's token usage and cost, when any run recorded some: totals and the top skills; models without a price named. */
 function usageLines(usage: TraceErrorReport["usage"]): string[] {
   if (usage.input_tokens + usage.output_tokens === 0) return [];
   const tokens = (entry: { input_tokens: number; output_tokens: number }) => `${formatTokens(entry.input_tokens)} in / ${formatTokens(entry.output_tokens)} out`;
-  const skills = usage.by_skill.slice(0, 3).map((entry) => `${literal(entry.skill)} ${tokens(entry)}`);
+  const cost = (entry: { cost_usd: number | null; unpriced_models: string[] }) => costText(entry.cost_usd, entry.unpriced_models.length > 0);
+  const top = usage.by_skill.slice(0, 3);
+  const skills = top.map((entry) => `${literal(entry.skill)} ${tokens(entry)}`);
+  const costs = top.map((entry) => `${literal(entry.skill)} ${cost(entry)}`);
+  const unpriced = usage.unpriced_models.slice(0, 5).map(literal);
   return [
     `Tokens (estimate): ${tokens(usage)}${skills.length ? `; by skill: ${skills.join(", ")}` : ""}`,
+    `Cost (estimate): ${cost(usage)}${costs.length ? `; by skill: ${costs.join(", ")}` : ""}`,
+    ...(unpriced.length ? [`No price for ${unpriced.join(", ")}${usage.unpriced_models.length > unpriced.length ? ` and ${usage.unpriced_models.length - unpriced.length} more` : ""} (their tokens are not in the cost)`] : []),
     ...(usage.truncated ? ["_Token sums cover the newest traces only (read cap reached)._"] : []),
   ];
 }

@@ -11,6 +11,7 @@ export {
   type FeedbackCounts,
   type QueryPlan,
   type StoredFeedback,
+  type StoredModelUsage,
   type StoredTrace,
   type TraceListFilter,
 } from "@agent-traces/store";
@@ -22,6 +23,7 @@ export {
   fromTraceDocument,
   timestampOf,
   toTraceDocument,
+  UNPRICED_MODELS_BYTES,
   type StorageContext,
   type ToolTraceDocument,
   type TraceDocument,
@@ -50,8 +52,9 @@ export { readNegativeFeedback, type NegativeFeedbackRead } from "./report/readNe
 export { NEGATIVE_FEEDBACK_FIELDS, summarizeNegativeFeedback, type NegativeFeedbackFields, type SkillNegativeFeedback } from "./report/summarizeNegativeFeedback.js";
 export { skillBreakdown, type SkillBreakdown } from "./report/skillBreakdown.js";
 export { countRuns, type RunCounts } from "./report/countRuns.js";
+export { estimateError, Z_95, type EstimateError } from "./report/estimateError.js";
 export { normalizeErrorMessage } from "./report/normalizeErrorMessage.js";
-export { buildReportQuery, planReportQuery, REPORT_WINDOW_FIELD, type ReportQuery } from "./report/reportQueries.js";
+export { buildReportQuery, planReportQuery, REPORT_WINDOW_FIELD, WEIGHT_FIELD, WEIGHT_VARIANCE_FIELD, type ReportQuery } from "./report/reportQueries.js";
 export { precedingWindow, previousFullHours, windowStartingAt, type ReportWindow } from "./report/reportWindow.js";
 export { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./report/summarizeFailures.js";
 export {
@@ -60,9 +63,11 @@ export {
   USAGE_FIELDS,
   USAGE_MODELS_SHOWN,
   USAGE_SKILLS_SHOWN,
+  type ModelUsageSummary,
   type SkillUsage,
   type UsageBreakdown,
   type UsageFields,
+  type UsageTotals,
 } from "./report/summarizeUsage.js";
 export { writeErrorReport } from "./report/writeReport.js";
 export { counterId } from "./rateLimit/counterId.js";

@@ -1,6 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { DAY_MS, runWeight, storedSize, type KeptFor, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
-import type { FailedTool, FeedbackCounts, StoredTrace } from "@agent-traces/store";
+import { DAY_MS, DEFAULT_PRICES, runWeight, storedSize, traceCost, type KeptFor, type PriceTable, type SanitizedToolTrace, type SanitizedTrace } from "@agent-traces/core";
+import type { FailedTool, FeedbackCounts, StoredModelUsage, StoredTrace } from "@agent-traces/store";
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
@@ -15,7 +15,7 @@ export type ToolTraceDocument = Omit<SanitizedToolTrace, "timestamp"> & { timest
  * A trace as stored in `execution_traces/{trace_id}`: the sanitized wire trace with its instants as
  * Timestamps (`expire_at` drives the TTL policy), plus what only the server knows.
  */
-export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "tool_traces"> & {
+export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "tool_traces" | "usage"> & {
   started_at: Timestamp;
   ended_at: Timestamp | null;
   tool_traces: ToolTraceDocument[];
@@ -32,10 +32,18 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
    */
   committed_at?: Timestamp;
   expire_at: Timestamp;
-  /** The success sample rate the server kept the trace at (see prepareTrace). */
+  /** The probability that a run like it is stored (1 for a failure or a run both sides' keep rules keep: see keepDecision). */
   sample_rate: number;
-  /** The runs it stands for, decided by the server (core's runWeight): what the report sums. */
+  /** The runs it stands for, decided by the server (core's runWeight: 1 / sample_rate for a success, 0 when kept for feedback): what the report sums. */
   weight: number;
+  /** weight * (weight - 1): this run's share of the variance of the report's estimate of runs (0 for weight 0 or 1). */
+  weight_variance: number;
+  /** Tokens per model, each priced entry with its cost (usage[i].cost_usd); absent when none were recorded. */
+  usage?: StoredModelUsage[];
+  /** USD of the priced models' usage (core's traceCost); absent when no model is priced. */
+  cost_usd?: number;
+  /** Models with tokens and no price (unpriced, never free), the leading ones within UNPRICED_MODELS_BYTES; absent when none. */
+  unpriced_models?: string[];
   /**
    * The fields recordTrace replaced to store a failed run that failed validation (the first 20 paths,
    * as validation named them); absent when none were.
@@ -65,6 +73,8 @@ export interface StorageContext {
   repairedFields?: readonly string[];
   /** Why it is kept. Default: its status for a failure, `sampled` for a success. */
   keptFor?: KeptFor;
+  /** What its usage is priced with (core's findPrice). Default: DEFAULT_PRICES. */
+  prices?: PriceTable;
 }
 
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
@@ -72,6 +82,10 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
   const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
   const { usage, content_captured: contentCaptured, ...fields } = trace;
   const keptFor = context.keptFor ?? (trace.status === "success" ? "sampled" : trace.status);
+  // Kept for feedback: the sampler dropped it, so the sampled successes' weights already stand for it.
+  const weight = keptFor === "feedback" ? 0 : runWeight(trace.status, context.sampleRate);
+  const cost = traceCost(usage, context.prices ?? DEFAULT_PRICES);
+  const unpricedModels = leadingWithin(cost.unpriced_models, UNPRICED_MODELS_BYTES);
   return {
     ...fields,
     user_id: trace.user_id ?? context.recordedBy,
@@ -87,16 +101,42 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
     sample_rate: context.sampleRate,
     kept_for: keptFor,
-    // Kept for feedback: the sampler dropped it, so the sampled successes' weights already stand for it.
-    weight: keptFor === "feedback" ? 0 : runWeight(trace.status, context.sampleRate),
+    weight,
+    weight_variance: weight > 1 ? weight * (weight - 1) : 0,
     // Stored only when there is some: absent and [] both mean none recorded.
-    ...(usage?.length ? { usage, has_usage: true as const } : {}),
+    ...(usage?.length ? { usage: usage.map((entry, index) => withCost(entry, cost.costs[index])), has_usage: true as const } : {}),
+    ...(cost.cost_usd !== undefined ? { cost_usd: cost.cost_usd } : {}),
+    ...(unpricedModels.length ? { unpriced_models: unpricedModels } : {}),
     ...(trace.session_id !== undefined ? { has_session: true as const } : {}),
     ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
     // Stored only when content was left out: absent means captured.
     ...(contentCaptured === false ? { content_captured: false as const } : {}),
     schema_version: 1,
   };
+}
+
+/**
+ * Firestore bytes `unpriced_models` may take: every model of a usage at LIMITS.usageModels with typical
+ * names (the names are in `usage` too, each entry without `cost_usd`); with FAILED_TOOLS_BYTES and the
+ * other server fields it fits in the 4 KiB a sanitized trace leaves under the 64 KiB document bound.
+ */
+export const UNPRICED_MODELS_BYTES = 1024;
+
+/** A usage entry as stored: with its cost when its model is priced (`cost` null: unpriced). */
+function withCost<T extends object>(entry: T, cost: number | null | undefined): T & { cost_usd?: number } {
+  return cost === null || cost === undefined ? entry : { ...entry, cost_usd: cost };
+}
+
+/** The leading `names` whose Firestore sizes add up to at most `bytes`. */
+function leadingWithin(names: readonly string[], bytes: number): string[] {
+  const kept: string[] = [];
+  let size = 0;
+  for (const name of names) {
+    size += storedSize(name);
+    if (size > bytes) break;
+    kept.push(name);
+  }
+  return kept;
 }
 
 /**

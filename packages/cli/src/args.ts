@@ -11,8 +11,15 @@ export interface ListFilters extends Omit<TraceListFilter, "userId" | "negativeF
   user?: string;
   /** The runs of this session, oldest first; then no other filter applies. */
   session?: string;
+  /** `cost`: the most expensive runs first (store's planListTracesByCost), runs without a priced cost left out; default: newest first. */
+  sort?: "cost";
+  /** Runs that cost at least this many USD (implies sort by cost). */
+  minCostUsd?: number;
   limit: number;
 }
+
+/** The orders `list --sort` takes: by start (newest first, the default) or by cost (most expensive first). */
+export const LIST_SORTS = ["started", "cost"] as const;
 
 /** Where to read: `project` is a real Firebase project; without it, the emulator. */
 interface CommonOptions {
@@ -66,6 +73,8 @@ const OPTIONS = {
   status: { type: "string", for: ["list"] },
   since: { type: "string", for: ["list"] },
   until: { type: "string", for: ["list"] },
+  sort: { type: "string", for: ["list"] },
+  "min-cost": { type: "string", for: ["list"] },
   limit: { type: "string", for: ["list", "sessions"] },
   "window-start": { type: "string", for: ["report"] },
   hours: { type: "string", for: ["report"] },
@@ -188,12 +197,35 @@ function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
   if (filters.since && filters.until && filters.since >= filters.until) throw new UsageError("--since must be before --until");
   const session = boundedText(values, "session", LIMITS.sessionIdChars);
   if (session !== undefined) {
-    const other = (["user", "skill", "status", "since", "until"] as const).find((option) => values.has(option));
+    const other = (["user", "skill", "status", "since", "until", "sort", "min-cost"] as const).find((option) => values.has(option));
     if (other) throw new UsageError(`--session lists one session's runs, oldest first: it does not combine with --${other}`);
     filters.session = session;
   }
+  Object.assign(filters, costOrder(values));
   filters.limit = limitOption(values);
   return filters;
+}
+
+/**
+ * --sort and --min-cost: a list by cost (--min-cost implies it) takes one of --user, --skill or
+ * --status and no start-time bound, the filters an index serves with it (store's planListTracesByCost).
+ */
+function costOrder(values: Map<OptionName, string>): Pick<ListFilters, "sort" | "minCostUsd"> {
+  const sort = values.get("sort");
+  if (sort !== undefined && !(LIST_SORTS as readonly string[]).includes(sort)) throw new UsageError(`--sort must be ${LIST_SORTS.join(" or ")}, got ${quote(sort)}`);
+  const minCost = values.get("min-cost");
+  if (minCost === undefined && sort !== "cost") return {};
+  if (minCost !== undefined && sort === "started") throw new UsageError("--min-cost lists the most expensive runs first: it does not combine with --sort started");
+  const option = minCost === undefined ? "--sort cost" : "--min-cost";
+  const bound = (["since", "until"] as const).find((name) => values.has(name));
+  if (bound) throw new UsageError(`${option} orders by cost: it does not combine with --${bound}`);
+  const equalities = (["user", "skill", "status"] as const).filter((name) => values.has(name));
+  if (equalities.length > 1) throw new UsageError(`${option} combines with one of --user, --skill or --status, got --${equalities.join(" and --")}`);
+  if (minCost === undefined) return { sort: "cost" };
+  const amount = minCost.replace(/^\$/, "");
+  const usd = /^(\d{1,9}(\.\d{0,9})?|\.\d{1,9})$/.test(amount) ? Number(amount) : Number.NaN;
+  if (!Number.isFinite(usd)) throw new UsageError(`--min-cost must be an amount of USD >= 0 (like 0.05), got ${quote(minCost)}`);
+  return { sort: "cost", minCostUsd: usd };
 }
 
 /** --limit: 1 to MAX_LIST_LIMIT, default DEFAULT_LIST_LIMIT. */

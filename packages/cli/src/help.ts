@@ -5,6 +5,7 @@ export const USAGE = `agent-traces: add the backend to your Firebase project, in
 
 Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
+  agent-traces list --sort cost [--min-cost USD] [--user U | --skill K | --status S] [--limit N] [--json]
   agent-traces list --session ID [--limit N] [--json]
   agent-traces sessions --user U [--limit N] [--json]
   agent-traces show <trace_id> [--json]
@@ -18,13 +19,17 @@ Usage:
   agent-traces --help
 
 list      the newest runs first: started, trace id, status, user, skill, duration,
-          tool calls (kept/errors/dropped), iterations. With --session: that session's
-          (conversation's) runs, oldest first
+          tool calls (kept/errors/dropped), iterations, cost ("unpriced" when no model
+          of the run has a price, never $0). With --session: that session's
+          (conversation's) runs, oldest first. With --sort cost: the most expensive
+          first; runs without a priced cost (no usage, or only models without a
+          price) are not listed
 sessions  a user's sessions, newest first (by the user's newest run in each): session
           id, runs, first and last start, how many runs ended in each status. A
           session's runs are counted whoever's they are, up to 1,000 per session
-show      one run: its header (with its session, why it was kept and its feedback
-          counts), its ratings (thumbs, value, tags, comment, rater, when; newest
+show      one run: its header (with its session, tokens and cost per model and in
+          total (models without a price named), why it was kept, its weight and its
+          feedback counts), its ratings (thumbs, value, tags, comment, rater, when; newest
           first) and a waterfall of its tool calls
 export    one run as OTLP/JSON (default: resourceSpans in the OpenTelemetry GenAI
           conventions, for an OTel collector's or Jaeger's OTLP/HTTP import; our ids kept)
@@ -43,7 +48,8 @@ delete    with --user: every trace recorded by or naming that user (as export --
           a Firebase Auth user is deleted (ERASE_ON_USER_DELETE)
 report    the error report for a window of commit time (committed_at), built by the
           same code as the scheduled reportTraceErrors function (read-only: nothing is
-          stored or posted)
+          stored or posted): failures, estimated runs ± their margin at 95%, and tokens
+          and cost per skill and model
 grant-admin  set the custom claim admin: true on a Firebase Auth user (by email, or
           by uid when the value has no @), keeping its other custom claims; with
           --revoke, remove it. The user must sign out and in again: an ID token
@@ -67,6 +73,11 @@ Options:
   --since T       runs started at or after T: 30m, 1h, 2d, 1w back from now, or an
                   ISO date or date-time (local time unless it has a zone)
   --until T       runs started before T (same forms)
+  --sort S        list: started (newest first, the default) or cost (most expensive
+                  first; with one of --user, --skill or --status at most, not with
+                  --since or --until)
+  --min-cost USD  list: runs that cost at least USD (like 0.05), most expensive first
+                  (implies --sort cost)
   --limit N       how many runs (sessions: how many sessions), 1 to 100 (default 20)
   --window-start T  the report window's start (same forms as --since); default: the
                   previous full hour(s)
@@ -104,6 +115,8 @@ Examples:
   npm run traces -- show 4bf92f3577b34da6a3ce929d0e0e4736
   npm run traces -- list --user alice --json --limit 100 --project my-project
   npm run traces -- list --skill research --status error
+  npm run traces -- list --sort cost --skill research --limit 10
+  npm run traces -- list --min-cost 0.50 --status success
   npm run traces -- sessions --user alice
   npm run traces -- list --session chat-2f1c --limit 100
   npm run traces -- grant-admin ops@example.com --project my-project

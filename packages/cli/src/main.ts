@@ -75,8 +75,10 @@ async function execute(command: Exclude<Command, { kind: "help" | "grant-admin" 
   const columns = process.stdout.isTTY ? process.stdout.columns : 160;
   if (command.kind === "list") {
     const { traces, more } = await findTraces(db, command.filters);
-    const moreHint = command.filters.session === undefined ? undefined : "later runs of the session may exist (raise --limit up to 100)";
-    await write(process.stdout, command.json ? json(traces) : renderTraceTable(traces, { style, more, ...(moreHint ? { moreHint } : {}) }));
+    const byCost = command.filters.sort === "cost";
+    const moreHint =
+      command.filters.session !== undefined ? "later runs of the session may exist (raise --limit up to 100)" : byCost ? "cheaper runs may exist (raise --limit up to 100)" : undefined;
+    await write(process.stdout, command.json ? json(traces) : renderTraceTable(traces, { style, more, byCost, ...(moreHint ? { moreHint } : {}) }));
     return 0;
   }
   if (command.kind === "sessions") {

@@ -1,15 +1,46 @@
 import { FieldPath, Timestamp, type Firestore, type Query, type QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { fromTraceDocument, listTraces, type TraceDocument } from "@agent-traces/admin";
 import type { TraceStatus } from "@agent-traces/core";
-import { DOCUMENT_ID, planRunFeedback, planSessionRuns, planUserSessions, userIdVariants, type QueryPlan, type StoredFeedback, type StoredTrace } from "@agent-traces/store";
+import {
+  COST_FIELD,
+  DOCUMENT_ID,
+  planListTracesByCost,
+  planRunFeedback,
+  planSessionRuns,
+  planUserSessions,
+  userIdVariants,
+  type QueryPlan,
+  type StoredFeedback,
+  type StoredTrace,
+} from "@agent-traces/store";
 import type { ListFilters } from "./args.js";
 
-/** Traces newest first, in one query (`--user` as an `in` filter), or one session's oldest first; `more` when others may exist beyond the limit. */
+/**
+ * Traces newest first, in one query (`--user` as an `in` filter), or the most expensive first, or one
+ * session's oldest first; `more` when others may exist beyond the limit.
+ */
 export async function findTraces(db: Firestore, filters: ListFilters): Promise<{ traces: StoredTrace[]; more: boolean }> {
-  const { user, session, ...rest } = filters;
+  const { user, session, sort, minCostUsd: _minCost, ...rest } = filters;
   if (session !== undefined) return findSessionRuns(db, session, filters.limit);
+  if (sort === "cost") return findTracesByCost(db, filters);
   const page = await listTraces(db, user === undefined ? rest : { ...rest, userId: userIdVariants(user) });
   return { traces: page.traces, more: page.nextCursor !== undefined };
+}
+
+/**
+ * The most expensive runs first, the document id breaking ties (store's planListTracesByCost), with
+ * one of user, skill or status and a lower bound on cost; runs without a priced cost are not in it.
+ */
+export async function findTracesByCost(db: Firestore, filters: ListFilters): Promise<{ traces: StoredTrace[]; more: boolean }> {
+  const userId = filters.user === undefined ? undefined : userIdVariants(filters.user);
+  const plan = planListTracesByCost({ userId, skill: filters.skill, status: filters.status, minCostUsd: filters.minCostUsd });
+  const values: Record<string, unknown> = { user_id: userId, skill: filters.skill, status: filters.status };
+  let query: Query = db.collection(plan.collection);
+  for (const field of plan.equalities) query = query.where(field, Array.isArray(values[field]) ? "in" : "==", values[field]);
+  if (filters.minCostUsd !== undefined) query = query.where(COST_FIELD, ">=", filters.minCostUsd);
+  const snapshot = await ordered(query, plan).limit(filters.limit + 1).get();
+  const docs = snapshot.docs.slice(0, filters.limit);
+  return { traces: docs.map((doc) => fromTraceDocument(doc.data() as TraceDocument)), more: snapshot.size > filters.limit };
 }
 
 /** A plan's orderBy on a query (the document id as FieldPath.documentId()). */

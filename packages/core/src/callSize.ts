@@ -3,9 +3,11 @@ import { utf8Length } from "./storedSize.js";
 
 /**
  * The bytes of a batch call's request body besides its traces' JSON and the commas between them:
- * `{"data":{"traces":[`, `],"sample_rate":` and the longest number JSON writes (24 characters), `}}`.
+ * `{"data":{"traces":[`, `],"sample_rate":` and the longest number JSON writes (24 characters), and
+ * `,"keep_rules":{"failed_tool":false,"slower_than_ms":…,"tokens_above":…,"cost_above_usd":…}` with
+ * three such numbers (159), `}}`: 220, rounded up.
  */
-export const CALL_ENVELOPE_BYTES = 64;
+export const CALL_ENVELOPE_BYTES = 224;
 
 /** The most bytes of traces (their JSON and a comma each) one batch call may carry. */
 export const MAX_CALL_TRACE_BYTES = MAX_CALL_BYTES - CALL_ENVELOPE_BYTES;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keepRulesSchema } from "./keep/keepRulesSchema.js";
 import { LIMITS } from "./limits.js";
 import { traceIdSchema } from "./schema.js";
 
@@ -34,6 +35,8 @@ export const feedbackSchema = z.strictObject({
   trace: z.unknown().optional(),
   /** The rate the sender sampled successes at (as in a recordTrace batch), when `trace` is sent. */
   sample_rate: z.number().min(0).max(1).optional(),
+  /** The keep rules the sender kept successes by besides sampling (as in a recordTrace batch), when `trace` is sent. */
+  keep_rules: keepRulesSchema.optional().catch(undefined),
 });
 
 /** `recordFeedback`'s answer. `run_stored`: the run sent with the feedback is stored, by this call or by an earlier attempt of it (a retry). */

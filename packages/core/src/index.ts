@@ -5,7 +5,24 @@ export { LIMITS, MAX_BATCH_TRACES, MAX_CALL_BYTES } from "./limits.js";
 export { CALL_ENVELOPE_BYTES, MAX_CALL_TRACE_BYTES, traceCallBytes } from "./callSize.js";
 export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
-export { decideRecording, DEFAULT_SAMPLE_RATE, MIN_SENDER_SAMPLE_RATE, runWeight, type KeptFor, type RecordingReason } from "./recordingDecision.js";
+export {
+  decideRecording,
+  DEFAULT_SAMPLE_RATE,
+  MIN_SENDER_SAMPLE_RATE,
+  runWeight,
+  type KeptFor,
+  type RecordingFacts,
+  type RecordingPolicy,
+  type RecordingReason,
+} from "./recordingDecision.js";
+export { DEFAULT_KEEP_RULES, matchKeepRule, NO_KEEP_RULES, type KeepRule, type KeepRuleFacts, type KeepRules } from "./keep/keepRules.js";
+export { keepRulesSchema } from "./keep/keepRulesSchema.js";
+export { DEFAULT_PRICES } from "./pricing/defaultPrices.js";
+export { findPrice } from "./pricing/findPrice.js";
+export { mergePrices } from "./pricing/mergePrices.js";
+export type { ModelPrice, PriceTable } from "./pricing/modelPrice.js";
+export { modelPriceSchema, priceTableSchema } from "./pricing/priceTableSchema.js";
+export { traceCost, usageCost, type TraceCost } from "./pricing/usageCost.js";
 export type { RecordTraceReason, RecordTraceResult } from "./recordTraceResult.js";
 export {
   isBatchPayload,
@@ -57,3 +74,10 @@ export type { RepairCounter } from "./repair/repairCounter.js";
 export { sha256Hex } from "./repair/sha256.js";
 export { redactAndCut } from "./sanitizeText.js";
 export type { Trace } from "./schema.js";
+export { clampTokenParts, TOKEN_PARTS } from "./modelUsage.js";
+export { geminiTokenCounts, type GeminiUsage } from "./usage/gemini.js";
+export { openAiChatTokenCounts, openAiResponsesTokenCounts, type OpenAiChatUsage, type OpenAiResponsesUsage } from "./usage/openAi.js";
+export { anthropicTokenCounts, type AnthropicUsage } from "./usage/anthropic.js";
+export { aiSdkTokenCounts, type AiSdkUsage } from "./usage/aiSdk.js";
+export { genkitTokenCounts, type GenkitUsage } from "./usage/genkit.js";
+export { tokenCountsOf, type ProviderUsage, type TokenUsage } from "./usage/tokenCountsOf.js";

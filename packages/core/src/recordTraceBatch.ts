@@ -1,15 +1,19 @@
 import { z } from "zod";
+import { keepRulesSchema } from "./keep/keepRulesSchema.js";
 import { MAX_BATCH_TRACES } from "./limits.js";
 import { recordTraceResultSchema } from "./recordTraceResult.js";
 
 /**
- * The batch form of a `recordTrace` call: `{ traces: [...], sample_rate? }`. Each trace is validated
- * on its own (one bad trace never rejects the others); `sample_rate` is the rate the sender sampled
- * successes at, so the server stores the rate a trace was really kept at.
+ * The batch form of a `recordTrace` call: `{ traces: [...], sample_rate?, keep_rules? }`. Each trace is
+ * validated on its own (one bad trace never rejects the others); `sample_rate` is the rate the sender
+ * sampled successes at and `keep_rules` the rules it kept successes by besides (absent: none), so the
+ * server stores the rate a trace was really kept at.
  */
 export const recordTraceBatchSchema = z.strictObject({
   traces: z.array(z.unknown()).min(1, `must hold 1 to ${MAX_BATCH_TRACES} traces`).max(MAX_BATCH_TRACES, `must hold 1 to ${MAX_BATCH_TRACES} traces`),
   sample_rate: z.number().min(0).max(1).optional(),
+  /** Rules the server cannot read are taken as none (weights then assume sampling only): they never cost a batch its traces. */
+  keep_rules: keepRulesSchema.optional().catch(undefined),
 });
 
 /**

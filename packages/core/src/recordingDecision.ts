@@ -1,3 +1,5 @@
+import { matchKeepRule, type KeepRule, type KeepRuleFacts, type KeepRules } from "./keep/keepRules.js";
+import type { PriceTable } from "./pricing/modelPrice.js";
 import type { Sampler } from "./sampler/Sampler.js";
 import type { TraceStatus } from "./schema.js";
 
@@ -15,20 +17,37 @@ export function runWeight(status: TraceStatus, sampleRate: number): number {
   return status === "success" && sampleRate > 0 ? 1 / sampleRate : 1;
 }
 
-export type RecordingReason = "error" | "timeout" | "sampled" | "sampled_out";
+export type RecordingReason = "error" | "timeout" | KeepRule | "sampled" | "sampled_out";
 
 /**
- * Why a stored trace was kept (its `kept_for`): a failure, the sampler, or negative feedback on a
- * success the sampler dropped (stored with weight 0: the sampled successes' weights already count it).
+ * Why a stored trace was kept (its `kept_for`): a failure, a keep rule it met, the sampler, or negative
+ * feedback on a success the sampler dropped (stored with weight 0: the sampled successes' weights already count it).
  */
-export type KeptFor = "error" | "timeout" | "sampled" | "feedback";
+export type KeptFor = "error" | "timeout" | KeepRule | "sampled" | "feedback";
 
-/** Every failed or timed-out run is kept; a successful one only when the sampler keeps its id. */
-export function decideRecording(
-  status: TraceStatus,
-  traceId: string,
-  sampler: Sampler,
-): { store: boolean; reason: RecordingReason } {
-  if (status === "error" || status === "timeout") return { store: true, reason: status };
-  return sampler.shouldSample(traceId) ? { store: true, reason: "sampled" } : { store: false, reason: "sampled_out" };
+/** What decides whether a finished run is kept: the sampler, and the keep rules checked first (priced with `prices`). */
+export interface RecordingPolicy {
+  sampler: Sampler;
+  /** Default: none (sampling only). */
+  rules?: KeepRules | undefined;
+  /** For the cost rule; default: none (nothing is priced). */
+  prices?: PriceTable | undefined;
+}
+
+/** A run as the decision reads it: its status, ids and what the keep rules read. */
+export interface RecordingFacts extends KeepRuleFacts {
+  status: TraceStatus;
+  trace_id: string;
+  original_trace_id?: string | undefined;
+}
+
+/**
+ * Every failed or timed-out run is kept; a success when it meets a keep rule, else when the sampler
+ * keeps its id (`original_trace_id ?? trace_id`: a re-keyed run gets the same decision).
+ */
+export function decideRecording(run: RecordingFacts, policy: RecordingPolicy): { store: boolean; reason: RecordingReason } {
+  if (run.status === "error" || run.status === "timeout") return { store: true, reason: run.status };
+  const rule = policy.rules && matchKeepRule(run, policy.rules, policy.prices ?? {});
+  if (rule) return { store: true, reason: rule };
+  return policy.sampler.shouldSample(run.original_trace_id ?? run.trace_id) ? { store: true, reason: "sampled" } : { store: false, reason: "sampled_out" };
 }

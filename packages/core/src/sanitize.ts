@@ -1,6 +1,6 @@
 import { boundToolTraces } from "./boundToolTraces.js";
 import { LIMITS } from "./limits.js";
-import { addTokens } from "./modelUsage.js";
+import { addModelUsage } from "./modelUsage.js";
 import { REDACTED } from "./redact.js";
 import type { JsonObject, ModelUsage, Trace } from "./schema.js";
 import { redactAndCut, storedKey } from "./sanitizeText.js";
@@ -45,19 +45,17 @@ export function sanitizeTrace(trace: Trace): SanitizedTrace {
 
 /**
  * The token usage to store, or undefined for none (absent or `[]`): model names well-formed and
- * within LIMITS.modelNameChars (as validated, unchanged), entries that then name the same model merged.
+ * within LIMITS.modelNameChars (as validated, unchanged), entries that then name the same model merged
+ * (all counts summed, cache and reasoning parts included; a zero part left out).
  */
 function sanitizeUsage(usage: readonly ModelUsage[] | undefined): ModelUsage[] | undefined {
   if (!usage || usage.length === 0) return undefined;
   const stored: ModelUsage[] = [];
   for (const entry of usage) {
     const model = cutText(wellFormed(entry.model), LIMITS.modelNameChars);
-    const same = stored.find((kept) => kept.model === model);
-    if (!same) stored.push({ model, input_tokens: entry.input_tokens, output_tokens: entry.output_tokens });
-    else {
-      same.input_tokens = addTokens(same.input_tokens, entry.input_tokens);
-      same.output_tokens = addTokens(same.output_tokens, entry.output_tokens);
-    }
+    // A model already stored is summed into (addModelUsage finds its entry first); any other keeps its slot, none moved to "(other)".
+    if (stored.some((kept) => kept.model === model)) addModelUsage(stored, model, entry);
+    else stored.push({ ...entry, model });
   }
   return stored;
 }

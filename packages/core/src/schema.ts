@@ -121,19 +121,37 @@ const tokenCountSchema = z.number({ error: "must be a whole number of tokens >= 
 /** The tokens one model consumed in a run. */
 export const modelUsageSchema = z.strictObject({
   model: z.string({ error: "must be a model name" }).min(1, "must not be empty").max(LIMITS.modelNameChars, `must be at most ${LIMITS.modelNameChars} characters`),
+  /** All input tokens: uncached, read from a cache and written to one. */
   input_tokens: tokenCountSchema,
+  /** All output tokens: visible and reasoning (thinking). */
   output_tokens: tokenCountSchema,
+  /** Of input_tokens, those read from a cache (Gemini's cached content, OpenAI's cached tokens, Anthropic's cache reads). */
+  cached_input_tokens: tokenCountSchema.optional(),
+  /** Of input_tokens, those written to a cache (Anthropic's cache creation). */
+  cache_write_tokens: tokenCountSchema.optional(),
+  /** Of output_tokens, the model's reasoning (thinking) tokens. */
+  reasoning_tokens: tokenCountSchema.optional(),
 });
 
-/** A run's token usage, one entry per model: a model listed twice is rejected at its second entry. */
+/**
+ * A run's token usage, one entry per model: a model listed twice is rejected at its second entry, and
+ * an entry whose parts exceed their whole (cache reads + cache writes > input_tokens, reasoning >
+ * output_tokens) at the part's field.
+ */
 export const usageSchema = z
   .array(modelUsageSchema, { error: "must be an array of { model, input_tokens, output_tokens }" })
   .max(LIMITS.usageModels, `must list at most ${LIMITS.usageModels} models`)
   .superRefine((usage, context) => {
     const seen = new Set<string>();
-    usage.forEach(({ model }, index) => {
-      if (seen.has(model)) context.addIssue({ code: "custom", path: [index, "model"], message: "appears twice" });
-      seen.add(model);
+    usage.forEach((entry, index) => {
+      if (seen.has(entry.model)) context.addIssue({ code: "custom", path: [index, "model"], message: "appears twice" });
+      seen.add(entry.model);
+      const cached = entry.cached_input_tokens ?? 0;
+      if (cached > entry.input_tokens) context.addIssue({ code: "custom", path: [index, "cached_input_tokens"], message: "must be at most input_tokens (all input, cache reads included)" });
+      else if (cached + (entry.cache_write_tokens ?? 0) > entry.input_tokens) {
+        context.addIssue({ code: "custom", path: [index, "cache_write_tokens"], message: "with cached_input_tokens must be at most input_tokens (all input, cache writes included)" });
+      }
+      if ((entry.reasoning_tokens ?? 0) > entry.output_tokens) context.addIssue({ code: "custom", path: [index, "reasoning_tokens"], message: "must be at most output_tokens (all output, reasoning included)" });
     });
   });
 

@@ -1,7 +1,7 @@
-import { isValidTraceId, randomTraceId, stringifyValue, type TraceInput } from "@agent-traces/core";
+import { isValidTraceId, randomTraceId, stringifyValue, tokenCountsOf, type TokenCounts, type TraceInput } from "@agent-traces/core";
 import { createToolTrace, createTracer, toolInputFrom, TraceContext, type Tracer, type TraceSendError, type TracerOptions } from "@agent-traces/tracer";
 import { RunAssembler, type RunAssemblerStats } from "@agent-traces/tracer/assemble";
-import type { AgentsSpanLike, AgentsTraceLike, AgentsUsageLike } from "./agentsTracing.js";
+import type { AgentsSpanLike, AgentsTraceLike } from "./agentsTracing.js";
 
 /** Where the runs go: a tracer of yours, or the options to make one; and how many runs may be open, for how long. */
 export type AgentTracesTracingProcessorOptions = {
@@ -22,6 +22,7 @@ export interface TracingProcessorStats extends RunAssemblerStats {
 /** The trace metadata key that names the run's user (`new Runner({ traceMetadata: { user_id } })`). */
 export const USER_ID_METADATA_KEY = "user_id";
 const MODEL_UNKNOWN = "unknown";
+const NO_TOKENS: TokenCounts = { input_tokens: 0, output_tokens: 0 };
 const CUT_OFF_MESSAGE = "aborted: the run ended before the model answered its last turn";
 
 /** One agent run being assembled from its spans. */
@@ -30,8 +31,10 @@ class AgentRun {
   turns = 0;
   modelCalls = 0;
   /** Token usage seen on turn spans: when there is any, model calls' own usage is not added again. */
-  readonly turnUsage: { model: string; usage: AgentsUsageLike }[] = [];
-  readonly callUsage: { model: string; usage: AgentsUsageLike }[] = [];
+  readonly turnUsage: { model: string; tokens: TokenCounts }[] = [];
+  readonly callUsage: { model: string; tokens: TokenCounts }[] = [];
+  /** Reasoning tokens of the model calls since the latest turn ended: a turn's usage does not count them, its calls' do. */
+  turnReasoning = 0;
   /** Whether the latest turn ended with its model's usage, i.e. its model call answered. */
   lastTurnAnswered = false;
   /** The model the latest model call named, for the turn that holds it. */
@@ -144,15 +147,19 @@ export class AgentTracesTracingProcessor {
       case "turn":
         run.turns++;
         run.lastTurnAnswered = Boolean(data.usage);
-        if (data.usage) run.turnUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, usage: data.usage });
+        if (data.usage) run.turnUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, tokens: { ...(tokenCountsOf(data.usage) ?? NO_TOKENS), reasoning_tokens: run.turnReasoning } });
         run.lastModel = undefined;
+        run.turnReasoning = 0;
         break;
       case "generation":
       case "response": {
         run.modelCalls++;
         run.lastModel = data.model ?? data._response?.model ?? undefined;
-        const usage = data.usage ?? data._response?.usage;
-        if (usage) run.callUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, usage });
+        const tokens = tokenCountsOf(data.usage ?? data._response?.usage ?? chatCompletionUsage(data.output));
+        if (tokens) {
+          run.callUsage.push({ model: run.lastModel ?? MODEL_UNKNOWN, tokens });
+          run.turnReasoning += tokens.reasoning_tokens ?? 0;
+        }
         break;
       }
     }
@@ -170,9 +177,7 @@ export class AgentTracesTracingProcessor {
   private finish(sdkTraceId: string, run: AgentRun, root: Pick<AgentsSpanLike, "error" | "endedAt">): void {
     this.runs.close(sdkTraceId);
     const { trace } = run;
-    for (const { model, usage } of run.turnUsage.length > 0 ? run.turnUsage : run.callUsage) {
-      trace.addUsage(model, { inputTokens: usage.input_tokens ?? 0, outputTokens: usage.output_tokens ?? 0 });
-    }
+    for (const { model, tokens } of run.turnUsage.length > 0 ? run.turnUsage : run.callUsage) trace.addUsage(model, tokens);
     const endedAt = root.endedAt ? new Date(root.endedAt) : new Date();
     if (root.error) {
       const message = stringifyValue(root.error.data?.error ?? root.error.message);
@@ -205,4 +210,10 @@ export class AgentTracesTracingProcessor {
       console.warn("[agent-traces] an OpenAI Agents span could not be recorded:", error);
     }
   }
+}
+
+/** The Chat Completions usage of a generation span's output (OpenAIChatCompletionsModel puts the completion there: `[{ usage }]`). */
+function chatCompletionUsage(output: unknown): unknown {
+  const first: unknown = Array.isArray(output) ? output[0] : undefined;
+  return typeof first === "object" && first !== null && "usage" in first ? first.usage : undefined;
 }

@@ -11,15 +11,24 @@ export interface AgentsTraceLike {
   metadata?: Record<string, unknown> | undefined;
 }
 
+/**
+ * A span's token usage: a turn's (`TurnUsageData`: totals with their cached and cache-write parts
+ * inside), a generation's (totals, maybe with `details`), or a Responses API usage on a response span
+ * (its `input_tokens_details.cached_tokens` and `output_tokens_details.reasoning_tokens` inside the totals).
+ */
 export interface AgentsUsageLike {
-  input_tokens?: number;
-  output_tokens?: number;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cached_input_tokens?: number | null;
+  cache_write_input_tokens?: number | null;
+  input_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
+  output_tokens_details?: { reasoning_tokens?: number | null } | null;
 }
 
 export interface AgentsSpanDataLike {
   type: string;
   name?: string;
-  /** function spans: the arguments' JSON text and the tool's output. */
+  /** function spans: the arguments' JSON text and the tool's output; generation spans (OpenAIChatCompletionsModel): `[chat completion]`, its `usage` Chat Completions'. */
   input?: unknown;
   output?: unknown;
   /** turn (and some generation) spans. */

@@ -7,8 +7,10 @@ import {
   repairToolTrace,
   sanitizeToolTrace,
   stringifyValue,
+  tokenCountsOf,
   type JsonObject,
   type ModelUsage,
+  type ProviderUsage,
   type RepairCounter,
   type ToolTrace,
   type ToolTraceInput,
@@ -129,10 +131,16 @@ export class TraceContext {
     this.iterations++;
   }
 
-  /** Adds one model call's tokens to the run's usage for `model` (calls after the run ended are ignored). */
-  addUsage(model: string, tokens: { inputTokens: number; outputTokens: number }): void {
+  /**
+   * Adds one model call's tokens to the run's usage for `model` (calls after the run ended are ignored):
+   * our counts (`{ inputTokens, outputTokens, cachedInputTokens?, cacheWriteTokens?, reasoningTokens? }`,
+   * totals with their parts inside) or a provider's usage object as it came (Gemini's usageMetadata,
+   * OpenAI's or Anthropic's usage, the AI SDK's, Genkit's), told apart by tokenCountsOf.
+   */
+  addUsage(model: string, usage: ProviderUsage): void {
     if (this.endedAt) return;
-    addModelUsage(this.usage, model, { input_tokens: tokens.inputTokens, output_tokens: tokens.outputTokens });
+    const tokens = tokenCountsOf(usage);
+    if (tokens) addModelUsage(this.usage, model, tokens);
   }
 
   setOutput(text: string): void {

@@ -1,4 +1,4 @@
-import { DEFAULT_SAMPLE_RATE, omitContent, TraceIdRatioBasedSampler, type TraceInput } from "@agent-traces/core";
+import { DEFAULT_SAMPLE_RATE, omitContent, TraceIdRatioBasedSampler, type ModelPrice, type TraceInput } from "@agent-traces/core";
 import type { Functions } from "firebase/functions";
 import { HOLD_SAMPLED_OUT, openTraceStore, watchPageExit } from "#platform";
 import { runWithTrace } from "./context/currentTrace.js";
@@ -7,6 +7,8 @@ import { resolveBatchOptions, type BatchOptions } from "./export/batchOptions.js
 import { BatchTraceProcessor } from "./export/BatchTraceProcessor.js";
 import { HeldRuns } from "./export/HeldRuns.js";
 import { resolveHoldOptions, type HoldOptions } from "./export/holdOptions.js";
+import { resolveKeepRules, type KeepOptions } from "./export/keepOptions.js";
+import { resolvePrices } from "./export/priceOptions.js";
 import { resolveRetryOptions, type RetryOptions } from "./export/retry.js";
 import { RetryingExport } from "./export/RetryingExport.js";
 import type { TracerStats } from "./export/TracerStats.js";
@@ -36,6 +38,19 @@ export interface RunOptions {
 export type TracerOptions = Partial<BatchOptions> & {
   /** The share of successful runs kept, from 0 to 1; the server stores the lower of it and its own. Default 0.1. */
   sampleRate?: number;
+  /**
+   * Keep rules: successes sent whatever the sampler says, because something in the run is worth reading
+   * (a failed tool call, a slow run, many tokens, a high cost; see KeepOptions). Default
+   * `{ failedTool: true }`; `false`: sampling only. Sent with each batch: the server checks each rule
+   * against the trace itself and keeps it by its own TRACE_KEEP_* rules or samples it (see README).
+   */
+  keep?: KeepOptions | false;
+  /**
+   * Prices in USD per million tokens by model name, for the `keep.costAboveUsd` rule (required with it,
+   * read by nothing else): `DEFAULT_PRICES` from `@agent-traces/tracer/prices`, with your own spread over
+   * it. The server prices stored traces with its own TRACE_PRICES.
+   */
+  prices?: Readonly<Record<string, ModelPrice>>;
   retry?: Partial<RetryOptions>;
   /** Told why a trace was not recorded. Default: one `console.warn` line. */
   onError?: (error: TraceSendError) => void;
@@ -81,6 +96,8 @@ export class Tracer {
   constructor(options: TracerOptions, onBusy?: (busy: boolean) => void) {
     const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
     if (!(sampleRate >= 0 && sampleRate <= 1)) throw new RangeError(`sampleRate must be between 0 and 1, got ${sampleRate}`);
+    const keepRules = resolveKeepRules(options.keep);
+    const prices = resolvePrices(options.prices, keepRules.cost_above_usd !== undefined);
     const batch = resolveBatchOptions(options);
     const retry = resolveRetryOptions(options.retry);
     const exporter = resolveExporter(options);
@@ -88,14 +105,16 @@ export class Tracer {
     const store = options.persist === false ? undefined : openTraceStore(options.functions?.app.options.projectId ?? "exporter");
     const held = hold && new HeldRuns(hold);
     this.processor = new BatchTraceProcessor({
-      exporter: new RetryingExport(exporter, sampleRate, retry, batch.exportTimeoutMs),
+      exporter: new RetryingExport(exporter, { sampleRate, keepRules }, retry, batch.exportTimeoutMs),
       sampler: new TraceIdRatioBasedSampler(sampleRate),
+      rules: keepRules,
+      prices,
       batch,
       caller: exporter.caller,
       onBusy,
       held,
     });
-    this.feedbackSender = new FeedbackSender({ exporter, processor: this.processor, held, sampleRate, retry, timeoutMs: batch.exportTimeoutMs, captureContent: options.captureContent ?? true });
+    this.feedbackSender = new FeedbackSender({ exporter, processor: this.processor, held, context: { sampleRate, keepRules }, retry, timeoutMs: batch.exportTimeoutMs, captureContent: options.captureContent ?? true });
     this.onError = options.onError ?? warn;
     this.onSent = options.onSent;
     this.captureContent = options.captureContent ?? true;
@@ -110,7 +129,8 @@ export class Tracer {
   /**
    * Runs one agent run inside a trace and returns what `run` returns; an error it throws is rethrown
    * as is. The trace is the current trace (`getCurrentTrace()`) throughout `run`'s async call tree.
-   * When the run ends its trace is queued (errors and timeouts always, successes at `sampleRate`)
+   * When the run ends its trace is queued (errors and timeouts always, successes meeting a `keep` rule
+   * always, other successes at `sampleRate`)
    * and sent in the background; sending never throws here, failures go to `onError`.
    */
   async withTrace<T>(options: RunOptions, run: (trace: TraceContext) => Promise<T> | T): Promise<T> {

@@ -2,6 +2,7 @@ export { getCurrentTrace } from "./context/currentTrace.js";
 export { ExportTimeoutError, InvalidTraceError, isRetryableError, TraceDroppedError, TraceRejectedError, TraceSendError, UnexpectedResponseError, type TraceDropReason } from "./errors.js";
 export { DEFAULT_BATCH_OPTIONS, type BatchOptions } from "./export/batchOptions.js";
 export type { HoldOptions } from "./export/holdOptions.js";
+export type { KeepOptions } from "./export/keepOptions.js";
 export type { TracerStats } from "./export/TracerStats.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./export/retry.js";
 export { CallableTraceExporter, DEFAULT_CALL_TIMEOUT_MS, type CallableTraceExporterOptions } from "./exporter/CallableTraceExporter.js";

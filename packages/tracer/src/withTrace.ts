@@ -9,22 +9,24 @@ import { Tracer, type RunOptions, type TracerOptions } from "./Tracer.js";
 export type DefaultTracerOptions = {
   /** The share of successful runs kept, from 0 to 1; the server stores the lower of it and its own. Default 0.1. */
   sampleRate?: number;
+  /** Successes kept whatever the sampler says (see TracerOptions.keep). Default `{ failedTool: true }`. */
+  keep?: TracerOptions["keep"];
   retry?: Partial<RetryOptions>;
 } & ({ functions: Functions; exporter?: undefined } | { exporter: TraceExporter; functions?: undefined });
 
 /** `withTrace`'s options: the run's, and where and how its default tracer sends (see createTracer). */
 export type WithTraceOptions = RunOptions & DefaultTracerOptions;
 
-/** The default tracers: one per Functions instance (or exporter) and sampling/retry settings. */
+/** The default tracers: one per Functions instance (or exporter) and sampling, keep and retry settings. */
 const defaultTracers = new WeakMap<object, Map<string, Tracer>>();
 /** The default tracers holding runs not yet answered: what flush() waits for (idle ones can be collected). */
 const busyTracers = new Set<Tracer>();
 
 function defaultTracer(options: DefaultTracerOptions): Tracer {
   const target: object | undefined = options.exporter ?? options.functions;
-  const tracerOptions = { functions: options.functions, exporter: options.exporter, sampleRate: options.sampleRate, retry: options.retry } as TracerOptions;
+  const tracerOptions = { functions: options.functions, exporter: options.exporter, sampleRate: options.sampleRate, keep: options.keep, retry: options.retry } as TracerOptions;
   if (!target || (options.exporter && options.functions)) return new Tracer(tracerOptions); // throws the options' error
-  const key = JSON.stringify([options.sampleRate, options.retry]);
+  const key = JSON.stringify([options.sampleRate, options.keep, options.retry]);
   let byKey = defaultTracers.get(target);
   if (!byKey) defaultTracers.set(target, (byKey = new Map()));
   let tracer = byKey.get(key);

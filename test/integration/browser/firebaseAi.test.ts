@@ -15,6 +15,8 @@ interface AiPageApi {
   testApi: Record<Scenario, (flightsFail: boolean) => Promise<ScenarioResult>> & {
     sharedChat(): Promise<ScenarioResult[]>;
     conversation(traceIds: string[]): Promise<{ sessionId: string; results: ScenarioResult[] }>;
+    manualRunsKeptByRule(traceIds: string[]): Promise<ScenarioResult[]>;
+    keptByRule(): number;
     uid(): string;
     flush(timeoutMs: number): Promise<{ flushed: boolean; sent: RecordTraceResult[]; errors: string[] }>;
   };
@@ -82,18 +84,25 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
     return { trace: trace as unknown as TraceShape, raw };
   }
 
-  /** Checks the stored copy when the server keeps this run: always for a failure, a success only when the sampler keeps its id. */
+  /**
+   * Checks the stored copy when the server keeps this run: always for a failure or a success with a
+   * failed tool call (the default keep rule, on the tracer and the server), other successes only when
+   * the sampler keeps their id. Usage is compared without the cost the server adds to each priced model.
+   */
   async function checkStored(ran: Ran, check: (trace: TraceShape) => void): Promise<void> {
     const { traceId } = ran.result;
     const input = ran.result.traceInput as TraceShape;
-    const kept = input.status !== "success" || sampler.shouldSample(traceId);
-    assert.deepEqual(ran.answer, { trace_id: traceId, stored: kept, reason: input.status === "error" ? "error" : kept ? "sampled" : "sampled_out" }, "the server's answer");
+    const failedTool = input.status === "success" && input.tool_traces.some((tool) => tool.is_error);
+    const kept = input.status !== "success" || failedTool || sampler.shouldSample(traceId);
+    const reason = input.status === "error" ? "error" : failedTool ? "failed_tool" : kept ? "sampled" : "sampled_out";
+    assert.deepEqual(ran.answer, { trace_id: traceId, stored: kept, reason }, "the server's answer");
     const stored = await storedTrace(traceId);
-    assert.equal(Boolean(stored), kept, `stored exactly when ${input.status === "error" ? "failed" : "sampled"}`);
+    assert.equal(Boolean(stored), kept, `stored exactly when ${input.status === "error" ? "failed" : "kept"}`);
     if (!stored) return;
     assert.equal(stored.raw.recorded_by, ran.uid);
-    check(stored.trace);
-    assert.deepEqual(stored.raw.usage, input.usage, "the stored document holds the run's usage");
+    check({ ...stored.trace, usage: withoutCost(stored.trace.usage) });
+    assert.deepEqual(withoutCost(stored.raw.usage as TraceShape["usage"]), input.usage, "the stored document holds the run's usage");
+    assert.ok(typeof stored.raw.cost_usd === "number" && stored.raw.cost_usd > 0, `${MODEL} is priced: the run has a cost`);
   }
 
   it("chat.sendMessage with functionReference: a function that throws fails the send, and the run records both calls, the model turn and its usage", async function () {
@@ -244,6 +253,41 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
     tab.assertNoProblems();
   });
 
+  it("the hand-written loop with a failing function, 20 runs under ids the sampler drops, from a tracer with the defaults (0.1): all 20 stored, kept for failed_tool", async function () {
+    this.timeout(TEST_TIMEOUT_MS);
+    let requests: GeminiRequest[] = [];
+    const tab = await suite.open("/firebaseAi.html", {
+      beforeLoad: async (opened) => {
+        requests = await stubGemini(opened.page);
+      },
+    });
+    const traceIds = Array.from({ length: 20 }, () => {
+      for (;;) {
+        const id = randomTraceId();
+        if (!sampler.shouldSample(id)) return id;
+      }
+    });
+    const results = await tab.page.evaluate((ids: string[]) => (window as unknown as AiPageApi).testApi.manualRunsKeptByRule(ids), traceIds);
+    const flushed = await tab.page.evaluate((wait: number) => (window as unknown as AiPageApi).testApi.flush(wait), FLUSH_WAIT_MS);
+    assert.equal(flushed.flushed, true);
+    assert.deepEqual(flushed.errors, []);
+    assert.equal(await tab.page.evaluate(() => (window as unknown as AiPageApi).testApi.keptByRule()), 20, "the tracer's keep rule sent every run");
+    assert.equal(requests.length, 40, "two model calls per run");
+    for (const [index, result] of results.entries()) {
+      assert.deepEqual(result.settled, { ok: true, value: ANSWER.join("") }, `run ${index} answers`);
+      assert.deepEqual(
+        flushed.sent.filter((answer) => answer.trace_id === result.traceId),
+        [{ trace_id: result.traceId, stored: true, reason: "failed_tool" }],
+        `run ${index}`,
+      );
+      const stored = await storedTrace(result.traceId);
+      assert.ok(stored, `run ${index} is stored`);
+      assert.deepEqual([stored.trace.status, stored.raw.kept_for, stored.raw.sample_rate, stored.raw.weight], ["success", "failed_tool", 1, 1], `run ${index}`);
+      assert.deepEqual(stored.trace.tool_traces.map((tool) => [tool.name, tool.is_error]), [["get_weather", false], ["get_flights", true]], `run ${index}`);
+    }
+    tab.assertNoProblems();
+  });
+
   it("the hand-written loop (generateContent, callFunctions, recordModelTurn): a failing function answers the model an error and the run goes on", async function () {
     this.timeout(TEST_TIMEOUT_MS);
     const ran = await run("manual", true);
@@ -266,6 +310,11 @@ describe("the tracer in the browser: Firebase AI Logic agents (firebase/ai, Gemi
     ran.tab.assertNoProblems();
   });
 });
+
+/** Usage entries as the tracer sent them: without the `cost_usd` the server adds to a priced model's. */
+function withoutCost(usage: TraceShape["usage"]): TraceShape["usage"] {
+  return usage?.map((entry) => Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "cost_usd")) as NonNullable<TraceShape["usage"]>[number]);
+}
 
 /**
  * The request's last turn answers the model's calls: one functionResponse part per call, with these

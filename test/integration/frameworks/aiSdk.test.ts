@@ -121,7 +121,7 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         assert.deepEqual(others, [], "one root span: the run");
         assert.ok(sampler.shouldSample(traceId!), "the id generator gave a kept id");
         assert.equal(processor.stats.runs, runsBefore + 1);
-        assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
+        assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason: "failed_tool" }]);
 
         const stored = await storedTrace(traceId!);
         assertStoredRun(stored, run, ai.modelId);
@@ -136,7 +136,7 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         await settle();
         const [traceId, ...others] = roots.take();
         assert.deepEqual(others, []);
-        assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
+        assert.deepEqual(answerFor(traceId!), [{ trace_id: traceId, stored: true, reason: "failed_tool" }]);
         assertStoredRun(await storedTrace(traceId!), run, ai.modelId);
       });
 
@@ -148,7 +148,7 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         await settle();
         const traceIds = roots.take();
         assert.equal(traceIds.length, 5);
-        for (const traceId of traceIds) assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
+        for (const traceId of traceIds) assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "failed_tool" }]);
 
         const session = await storedSession(sessionId);
         assert.deepEqual(session.map((stored) => stored.trace_id), traceIds, "the session's 5 runs, oldest first");
@@ -168,7 +168,7 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         // Which run a trace is is read off its own user; every other field of it must then be that run's.
         const byUser = new Map<unknown, StoredTrace>();
         for (const traceId of traceIds) {
-          assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "sampled" }]);
+          assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "failed_tool" }]);
           const stored = await storedTrace(traceId);
           assert.ok(!byUser.has(stored.user_id), `user ${stored.user_id} in two traces`);
           byUser.set(stored.user_id, stored);
@@ -212,24 +212,53 @@ describe("the Vercel AI SDK -> AgentTracesSpanProcessor -> recordTrace (function
         assert.equal(stored.final_output, "", "the answer text or nothing: never the step's serialized messages");
       });
 
-      it("neither sends nor stores a successful run the sampler drops", async () => {
-        const run = scriptedRun(3);
-        const runsBefore = processor.stats.runs;
-        const sampledOut = processor.tracer.stats.sampledOut;
+      it("stores every success whose tool failed, 20 of 20 under ids the sampler drops: kept for failed_tool, weight 1", async () => {
+        const runs = Array.from({ length: 20 }, (_, index) => scriptedRun(300 + index));
+        const keptByRule = processor.tracer.stats.keptByRule;
         keepIds = false;
         try {
-          assert.equal(await ai.generate(run), run.answer);
+          assert.deepEqual(await Promise.all(runs.map((run) => ai.generate(run))), runs.map((run) => run.answer));
         } finally {
           keepIds = true;
         }
         await settle();
-        const [traceId, ...others] = roots.take();
-        assert.deepEqual(others, []);
-        assert.equal(sampler.shouldSample(traceId!), false);
-        assert.equal(processor.stats.runs, runsBefore + 1, "the run was assembled");
-        assert.equal(processor.tracer.stats.sampledOut, sampledOut + 1, "and dropped by the sampler");
-        assert.deepEqual(answerFor(traceId!), [], "not sent");
-        assert.equal(await getTrace(adminFirestore(), traceId!), undefined, "not stored");
+        const traceIds = roots.take();
+        assert.equal(traceIds.length, 20);
+        assert.deepEqual(traceIds.filter((id) => sampler.shouldSample(id)), [], "ids the sampler drops");
+        assert.equal(processor.tracer.stats.keptByRule, keptByRule + 20, "the tracer's keep rule sent them");
+        const byUser = new Map<unknown, StoredTrace>();
+        for (const traceId of traceIds) {
+          assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "failed_tool" }]);
+          const stored = await storedTrace(traceId);
+          assert.deepEqual([stored.kept_for, stored.sample_rate, stored.weight], ["failed_tool", 1, 1], stored.trace_id);
+          byUser.set(stored.user_id, stored);
+        }
+        for (const run of runs) assertStoredRun(byUser.get(run.userId) ?? assert.fail(`no trace for ${run.userId}`), run, ai.modelId);
+      });
+
+      it("with `keep: false`, neither sends nor stores a success the sampler drops, failed tool or not", async () => {
+        const sampledOnly = new AgentTracesSpanProcessor({ functions: client.functions, keep: false, scheduledDelayMs: 50, onSent: (result) => sent.push(result), onError: (error) => failed.push(error) });
+        const ownRoots = new RootTraceIds();
+        const own = new BasicTracerProvider({
+          idGenerator: { generateTraceId: () => sampledTraceId(false), generateSpanId: () => randomBytes(8).toString("hex") },
+          spanProcessors: [sampledOnly, ownRoots],
+        });
+        try {
+          const run = scriptedRun(3);
+          assert.equal(await major.runner(own.getTracer("agent")).generate(run), run.answer);
+          await waitUntil(() => sampledOnly.stats.open === 0, "the processor's run to end");
+          await sampledOnly.forceFlush();
+          assert.deepEqual(failed, []);
+          const [traceId, ...others] = ownRoots.take();
+          assert.deepEqual(others, []);
+          assert.equal(sampler.shouldSample(traceId!), false);
+          assert.equal(sampledOnly.stats.runs, 1, "the run was assembled");
+          assert.deepEqual([sampledOnly.tracer.stats.sampledOut, sampledOnly.tracer.stats.keptByRule], [1, 0], "and dropped by the sampler");
+          assert.deepEqual(answerFor(traceId!), [], "not sent");
+          assert.equal(await getTrace(adminFirestore(), traceId!), undefined, "not stored");
+        } finally {
+          await own.shutdown();
+        }
       });
     });
   }

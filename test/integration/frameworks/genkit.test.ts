@@ -98,6 +98,21 @@ const travelAgent = ai.defineFlow({ name: "travelAgent", inputSchema: z.object({
   return response.text;
 });
 
+/** What the resilient agent answers when a tool failed its generate call. */
+const fallbackAnswer = (run: number) => `Run ${run}: no trip plan today, a booking service is down.`;
+
+/**
+ * The same trip, answered without it when a tool throws: Genkit fails `generate` when a tool throws,
+ * and this flow catches that and completes, so the run succeeds with a failed tool call.
+ */
+const resilientTravelAgent = ai.defineFlow({ name: "resilientTravelAgent", inputSchema: z.object({ run: z.number() }), outputSchema: z.string() }, async ({ run }) => {
+  try {
+    return (await ai.generate({ model: travelModel, prompt: `Plan a day trip to Paris (run ${run})`, tools: [getWeather, getFlights] })).text;
+  } catch {
+    return fallbackAnswer(run);
+  }
+});
+
 /** A chat agent's model: each turn (its last user message names `(run N)`) asks for the weather, then answers from it. */
 const chatModel = ai.defineModel({ name: "fake/chat-model", supports: { tools: true, multiturn: true } }, async (request) => {
   const lastUser = request.messages.map((message) => message.role).lastIndexOf("user");
@@ -129,7 +144,7 @@ interface RunOutcome {
 }
 
 /** One flow run for `traveler-<run>`, the way an app passes its user: the auth context, and the telemetry label. */
-async function runAgent(run: number, plan: RunPlan = {}): Promise<RunOutcome> {
+async function runAgent(run: number, plan: RunPlan = {}, flow: typeof travelAgent = travelAgent): Promise<RunOutcome> {
   plans.set(run, { ...plan, weatherStarted: deferred() });
   let traceId = "";
   const uid = `traveler-${run}`;
@@ -139,7 +154,7 @@ async function runAgent(run: number, plan: RunPlan = {}): Promise<RunOutcome> {
     onTraceStart: (started: { traceId: string }) => void (traceId = started.traceId),
   };
   try {
-    const output = await travelAgent({ run }, options);
+    const output = await flow({ run }, options);
     return { run, traceId, output };
   } catch (error) {
     return { run, traceId, error: error as RunOutcome["error"] };
@@ -261,6 +276,30 @@ describe("Genkit -> AgentTracesSpanProcessor (enableTelemetry) -> recordTrace ->
     assert.equal(processor.tracer.stats.sampledOut, sampledOut + 1);
     assert.deepEqual(answerFor(outcome.traceId), []);
     assert.equal(await getTrace(adminFirestore(), outcome.traceId), undefined);
+  });
+
+  it("stores every flow that completes after a tool threw, 20 of 20 under ids the sampler drops: kept for failed_tool, weight 1", async () => {
+    useTraceIds("dropped");
+    const keptByRule = processor.tracer.stats.keptByRule;
+    const numbers = Array.from({ length: 20 }, (_, index) => 400 + index);
+    const outcomes = await Promise.all(numbers.map((run) => runAgent(run, { flightsFail: true }, resilientTravelAgent)));
+    useTraceIds("kept");
+    await settle();
+    assert.equal(processor.tracer.stats.keptByRule, keptByRule + 20, "the tracer's keep rule sent them");
+    for (const { run, traceId, output, error } of outcomes) {
+      assert.deepEqual([error, output], [undefined, fallbackAnswer(run)], `run ${run} completes`);
+      assert.equal(sampler.shouldSample(traceId), false, `run ${run}: an id the sampler drops`);
+      assert.deepEqual(answerFor(traceId), [{ trace_id: traceId, stored: true, reason: "failed_tool" }], `run ${run}`);
+      const trace = await stored(traceId);
+      assert.deepEqual([trace.status, trace.kept_for, trace.sample_rate, trace.weight], ["success", "failed_tool", 1, 1], `run ${run}`);
+      assert.deepEqual([trace.skill, trace.user_id, trace.final_output], ["resilientTravelAgent", `traveler-${run}`, fallbackAnswer(run)]);
+      assert.deepEqual(
+        trace.tool_traces.map((tool) => [tool.name, tool.input.run, tool.is_error]).sort(),
+        [["get_flights", String(run), true], ["get_weather", String(run), false]],
+        `run ${run} holds its own calls, the failed one flagged`,
+      );
+      assert.equal(byName(trace, "get_flights").output, `flight API down for BER->CDG (run ${run})`);
+    }
   });
 
   /** The stored runs of a 5-turn conversation, checked turn by turn: each the chat's session, its one get_weather call and its answer. */

@@ -39,7 +39,7 @@ describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrac
     await processor.forceFlush();
 
     assert.deepEqual(failed, []);
-    assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "sampled" });
+    assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "failed_tool" });
     const stored = await storedTrace(id);
     assert.equal(stored.status, "success", "the SDK hands a tool's error to the model: the run goes on");
     assert.equal(stored.user_id, "user-42");
@@ -141,6 +141,25 @@ describe("OpenAI Agents SDK: Runner -> AgentTracesTracingProcessor -> recordTrac
     assert.match(String(stored.metadata.error), /^aborted: /);
     assert.deepEqual(stored.tool_traces.map((call) => call.name), ["get_weather", "get_flights"]);
     assert.deepEqual(stored.usage, [{ model: "unknown", input_tokens: FIRST_CALL_TOKENS.inputTokens, output_tokens: FIRST_CALL_TOKENS.outputTokens }], "the answer never came: only the first call's tokens");
+  });
+
+  it("stores every success whose tool failed, 20 of 20 under ids the sampler drops: kept for failed_tool, weight 1", async () => {
+    const agent = travelAgent({ flightsThrow: true });
+    const ids = Array.from({ length: 20 }, () => sampledTraceId(false));
+    const keptByRule = processor.tracer.stats.keptByRule;
+    const results = await Promise.all(ids.map((id, index) => new Runner({ traceId: `trace_${id}`, traceMetadata: { user_id: `kept-${index}` } }).run(agent, `trip #${40 + index}`)));
+    assert.deepEqual(results.map((result) => result.finalOutput), ids.map((_, index) => `Trip #${40 + index}: sunny, no flights.`), "the SDK hands the error to the model: every run answers");
+    await processor.forceFlush();
+
+    assert.deepEqual(failed, []);
+    assert.equal(processor.tracer.stats.keptByRule, keptByRule + 20, "the tracer's keep rule sent them");
+    for (const [index, id] of ids.entries()) {
+      assert.deepEqual(sent.find((answer) => answer.trace_id === id), { trace_id: id, stored: true, reason: "failed_tool" });
+      const stored = await storedTrace(id);
+      assert.deepEqual([stored.status, stored.kept_for, stored.sample_rate, stored.weight], ["success", "failed_tool", 1, 1], `trace ${index}`);
+      assert.equal(stored.user_id, `kept-${index}`);
+      assert.deepEqual(stored.tool_traces.map((call) => [call.name, call.is_error]), [["get_weather", false], ["get_flights", true]], `trace ${index}`);
+    }
   });
 
   it("does not send a success whose id the sampler drops", async () => {

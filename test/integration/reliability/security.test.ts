@@ -14,10 +14,9 @@ import { aTrace } from "../support/traces.js";
 import { withoutFunctionLogs } from "./support/quietLogs.js";
 
 /** functions/.env.demo-agent-traces */
-const DEMO_SAMPLE_RATE = 0.1;
 const DAY_MS = 86_400_000;
 /** Fields only the server sets; a payload may not. */
-const SERVER_FIELDS = ["recorded_by", "received_at", "expire_at", "sample_rate", "schema_version", "duration_ms", "tool_error_count", "failed_tools"] as const;
+const SERVER_FIELDS = ["recorded_by", "received_at", "expire_at", "sample_rate", "weight", "kept_for", "cost_usd", "schema_version", "duration_ms", "tool_error_count", "failed_tools"] as const;
 
 async function storedDoc(traceId: string): Promise<DocumentData | undefined> {
   return (await adminFirestore().collection(TRACES_COLLECTION).doc(traceId).get()).data();
@@ -178,7 +177,7 @@ describe("security: who may write, what a caller cannot set, what is never store
       const receivedAt = (doc.received_at as Timestamp).toMillis();
       assert.ok(receivedAt >= before - 2_000 && receivedAt <= after + 2_000, `received_at ${new Date(receivedAt).toISOString()}`);
       assert.equal((doc.expire_at as Timestamp).toMillis() - receivedAt, 7 * DAY_MS);
-      assert.equal(doc.sample_rate, DEMO_SAMPLE_RATE);
+      assert.equal(doc.sample_rate, 1); // a failure is always stored: its inclusion probability is 1
       assert.equal(doc.schema_version, 1);
       assert.equal(doc.duration_ms, Date.parse(trace.ended_at!) - Date.parse(trace.started_at));
       assert.equal(doc.tool_error_count, 0);

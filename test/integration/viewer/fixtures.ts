@@ -3,7 +3,7 @@
  * toTraceDocument) with firebase-admin, and the oracle for what a filtered list must show.
  */
 import { Timestamp } from "firebase-admin/firestore";
-import { omitContent, sanitizeTrace, type ModelUsage, type TraceInput } from "@agent-traces/core";
+import { omitContent, sanitizeTrace, type KeptFor, type ModelUsage, type TraceInput } from "@agent-traces/core";
 import { traceSchema } from "../../../packages/core/src/schema.js";
 import { TRACES_COLLECTION, toTraceDocument, type TraceDocument } from "@agent-traces/admin";
 import { FEEDBACK_COLLECTION, type FeedbackCounts } from "@agent-traces/store";
@@ -39,9 +39,11 @@ export interface ViewerSeed {
   toolTracesDropped?: number;
   toolTracesShortened?: number;
   sampleRate?: number;
+  /** kept_for; defaults as recordTrace's (its status for a failure, `sampled` for a success). The weight follows from it and sampleRate. */
+  keptFor?: KeptFor;
   /** received_at; defaults to the run's end. */
   receivedAt?: Date;
-  /** Token usage per model; none by default. */
+  /** Token usage per model; none by default. Priced with DEFAULT_PRICES (toTraceDocument's default) when stored. */
   usage?: ModelUsage[];
   /** recorded_by, the signed-in caller that sent it; defaults to `user` (a run sent by the user it names). */
   recordedBy?: string;
@@ -99,6 +101,7 @@ export function documentOf(seed: ViewerSeed): TraceDocument {
     receivedAt: seed.receivedAt ?? new Date(started + seed.durationMs),
     ttlDays: LONG_TTL_DAYS,
     sampleRate: seed.sampleRate ?? 0.1,
+    ...(seed.keptFor ? { keptFor: seed.keptFor } : {}),
   });
   if (seed.expired) document.expire_at = Timestamp.fromMillis(Date.now() - 60 * MINUTE);
   if (seed.feedback) {

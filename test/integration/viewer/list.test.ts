@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { Page } from "puppeteer-core";
+import type { ModelUsage } from "@agent-traces/core";
 import { formatDuration } from "@agent-traces/store";
 import { LOCAL_ADMIN } from "../../../viewer/src/localAdmin.js";
 import { clearFirestore, clientSession } from "../support/emulators.js";
@@ -8,6 +9,21 @@ import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Stat
 import { assertHealthy, pathOf, ROWS, screenshotIfAsked, useBrowser, viewerUrl, waitForListedIds, waitForRun } from "./viewerPage.js";
 
 const BASE = new Date("2026-11-20T12:00:00.000Z");
+
+/**
+ * The usage of the first four runs and the cost their row shows, priced by hand at DEFAULT_PRICES
+ * (USD per million tokens): gemini-2.5-flash 0.30 in / 2.50 out; gpt-4o 2.50 in, 1.25 cached, 10 out;
+ * in-house-llm has no price. The other runs have no usage: "—".
+ */
+const FLASH = { model: "gemini-2.5-flash", input_tokens: 10_000, output_tokens: 2_000 }; // 0.003 + 0.005
+const IN_HOUSE = { model: "in-house-llm", input_tokens: 500, output_tokens: 50 };
+const COSTS: { usage: ModelUsage[]; text: string }[] = [
+  { usage: [FLASH], text: "$0.0080" },
+  { usage: [IN_HOUSE], text: "unpriced" },
+  { usage: [FLASH, IN_HOUSE], text: "$0.0080 + unpriced" },
+  // 6,000 uncached at 2.50, 4,000 cached at 1.25, 1,000 out at 10: 0.015 + 0.005 + 0.010.
+  { usage: [{ model: "gpt-4o", input_tokens: 10_000, cached_input_tokens: 4_000, output_tokens: 1_000 }], text: "$0.0300" },
+];
 
 /** Twelve runs, one every 10 minutes back from BASE (12:00Z newest, 10:10Z oldest), of mixed status, skill and user; two expired. */
 const RUNS: ViewerSeed[] = (
@@ -40,6 +56,7 @@ const RUNS: ViewerSeed[] = (
   finalOutput: `Final answer number ${i}.`,
   ...(status === "error" ? { error: `Run ${i} failed: tool db_query refused` } : {}),
   expired: i === 4 || i === 11,
+  ...(COSTS[i] ? { usage: COSTS[i].usage } : {}),
 }));
 
 const byId = new Map(RUNS.map((run) => [run.id, run]));
@@ -72,7 +89,7 @@ describe("viewer: the list of runs", () => {
     for (const row of rows) {
       const run = byId.get(row.id)!;
       const label = `row ${row.id}`;
-      assert.deepEqual(Object.keys(row.cells).sort(), ["duration", "failed", "iterations", "preview", "session", "skill", "status", "tools", "user", "when"], `${label}: columns`);
+      assert.deepEqual(Object.keys(row.cells).sort(), ["cost", "duration", "failed", "iterations", "preview", "session", "skill", "status", "tools", "user", "when"], `${label}: columns`);
       assert.equal(row.status, run.status, `${label}: data-status`);
       // Expired runs (expire_at in the past) are marked; the others are not.
       assert.equal(row.expired === "true", run.expired === true, `${label}: data-expired`);
@@ -80,6 +97,7 @@ describe("viewer: the list of runs", () => {
       assert.equal(row.cells.user, run.user, `${label}: user`);
       assert.ok(row.cells.status!.includes(run.status), `${label}: status "${row.cells.status}"`);
       assert.equal(row.cells.duration, formatDuration(run.durationMs), `${label}: duration`);
+      assert.equal(row.cells.cost, COSTS[RUNS.indexOf(run)]?.text ?? "—", `${label}: cost`);
       assert.equal(row.cells.iterations, String(run.iterations), `${label}: iterations`);
       assert.equal(row.cells.tools, String(run.tools!.length), `${label}: tool calls`);
       assert.equal(row.cells.failed, String(run.tools!.filter((tool) => tool.isError).length), `${label}: failed calls`);

@@ -28,14 +28,16 @@ function runsIn(window: ReportWindow, count: number, status: Status, skill: stri
 /**
  * The window: 6 errors and 4 timeouts, 9 successes kept at rate 0.1 (standing for 90): 10 failures
  * of ~100 runs, 10.0 %. The hour before: 4 errors and 6 successes (60): 4 of ~64, 6.25 %. The
- * window's successes used 10 input and 1 output tokens each: ~900 and ~90 over the 90 runs.
+ * window's successes used 100 input and 10 output tokens of gpt-4o each: ~9,000 and ~900 over the 90
+ * runs, at $2.50 and $10 per million $0.0315; its planning errors 50 and 5 of in-house-llm each
+ * (exact: 100 and 10), which has no price.
  */
 const RUNS: ViewerSeed[] = [
   ...runsIn(WINDOW, 4, "error", "search"),
-  ...runsIn(WINDOW, 2, "error", "planning"),
+  ...runsIn(WINDOW, 2, "error", "planning", { usage: [{ model: "in-house-llm", input_tokens: 50, output_tokens: 5 }] }),
   ...runsIn(WINDOW, 1, "timeout", "search"),
   ...runsIn(WINDOW, 3, "timeout", "planning"),
-  ...runsIn(WINDOW, 9, "success", "search", { usage: [{ model: "gpt-4o", input_tokens: 10, output_tokens: 1 }] }),
+  ...runsIn(WINDOW, 9, "success", "search", { usage: [{ model: "gpt-4o", input_tokens: 100, output_tokens: 10 }] }),
   ...runsIn(PREVIOUS, 4, "error", "planning"),
   ...runsIn(PREVIOUS, 6, "success", "planning"),
 ];
@@ -112,15 +114,34 @@ describe("viewer: the reports page", () => {
     await assertHealthy(tab);
   });
 
-  it("shows the window's token usage per skill and model, as an estimate, and none for a window without", async () => {
+  it("shows the window's token usage and cost per skill and model, as an estimate, unpriced models named, and none for a window without", async () => {
     const tab = await viewer.open("/reports", "reports");
     const { page } = tab;
     const section = (window: ReportWindow) => `[data-testid=report][data-window-start="${window.start.toISOString()}"]`;
-    assert.equal(await page.$eval(`${section(WINDOW)} [data-field=tokens]`, (dd) => (dd.textContent ?? "").trim()), "900 in / 90 out (estimate)");
-    const rows = await page.$$eval(`${section(WINDOW)} [data-testid=usage] tbody tr`, (trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? "").trim())));
-    assert.deepEqual(rows, [["search", "900", "90", "gpt-4o 900 / 90"]]);
+    const text = (selector: string) => page.$eval(selector, (element) => (element.textContent ?? "").trim());
+    assert.equal(await text(`${section(WINDOW)} [data-field=tokens]`), "9,100 in / 910 out (estimate)");
+    assert.equal(await text(`${section(WINDOW)} [data-field=cost]`), "$0.0315 + unpriced (estimate); no price for in-house-llm (left out of the cost, not counted as free)");
+    const table = await page.$$eval(`${section(WINDOW)} [data-testid=usage] tr`, (trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? "").trim())));
+    assert.deepEqual(table, [
+      ["Skill", "Input tokens", "Output tokens", "Cost", "By model (in / out, cost)"],
+      ["search", "9,000", "900", "$0.0315", "gpt-4o 9,000 / 900 ($0.0315)"],
+      ["planning", "100", "10", "unpriced", "in-house-llm 100 / 10 (unpriced)"],
+    ]);
     assert.equal(await page.$(`${section(PREVIOUS)} [data-field=tokens]`), null);
+    assert.equal(await page.$(`${section(PREVIOUS)} [data-field=cost]`), null);
     assert.equal(await page.$(`${section(PREVIOUS)} [data-testid=usage]`), null);
+    await assertHealthy(tab);
+  });
+
+  it("shows the margin of the estimated runs at 95%", async () => {
+    // 9 stored successes of weight 10, each adding 10 × 9 to the variance: a standard error of sqrt(810).
+    assert.equal(current.estimate.margin_95, Math.round(1.96 * Math.sqrt(810) * 10) / 10);
+    assert.equal(previous.estimate.margin_95, Math.round(1.96 * Math.sqrt(6 * 90) * 10) / 10);
+    const tab = await viewer.open("/reports", "reports");
+    const { page } = tab;
+    const margin = (window: ReportWindow) => page.$eval(`[data-testid=report][data-window-start="${window.start.toISOString()}"] [data-field=error-rate]`, (dd) => (dd.textContent ?? "").trim());
+    assert.equal(await margin(WINDOW), `10.0% of ~100 runs ± ${current.estimate.margin_95} runs at 95% (estimate)`);
+    assert.equal(await margin(PREVIOUS), `6.3% of ~64 runs ± ${previous.estimate.margin_95} runs at 95% (estimate)`);
     await assertHealthy(tab);
   });
 

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import type { Page } from "puppeteer-core";
+import type { KeptFor } from "@agent-traces/core";
 import { formatDuration } from "@agent-traces/store";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "../support/emulators.js";
-import { expectedIds, minutesAfter, seedRuns, traceIdFor, type ViewerSeed } from "./fixtures.js";
+import { documentOf, expectedIds, minutesAfter, seedRuns, traceIdFor, type ViewerSeed } from "./fixtures.js";
 import { assertHealthy, pathOf, screenshotIfAsked, useBrowser, waitForListedIds, waitForRun } from "./viewerPage.js";
 
 const BASE = new Date("2026-11-21T09:00:00.000Z");
@@ -35,10 +36,28 @@ const RUN: ViewerSeed = {
   toolTracesDropped: 2,
   toolTracesShortened: 1,
   usage: [
-    { model: "gemini-2.5-flash", input_tokens: 12_345, output_tokens: 678 },
-    { model: "gemini-2.5-pro", input_tokens: 1_000, output_tokens: 0 },
+    { model: "gemini-2.5-flash", input_tokens: 12_345, cached_input_tokens: 2_345, output_tokens: 678, reasoning_tokens: 178 },
+    { model: "gemini-2.5-pro", input_tokens: 2_000, output_tokens: 0 },
+    { model: "in-house-llm", input_tokens: 300, output_tokens: 30 },
+    { model: "claude-sonnet-4-5", input_tokens: 10_000, cached_input_tokens: 6_000, cache_write_tokens: 2_000, output_tokens: 1_000 },
   ],
 };
+
+/**
+ * RUN's usage as its page shows it (model; input incl. cached; cached; cache writes; output incl.
+ * reasoning; reasoning; cost), priced by hand at DEFAULT_PRICES (USD per million tokens):
+ * gemini-2.5-flash 10,000 × 0.30 + 2,345 cached × 0.03 + 678 × 2.50 (reasoning billed as output) = $0.00476535;
+ * gemini-2.5-pro 2,000 × 1.25 = $0.0025; in-house-llm has no price;
+ * claude-sonnet-4-5 2,000 × 3 + 6,000 cached × 0.30 + 2,000 written × 3.75 + 1,000 × 15 = $0.0303.
+ * Priced in all: $0.03756535.
+ */
+const USAGE_ROWS = [
+  ["gemini-2.5-flash", "12,345", "2,345", "0", "678", "178", "$0.0048"],
+  ["gemini-2.5-pro", "2,000", "0", "0", "0", "0", "$0.0025"],
+  ["in-house-llm", "300", "0", "0", "30", "0", "unpriced"],
+  ["claude-sonnet-4-5", "10,000", "6,000", "2,000", "1,000", "0", "$0.0303"],
+  ["Total", "24,645", "8,345", "2,000", "1,708", "178", "$0.0376 + unpriced"],
+];
 
 /** Around RUN, newest first: A, B, C, RUN, D, E, F. The errors are A, C, RUN and F, so j/k within `?status=error` skip B, D and E. */
 const run = (name: number, minutes: number, status: ViewerSeed["status"]): ViewerSeed => ({
@@ -53,12 +72,16 @@ const run = (name: number, minutes: number, status: ViewerSeed["status"]): Viewe
 const [A, B, C, D, E, F] = [run(1, 40, "error"), run(2, 30, "success"), run(3, 20, "error"), run(4, 0, "success"), run(5, -10, "timeout"), run(6, -20, "error")];
 const RUNS = [A!, B!, C!, RUN, D!, E!, F!];
 
+/** Successes kept for other reasons than the sampler, older than F: a keep rule on both sides (weight 1), the server's rule over the sender's 0.5 sampler (weight 2), negative feedback (weight 0). */
+const kept = (name: number, minutes: number, keptFor: KeptFor, sampleRate: number): ViewerSeed => ({ ...run(name, minutes, "success"), keptFor, sampleRate });
+const [FAILED_TOOL, SLOW, FEEDBACK] = [kept(7, -30, "failed_tool", 1), kept(8, -40, "slow", 0.5), kept(9, -50, "feedback", 0.1)];
+
 describe("viewer: the run page", () => {
   const viewer = useBrowser();
 
   before(async () => {
     await clearFirestore();
-    await seedRuns(RUNS);
+    await seedRuns([...RUNS, FAILED_TOOL!, SLOW!, FEEDBACK!]);
   });
 
   it("shows every stored field", async () => {
@@ -98,16 +121,53 @@ describe("viewer: the run page", () => {
     assert.ok(field("metadata").includes("gemini-2.5-flash"), "metadata is shown");
     assert.ok(field("failed_tools").includes("summarize"), "failed_tools is shown");
     const usageRows = await page.$$eval("[data-testid=usage] tbody tr", (rows) => rows.map((row) => Array.from(row.children, (cell) => (cell.textContent ?? "").trim())));
-    assert.deepEqual(usageRows, [
-      ["gemini-2.5-flash", "12,345", "678"],
-      ["gemini-2.5-pro", "1,000", "0"],
-      ["Total", "13,345", "678"],
-    ]);
+    assert.deepEqual(usageRows, USAGE_ROWS);
+    const usageHead = await page.$$eval("[data-testid=usage] thead th", (ths) => ths.map((th) => (th.textContent ?? "").trim()));
+    assert.deepEqual(usageHead, ["Model", "Input (incl. cached)", "Cached", "Cache writes", "Output (incl. reasoning)", "Reasoning", "Cost"]);
+    const runCost = await page.$eval("[data-testid=run-cost]", (p) => (p.textContent ?? "").trim());
+    assert.match(runCost, /^Cost of the run: \$0\.0376 \+ unpriced \(no price for in-house-llm: its tokens are left out of the sum, not counted as free\)$/);
+    assert.equal(field("cost_usd"), String(stored.cost_usd), "the stored cost is in the field list");
+    assert.equal(field("unpriced_models"), JSON.stringify(["in-house-llm"], null, 2));
 
     const runText = await page.$eval("[data-testid=run]", (el) => el.textContent ?? "");
     assert.ok(runText.includes("Partial answer. More detail."), "the final output is shown");
     assert.ok((await page.$eval("[data-testid=run-error]", (el) => el.textContent ?? "")).includes(RUN.error!), "the run's error is shown");
     await screenshotIfAsked(page, "viewer-run.png");
+    await assertHealthy(tab);
+  });
+
+  it("says why each run was kept and the runs it stands for", async () => {
+    const tab = await viewer.open(`/traces/${RUN.id}`, "run");
+    const { page } = tab;
+    const cases: [ViewerSeed, string][] = [
+      [RUN, "Kept because it failed: every failed run is kept; it stands for itself (1 run)."],
+      [E!, "Kept because it timed out: every timed-out run is kept; it stands for itself (1 run)."],
+      [B!, "Kept because the sampler picked it (successes kept at 10.0%); it stands for 10 runs (1 / the rate it was kept at)."],
+      [FAILED_TOOL!, "Kept because a tool call failed (keep rule: failed tool); it stands for itself (1 run)."],
+      [SLOW!, "Kept because it was slower than the keep threshold (keep rule: slow); it stands for 2 runs (1 / the rate it was kept at)."],
+      [FEEDBACK!, "Kept because a user rated it thumbs-down after the sampler had dropped it; it stands for no run in the estimates (the sampled runs' weights already count it)."],
+    ];
+    for (const [seed, text] of cases) {
+      await page.goto(new URL(`/traces/${seed.id}`, page.url()).href);
+      await waitForRun(page, seed.id);
+      assert.equal(await page.$eval("[data-testid=kept-for]", (p) => (p.textContent ?? "").trim()), text, `${seed.id} (${seed.keptFor ?? seed.status})`);
+    }
+    await assertHealthy(tab);
+  });
+
+  it("shows a run stored before costs and keep reasons were: no cost made up, no reason", async () => {
+    const older: ViewerSeed = { ...run(10, -60, "success"), usage: [{ model: "gemini-2.5-flash", input_tokens: 1_000, output_tokens: 100 }] };
+    const { cost_usd: _cost, unpriced_models: _unpriced, kept_for: _keptFor, weight: _weight, weight_variance: _variance, ...document } = documentOf(older);
+    document.usage = document.usage?.map(({ cost_usd: _entryCost, ...entry }) => entry);
+    assert.ok(Math.abs((_cost ?? 0) - 0.00055) < 1e-12, `the seed is priced when stored now (so the fields really are left out): ${_cost}`);
+    await adminFirestore().collection(TRACES_COLLECTION).doc(older.id).set(document);
+    const tab = await viewer.open(`/traces/${older.id}`, "run");
+    const { page } = tab;
+    await waitForRun(page, older.id);
+    const rows = await page.$$eval("[data-testid=usage] tbody tr", (trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell.textContent ?? "").trim())));
+    assert.deepEqual(rows, [["gemini-2.5-flash", "1,000", "0", "0", "100", "0", "—"]]);
+    assert.equal(await page.$eval("[data-testid=run-cost]", (p) => (p.textContent ?? "").trim()), "Cost of the run: — (not priced: stored before costs were computed)");
+    assert.equal(await page.$("[data-testid=kept-for]"), null, "no reason is made up");
     await assertHealthy(tab);
   });
 

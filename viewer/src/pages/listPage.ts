@@ -5,6 +5,7 @@ import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
 import { PAGE_SIZE, traceListQuery } from "../data/traceQueries.js";
 import { feedbackCountsText } from "../view/feedbackView.js";
 import { formatAge, previewText } from "../view/format.js";
+import { costComputed, runCostText, type RunCostFields } from "../view/runCost.js";
 import { saveListContext } from "../view/listContext.js";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, type ListFilter } from "../view/listFilter.js";
 import { sessionHref } from "../view/sessionView.js";
@@ -39,7 +40,7 @@ export function listPage(context: PageContext): Page {
     h(
       "table",
       { class: "traces", "data-testid": "trace-list" },
-      h("thead", {}, h("tr", {}, ...["When", "Skill", "User", "Status", "Duration", "Iter.", "Tools", "Failed", "Session", "Output or error"].map((name) => h("th", {}, name)))),
+      h("thead", {}, h("tr", {}, ...["When", "Skill", "User", "Status", "Duration", "Cost", "Iter.", "Tools", "Failed", "Session", "Output or error"].map((name) => h("th", {}, name)))),
       rows,
     ),
     empty,
@@ -126,6 +127,7 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
       ratings ? [" ", h("span", { class: "tag ratings", "data-testid": "feedback-counts", title: "Ratings: one per rater, each rater's latest" }, ratings)] : null,
     ),
     h("td", { "data-col": "duration", class: "number" }, formatDuration(trace.duration_ms)),
+    h("td", { "data-col": "cost", class: "number", title: costTitle(trace) }, runCostText(trace)),
     h("td", { "data-col": "iterations", class: "number" }, trace.iterations),
     h("td", { "data-col": "tools", class: "number" }, trace.tool_traces.length + trace.tool_traces_dropped),
     h("td", { "data-col": "failed", class: trace.tool_error_count > 0 ? "number failed" : "number" }, trace.tool_error_count),
@@ -139,6 +141,13 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
     h("td", { "data-col": "preview", class: failed ? "preview failed" : "preview" }, previewText(preview, PREVIEW_CHARS)),
   );
   return row;
+}
+
+/** The cost cell's tooltip: which models had no price, or why there is no cost. */
+function costTitle(trace: RunCostFields): string | null {
+  if (trace.unpriced_models?.length) return `No price for ${trace.unpriced_models.join(", ")}: not counted as free`;
+  if (!trace.usage?.length) return "No token usage recorded";
+  return costComputed(trace) ? null : "Not priced: stored before costs were computed";
 }
 
 function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLFormElement {

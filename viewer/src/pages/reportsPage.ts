@@ -49,7 +49,13 @@ function reportSection(report: TraceErrorReport): HTMLElement {
       h("dt", {}, "Failed runs"),
       h("dd", { "data-field": "failures", class: report.failures > 0 ? "failed" : null }, headline.failures, " ", h("a", { "data-testid": "report-link", href: reportListHref(report, { status: "error" }) }, "errors"), " · ", h("a", { href: reportListHref(report, { status: "timeout" }) }, "timeouts")),
       h("dt", {}, "Error rate"),
-      h("dd", { "data-field": "error-rate" }, headline.errorRate, h("span", { class: "muted" }, " (estimate)")),
+      h(
+        "dd",
+        { "data-field": "error-rate" },
+        headline.errorRate,
+        headline.margin ? [" ", h("span", { "data-field": "margin", title: "The estimated runs' margin of error at 95%: the sampled successes stand for the runs not stored" }, headline.margin)] : null,
+        h("span", { class: "muted" }, " (estimate)"),
+      ),
       h("dt", {}, "Against the previous window"),
       h("dd", { "data-field": "change" }, headline.change),
       h("dt", {}, "Users affected"),
@@ -61,6 +67,18 @@ function reportSection(report: TraceErrorReport): HTMLElement {
           ]
         : null,
       usage ? [h("dt", {}, "Tokens"), h("dd", { "data-field": "tokens" }, usage.total, h("span", { class: "muted" }, " (estimate)"))] : null,
+      usage?.cost
+        ? [
+            h("dt", {}, "Cost"),
+            h(
+              "dd",
+              { "data-field": "cost" },
+              usage.cost,
+              h("span", { class: "muted" }, " (estimate)"),
+              usage.unpriced ? h("span", { class: "muted", "data-field": "unpriced" }, `; no price for ${usage.unpriced} (left out of the cost, not counted as free)`) : null,
+            ),
+          ]
+        : null,
     ),
     report.by_skill.length
       ? h(
@@ -104,12 +122,30 @@ function reportSection(report: TraceErrorReport): HTMLElement {
       ? h(
           "table",
           { class: "breakdown", "data-testid": "usage" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Input tokens"), h("th", {}, "Output tokens"), h("th", {}, "By model (in / out)"))),
-          h("tbody", {}, usage.rows.map((row) => h("tr", {}, h("td", {}, row.skill), h("td", { class: "number" }, row.input), h("td", { class: "number" }, row.output), h("td", { class: "muted" }, row.models)))),
+          h(
+            "thead",
+            {},
+            h("tr", {}, h("th", {}, "Skill"), h("th", {}, "Input tokens"), h("th", {}, "Output tokens"), usage.cost ? h("th", {}, "Cost") : null, h("th", {}, usage.cost ? "By model (in / out, cost)" : "By model (in / out)")),
+          ),
+          h(
+            "tbody",
+            {},
+            usage.rows.map((row) =>
+              h(
+                "tr",
+                {},
+                h("td", {}, row.skill),
+                h("td", { class: "number" }, row.input),
+                h("td", { class: "number" }, row.output),
+                row.cost === undefined ? null : h("td", { class: "number" }, row.cost),
+                h("td", { class: "muted" }, row.models),
+              ),
+            ),
+          ),
         )
       : null,
     report.truncated ? h("p", { class: "warning" }, "The breakdowns cover the newest failures only (read cap reached); the counts are exact.") : null,
     feedback?.truncated ? h("p", { class: "warning" }, feedback.truncated) : null,
-    usage?.truncated ? h("p", { class: "warning" }, "The token sums cover the newest traces only (read cap reached).") : null,
+    usage?.truncated ? h("p", { class: "warning" }, "The token and cost sums cover the newest traces only (read cap reached).") : null,
   );
 }

@@ -1,4 +1,5 @@
 import { formatDuration, formatInstant, formatTokens, type StoredFeedback, type StoredTrace } from "@agent-traces/store";
+import type { ModelUsage } from "@agent-traces/core";
 import { getDoc, getDocs, type Firestore } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
 import { feedbackFromDocument } from "../data/feedbackFromDocument.js";
@@ -8,6 +9,8 @@ import { feedbackCountsText, ratingLabel, sortFeedback } from "../view/feedbackV
 import { loadListContext, neighborsInList } from "../view/listContext.js";
 import { listFilterSearch, parseListFilter } from "../view/listFilter.js";
 import { senderNote } from "../view/provenance.js";
+import { keptForText } from "../view/keptFor.js";
+import { costComputed, modelCostText, runCostText } from "../view/runCost.js";
 import { runNotices } from "../view/runNotices.js";
 import { sessionHref } from "../view/sessionView.js";
 import { axisTicks, waterfallBars } from "../view/waterfall.js";
@@ -156,6 +159,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       { class: "run-head" },
       h("h1", {}, trace.skill ?? "(no skill)", " ", statusBadge(trace.status), isExpired(trace, now) ? [" ", h("span", { class: "tag" }, "expired")] : null),
       senderNote(trace) ? h("p", { class: "run-user", "data-testid": "run-user" }, "User ", String(trace.user_id), senderTag(trace)) : null,
+      keptForLine(trace),
       trace.session_id ? h("p", { class: "run-session" }, "Session ", h("a", { href: sessionHref(trace.session_id), "data-testid": "session-link" }, trace.session_id), h("span", { class: "muted" }, ": every run of this conversation")) : null,
       h(
         "p",
@@ -226,29 +230,64 @@ function waterfall(trace: StoredTrace): HTMLElement {
   return section;
 }
 
-/** The run's tokens per model, with their total when there are several; nothing when it recorded no usage. */
+/** The run's tokens and cost per model, with their total when there are several, and its cost in all; nothing when it recorded no usage. */
 function usageSection(trace: StoredTrace): HTMLElement | null {
-  const usage = Array.isArray(trace.usage) ? trace.usage : [];
+  const usage = trace.usage ?? [];
   if (usage.length === 0) return null;
-  const row = (model: string, input: number, output: number, total = false) =>
-    h("tr", { class: total ? "total" : null }, h(total ? "th" : "td", {}, model), h("td", { class: "number" }, formatTokens(input)), h("td", { class: "number" }, formatTokens(output)));
-  const sum = (field: "input_tokens" | "output_tokens") => usage.reduce((total, entry) => total + entry[field], 0);
+  const part = (entry: ModelUsage, field: TokenPart) => entry[field] ?? 0;
+  const cells = (counts: Record<TokenPart, number>) => TOKEN_COLUMNS.map(({ field }) => h("td", { class: "number", "data-field": field }, formatTokens(counts[field])));
+  const countsOf = (entry: ModelUsage) => Object.fromEntries(TOKEN_COLUMNS.map(({ field }) => [field, part(entry, field)])) as Record<TokenPart, number>;
+  const sums = Object.fromEntries(TOKEN_COLUMNS.map(({ field }) => [field, usage.reduce((total, entry) => total + part(entry, field), 0)])) as Record<TokenPart, number>;
+  const total = runCostText(trace);
+  const unpriced = trace.unpriced_models ?? [];
+  const hasTokens = sums.input_tokens + sums.output_tokens > 0;
   return h(
     "section",
     { "data-testid": "usage" },
-    h("h2", {}, "Token usage"),
+    h("h2", {}, "Tokens and cost"),
     h(
       "table",
       { class: "breakdown" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Model"), h("th", {}, "Input tokens"), h("th", {}, "Output tokens"))),
-      h("tbody", {}, usage.map((entry) => row(entry.model, entry.input_tokens, entry.output_tokens)), usage.length > 1 ? row("Total", sum("input_tokens"), sum("output_tokens"), true) : null),
+      h("thead", {}, h("tr", {}, h("th", {}, "Model"), TOKEN_COLUMNS.map(({ label }) => h("th", {}, label)), h("th", {}, "Cost"))),
+      h(
+        "tbody",
+        {},
+        usage.map((entry) => h("tr", {}, h("td", {}, entry.model), cells(countsOf(entry)), h("td", { class: "number", "data-field": "cost" }, modelCostText(trace, entry)))),
+        usage.length > 1 ? h("tr", { class: "total" }, h("th", {}, "Total"), cells(sums), h("td", { class: "number", "data-field": "cost" }, total)) : null,
+      ),
+    ),
+    h(
+      "p",
+      { "data-testid": "run-cost" },
+      "Cost of the run: ",
+      h("strong", { "data-field": "cost" }, total),
+      unpriced.length ? h("span", { class: "muted" }, ` (no price for ${unpriced.join(", ")}: ${unpriced.length === 1 ? "its" : "their"} tokens are left out of the sum, not counted as free)`) : null,
+      !costComputed(trace) && hasTokens ? h("span", { class: "muted" }, " (not priced: stored before costs were computed)") : null,
     ),
   );
 }
 
+type TokenPart = "input_tokens" | "cached_input_tokens" | "cache_write_tokens" | "output_tokens" | "reasoning_tokens";
+
+/** The token columns of a run's usage: the cached and cache-write counts are parts of the input, the reasoning count part of the output. */
+const TOKEN_COLUMNS: readonly { field: TokenPart; label: string }[] = [
+  { field: "input_tokens", label: "Input (incl. cached)" },
+  { field: "cached_input_tokens", label: "Cached" },
+  { field: "cache_write_tokens", label: "Cache writes" },
+  { field: "output_tokens", label: "Output (incl. reasoning)" },
+  { field: "reasoning_tokens", label: "Reasoning" },
+];
+
+/** Why the run was kept and the runs it stands for; nothing for runs stored before that was recorded. */
+function keptForLine(trace: StoredTrace): HTMLElement | null {
+  const kept = keptForText(trace);
+  if (!kept) return null;
+  return h("p", { class: "kept-for", "data-testid": "kept-for" }, "Kept because ", h("span", { "data-field": "kept-for" }, kept.reason), kept.weight ? ["; ", h("span", { "data-field": "weight" }, kept.weight)] : null, ".");
+}
+
 const FIELD_ORDER = [
   "trace_id", "status", "skill", "user_id", "session_id", "started_at", "ended_at", "duration_ms", "iterations", "tool_error_count", "failed_tools",
-  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "committed_at", "expire_at", "sample_rate", "weight", "kept_for", "feedback", "metadata",
+  "tool_traces_dropped", "tool_traces_shortened", "recorded_by", "received_at", "committed_at", "expire_at", "sample_rate", "weight", "weight_variance", "kept_for", "cost_usd", "unpriced_models", "feedback", "metadata",
 ];
 
 /** Fields shown in sections of their own above the field list. */

@@ -1,5 +1,5 @@
 import type { ModelUsage, TraceStatus } from "@agent-traces/core";
-import { formatTokens } from "@agent-traces/store";
+import { costText, formatTokens } from "@agent-traces/store";
 import { listFilterSearch } from "./listFilter.js";
 import { formatPercent, signed } from "./format.js";
 
@@ -17,26 +17,52 @@ export interface ReportFields {
   change: { failures: number; failures_percent: number | null; error_rate_points: number | null };
   /** Absent on reports written before thumbs-down ratings were counted. */
   negative_feedback?: { label: string; ratings: number | null; ratings_read: number; truncated: boolean };
-  /** Absent on reports written before token usage was summed. */
-  usage?: {
+  /** Absent on reports written before the estimate had its own section; its error fields absent on those written before they were computed. */
+  estimate?: { standard_error?: number; margin_95?: number };
+  /** Absent on reports written before token usage was summed; its cost fields absent on those written before costs were. */
+  usage?: UsageCost & {
     input_tokens: number;
     output_tokens: number;
-    by_skill: { skill: string; input_tokens: number; output_tokens: number; models: ModelUsage[] }[];
+    by_skill: (UsageCost & { skill: string; input_tokens: number; output_tokens: number; models: (ModelUsage & { cost_usd?: number | null; unpriced?: true })[] })[];
     truncated: boolean;
   };
 }
 
-/** A report's token usage as the page writes it, one row per skill with its models on one line; undefined when none was recorded. */
-export function reportUsage(report: Pick<ReportFields, "usage">): { total: string; rows: { skill: string; input: string; output: string; models: string }[]; truncated: boolean } | undefined {
+/** A report's cost of some runs: the priced models' USD (null or absent: none priced), and the models with tokens and no price. */
+interface UsageCost {
+  cost_usd?: number | null;
+  unpriced_models?: string[];
+}
+
+/** A report's usage rows, written: tokens and, on reports that priced them, cost. */
+export interface UsageText {
+  total: string;
+  /** The estimated cost in all; undefined on reports written before costs were. */
+  cost: string | undefined;
+  /** The models without a price, named; undefined when all are priced. */
+  unpriced: string | undefined;
+  rows: { skill: string; input: string; output: string; cost: string | undefined; models: string }[];
+  truncated: boolean;
+}
+
+/** A report's token usage and cost as the page writes them, one row per skill with its models on one line; undefined when none was recorded. */
+export function reportUsage(report: Pick<ReportFields, "usage">): UsageText | undefined {
   const usage = report.usage;
   if (!usage || usage.input_tokens + usage.output_tokens === 0) return undefined;
+  const priced = usage.cost_usd !== undefined || usage.unpriced_models !== undefined;
+  const cost = (entry: UsageCost) => costText(entry.cost_usd, (entry.unpriced_models?.length ?? 0) > 0);
   return {
     total: `${formatTokens(usage.input_tokens)} in / ${formatTokens(usage.output_tokens)} out`,
+    cost: priced ? cost(usage) : undefined,
+    unpriced: usage.unpriced_models?.length ? usage.unpriced_models.join(", ") : undefined,
     rows: usage.by_skill.map((entry) => ({
       skill: entry.skill,
       input: formatTokens(entry.input_tokens),
       output: formatTokens(entry.output_tokens),
-      models: entry.models.map((model) => `${model.model} ${formatTokens(model.input_tokens)} / ${formatTokens(model.output_tokens)}`).join(" · "),
+      cost: priced ? cost(entry) : undefined,
+      models: entry.models
+        .map((model) => `${model.model} ${formatTokens(model.input_tokens)} / ${formatTokens(model.output_tokens)}${priced ? ` (${costText(model.cost_usd, model.cost_usd === null || model.unpriced === true)})` : ""}`)
+        .join(" · "),
     })),
     truncated: usage.truncated,
   };
@@ -59,7 +85,7 @@ export function reportNegativeFeedback(report: Pick<ReportFields, "negative_feed
 }
 
 /** The headline numbers of a report as the page writes them. */
-export function reportHeadline(report: ReportFields): { failures: string; errorRate: string; change: string } {
+export function reportHeadline(report: ReportFields): { failures: string; errorRate: string; margin: string | undefined; change: string } {
   const { change } = report;
   const failuresChange =
     change.failures_percent === null ? `${signed(change.failures)} (previous window had none)` : `${signed(change.failures)} (${signed(change.failures_percent)}%)`;
@@ -67,6 +93,7 @@ export function reportHeadline(report: ReportFields): { failures: string; errorR
   return {
     failures: `${report.failures} (${report.errors} errors, ${report.timeouts} timeouts)`,
     errorRate: `${formatPercent(report.estimated_error_rate)} of ~${report.estimated_runs ?? "?"} runs`,
+    margin: typeof report.estimate?.margin_95 === "number" ? `± ${Math.round(report.estimate.margin_95 * 10) / 10} runs at 95%` : undefined,
     change: `${failuresChange}${rateChange}`,
   };
 }

@@ -1,5 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { countRuns, type RunCounts } from "./countRuns.js";
+import { estimateError, type EstimateError } from "./estimateError.js";
 import { FEEDBACK_WINDOW_FIELD } from "./negativeFeedbackQuery.js";
 import { readNegativeFeedback, type NegativeFeedbackRead } from "./readNegativeFeedback.js";
 import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
@@ -43,7 +44,8 @@ export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "
   by_skill: SkillBreakdown[];
   /** Users' thumbs-down ratings given in the window (windowed by their own updated_at, not by the runs' commit). */
   negative_feedback: NegativeFeedbackReport;
-  estimate: {
+  /** The success estimate behind estimated_runs, and its error (failures are exact: the runs' error is the successes'). */
+  estimate: EstimateError & {
     label: string;
     stored_successes: number;
     estimated_successes: number;
@@ -87,11 +89,12 @@ export interface UsageReport extends UsageBreakdown {
 }
 
 const USAGE_LABEL =
-  "Estimate: tokens of failed runs are exact; those of successful runs are the stored ones, each weighted by the runs it stands for (1 / the sample rate it was kept at). Runs sent without usage add none.";
+  "Estimate: tokens and cost of failed runs are exact; those of successful runs are the stored ones, each weighted by the runs it stands for (1 / the probability it was kept with). Runs sent without usage add none. Cost is priced when each run was stored; a model without a price is named as unpriced, never counted as $0.";
 const USAGE_UNREADABLE_LABEL = "Failed runs only: the tokens of successful runs could not be read";
 const FEEDBACK_LABEL = "Thumbs-down ratings users gave in the window (by each rating's latest change), each rater's rating of a run counted once, per skill of the rated run.";
 const FEEDBACK_UNREADABLE_LABEL = "Thumbs-down ratings could not be read";
-const ESTIMATE_LABEL = "Estimate: failures are exact; successes are the sum of the stored ones' weights (1 / the sample rate the server kept each at).";
+const ESTIMATE_LABEL =
+  "Estimate: failures are exact; successes are the sum of the stored ones' weights (1 / the probability the server kept each with: 1 for a run kept by a rule on both sides), ± margin at 95% (1.96 standard errors; the variance is the sum of weight × (weight − 1)).";
 
 /** Builds the error report for one window of `committed_at`, compared with the window before it. */
 export async function buildErrorReport(db: Firestore, options: ReportOptions): Promise<TraceErrorReport> {
@@ -134,6 +137,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
       label: ESTIMATE_LABEL,
       stored_successes: current.stored_successes,
       estimated_successes: current.estimated_successes,
+      ...estimateError(current.success_variance),
     },
     previous: previousTotals,
     change: {

@@ -10,12 +10,14 @@ import type { ReportWindow } from "./reportWindow.js";
 export const REPORT_WINDOW_FIELD = "committed_at";
 /** The field the success estimate sums: the runs each stored trace stands for. */
 export const WEIGHT_FIELD = "weight";
+/** The field the estimate's variance sums: each stored success's share of it, weight × (weight − 1). */
+export const WEIGHT_VARIANCE_FIELD = "weight_variance";
 
 /**
  * The report's queries. Each filters `committed_at` to the window and orders by it, newest first, so
- * that the composite indexes on (status[, has_usage], committed_at desc[, weight]) serve every one
- * of them. `usage` is the successes that carry token usage (failures are read anyway); `successes`
- * counts the successes and sums their weights.
+ * that the composite indexes on (status[, has_usage], committed_at desc[, weight, weight_variance])
+ * serve every one of them. `usage` is the successes that carry token usage (failures are read
+ * anyway); `successes` counts the successes and sums their weights and weight variances.
  */
 export type ReportQuery = { kind: "failures" } | { kind: "usage" } | { kind: "count"; status: "error" | "timeout" } | { kind: "successes" };
 
@@ -25,7 +27,7 @@ export function planReportQuery(query: ReportQuery): QueryPlan {
     equalities: query.kind === "usage" ? ["status", "has_usage"] : ["status"],
     ranges: [REPORT_WINDOW_FIELD],
     orderBy: [{ field: REPORT_WINDOW_FIELD, direction: "desc" }],
-    ...(query.kind === "successes" && { aggregates: [WEIGHT_FIELD] }),
+    ...(query.kind === "successes" && { aggregates: [WEIGHT_FIELD, WEIGHT_VARIANCE_FIELD] }),
   };
 }
 

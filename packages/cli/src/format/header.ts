@@ -1,5 +1,5 @@
-import { CONTENT_NOT_CAPTURED_NOTICE, type ModelUsage } from "@agent-traces/core";
-import { formatDuration, formatInstant, formatTokens, type StoredTrace } from "@agent-traces/store";
+import { CONTENT_NOT_CAPTURED_NOTICE } from "@agent-traces/core";
+import { costText, formatDuration, formatInstant, formatTokens, type StoredModelUsage, type StoredTrace } from "@agent-traces/store";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
@@ -26,10 +26,12 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
     ["duration", formatDuration(trace.duration_ms)],
     ["iterations", String(trace.iterations)],
     ...usageRows(trace.usage),
+    ...costRows(trace),
     ["recorded by", trace.recorded_by],
     ["received", formatInstant(trace.received_at, true)],
     ["sample rate", String(trace.sample_rate)],
     ...(trace.kept_for ? [["kept for", keptForText(trace.kept_for)] as [string, string]] : []),
+    ...(typeof trace.weight === "number" ? [["weight", weightText(trace.weight)] as [string, string]] : []),
     ["expires", formatInstant(trace.expire_at, true)],
   ];
   if (trace.content_captured === false) rows.push(["content", CONTENT_NOT_CAPTURED_NOTICE, style.yellow]);
@@ -48,20 +50,71 @@ export function renderHeader(trace: StoredTrace, options: HeaderOptions = {}): s
 
 /** Why the run was stored, in words. */
 function keptForText(keptFor: NonNullable<StoredTrace["kept_for"]>): string {
-  return keptFor === "feedback" ? "feedback (sampled out, stored with a thumbs-down on it; weight 0)" : keptFor === "sampled" ? "sampled" : `${keptFor} (every failure is kept)`;
+  switch (keptFor) {
+    case "feedback":
+      return "feedback (sampled out, stored with a thumbs-down on it; weight 0)";
+    case "sampled":
+      return "sampled";
+    case "error":
+    case "timeout":
+      return `${keptFor} (every failure is kept)`;
+    case "failed_tool":
+      return "failed_tool (keep rule: a tool call failed)";
+    case "slow":
+      return "slow (keep rule: slower than the threshold)";
+    case "tokens":
+      return "tokens (keep rule: more tokens than the threshold)";
+    case "cost":
+      return "cost (keep rule: costlier than the threshold)";
+  }
+}
+
+/** The runs a stored run stands for in the report's estimates. */
+function weightText(weight: number): string {
+  if (weight === 0) return "0 (counted through the sampled runs)";
+  return `${Number(weight.toFixed(4))} (stands for ${weight === 1 ? "itself" : `${Number(weight.toFixed(2))} runs`} in the report)`;
 }
 
 /**
- * "tokens" rows: one per model (`gpt-4o: 1,200 in / 500 out`), then their total when there are
- * several; none when the run recorded no usage.
+ * "tokens" rows: one per model (`gpt-4o: 1,200 in / 500 out, $0.0123`, with the cached, cache-write
+ * and reasoning parts when some, and "unpriced" for a model without a price), then their total when
+ * there are several; none when the run recorded no usage.
  */
-export function usageRows(usage: readonly ModelUsage[] | undefined): [string, string][] {
+export function usageRows(usage: readonly StoredModelUsage[] | undefined): [string, string][] {
   if (!usage?.length) return [];
-  const tokens = (input: number, output: number) => `${formatTokens(input)} in / ${formatTokens(output)} out`;
-  const rows: [string, string][] = usage.map((entry, index) => [index === 0 ? "tokens" : "", `${entry.model}: ${tokens(entry.input_tokens, entry.output_tokens)}`]);
+  const rows: [string, string][] = usage.map((entry, index) => [index === 0 ? "tokens" : "", `${entry.model}: ${tokenText(entry)}${entryCost(entry)}`]);
   if (usage.length > 1) {
-    const sum = (field: "input_tokens" | "output_tokens") => usage.reduce((total, entry) => total + entry[field], 0);
-    rows.push(["", `total: ${tokens(sum("input_tokens"), sum("output_tokens"))}`]);
+    const sum = (field: "input_tokens" | "output_tokens" | "cached_input_tokens" | "cache_write_tokens" | "reasoning_tokens") => usage.reduce((total, entry) => total + (entry[field] ?? 0), 0);
+    const total = { input_tokens: sum("input_tokens"), output_tokens: sum("output_tokens"), cached_input_tokens: sum("cached_input_tokens"), cache_write_tokens: sum("cache_write_tokens"), reasoning_tokens: sum("reasoning_tokens") };
+    rows.push(["", `total: ${tokenText(total)}`]);
   }
   return rows;
+}
+
+/** "1,200 in / 500 out", with "(300 cached, 10 cache writes)" after in and "(200 reasoning)" after out when some. */
+function tokenText(entry: Omit<StoredModelUsage, "model">): string {
+  const inputParts = [
+    ...(entry.cached_input_tokens ? [`${formatTokens(entry.cached_input_tokens)} cached`] : []),
+    ...(entry.cache_write_tokens ? [`${formatTokens(entry.cache_write_tokens)} cache writes`] : []),
+  ];
+  const input = `${formatTokens(entry.input_tokens)} in${inputParts.length ? ` (${inputParts.join(", ")})` : ""}`;
+  const output = `${formatTokens(entry.output_tokens)} out${entry.reasoning_tokens ? ` (${formatTokens(entry.reasoning_tokens)} reasoning)` : ""}`;
+  return `${input} / ${output}`;
+}
+
+/** ", $0.0123" for a priced entry, ", unpriced" for one with tokens and no price (or stored before costs were). */
+function entryCost(entry: StoredModelUsage): string {
+  if (typeof entry.cost_usd === "number") return `, ${costText(entry.cost_usd, false)}`;
+  return isUnpriced(entry) ? ", unpriced" : "";
+}
+
+function isUnpriced(entry: StoredModelUsage): boolean {
+  return typeof entry.cost_usd !== "number" && entry.input_tokens + entry.output_tokens > 0;
+}
+
+/** The "cost" row: the run's priced total, and the models without a price named; none when the run recorded no usage. */
+function costRows(trace: StoredTrace): [string, string][] {
+  if (!trace.usage?.length) return [];
+  const unpriced = trace.usage.filter(isUnpriced).map((entry) => entry.model);
+  return [["cost", `${costText(trace.cost_usd, unpriced.length > 0)}${unpriced.length ? ` (no price for ${unpriced.join(", ")})` : ""}`]];
 }

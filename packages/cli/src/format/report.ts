@@ -1,5 +1,5 @@
 import type { TraceErrorReport } from "@agent-traces/admin";
-import { formatInstant, formatTokens } from "@agent-traces/store";
+import { costText, formatInstant, formatTokens } from "@agent-traces/store";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd } from "./text.js";
 
@@ -18,7 +18,7 @@ export function renderReport(report: TraceErrorReport, options: { style?: Style 
     `  vs previous     ${change}  (previous: ${report.previous.failures} failed of ~${report.previous.estimated_runs ?? "n/a"} runs)`,
     `  users affected  ${report.users_affected}`,
     ...negativeFeedbackLines(report.negative_feedback, style),
-    `  est. runs       ~${report.estimated_runs ?? "n/a"}, error rate ${percent(report.estimated_error_rate)}  ${style.dim("(estimate)")}`,
+    `  est. runs       ~${report.estimated_runs ?? "n/a"}${marginText(report.estimate)}, error rate ${percent(report.estimated_error_rate)}  ${style.dim("(estimate)")}`,
     style.dim(`                  ${report.estimate.label} Stored successes: ${report.estimate.stored_successes}.`),
   ];
   // A report made before ratings were counted has no negative_feedback: no column for it.
@@ -62,16 +62,33 @@ export function negativeFeedbackLines(feedback: TraceErrorReport["negative_feedb
   ];
 }
 
-/** Token usage per skill, and per model within each skill, with the estimate's label; one line when there is none. */
+/** " ± 12.3 (95%)": the estimate's margin, when it is not 0 (every success kept with certainty). */
+function marginText(estimate: TraceErrorReport["estimate"]): string {
+  return estimate.margin_95 > 0 ? ` ± ${estimate.margin_95} (95%)` : "";
+}
+
+/**
+ * Token usage and cost per skill, and per model within each skill, with the estimate's label; one
+ * line when there is none. A model without a price shows "unpriced", never $0.
+ */
 export function usageLines(usage: TraceErrorReport["usage"], style: Style = PLAIN): string[] {
   if (usage.input_tokens + usage.output_tokens === 0) return ["Token usage: none recorded in this window."];
   const tokens = (entry: { input_tokens: number; output_tokens: number }) =>
     `${formatTokens(entry.input_tokens).padStart(15)} in ${formatTokens(entry.output_tokens).padStart(15)} out`;
-  const lines = [`Token usage  ${formatTokens(usage.input_tokens)} in / ${formatTokens(usage.output_tokens)} out  ${style.dim("(estimate)")}`];
+  const cost = (costUsd: number | null, unpriced: boolean) => costText(costUsd, unpriced).padStart(12);
+  const lines = [`Token usage  ${formatTokens(usage.input_tokens)} in / ${formatTokens(usage.output_tokens)} out, cost ${costText(usage.cost_usd, usage.unpriced_models.length > 0)}  ${style.dim("(estimate)")}`];
+  const parts = [
+    ["cached input", usage.cached_input_tokens],
+    ["cache writes", usage.cache_write_tokens],
+    ["reasoning", usage.reasoning_tokens],
+  ] as const;
+  const shownParts = parts.filter(([, count]) => count > 0).map(([name, count]) => `${name} ${formatTokens(count)}`);
+  if (shownParts.length) lines.push(style.dim(`  of which ${shownParts.join(", ")}`));
   for (const skill of usage.by_skill) {
-    lines.push(`  ${padEnd(cut(oneLine(skill.skill), 30), 30)} ${tokens(skill)}`);
-    for (const model of skill.models) lines.push(style.dim(`    ${padEnd(cut(oneLine(model.model), 28), 28)} ${tokens(model)}`));
+    lines.push(`  ${padEnd(cut(oneLine(skill.skill), 30), 30)} ${tokens(skill)} ${cost(skill.cost_usd, skill.unpriced_models.length > 0)}`);
+    for (const model of skill.models) lines.push(style.dim(`    ${padEnd(cut(oneLine(model.model), 28), 28)} ${tokens(model)} ${cost(model.cost_usd, model.unpriced === true)}`));
   }
+  if (usage.unpriced_models.length) lines.push(style.yellow(`  No price for ${usage.unpriced_models.map((model) => cut(oneLine(model), 40)).join(", ")}: their tokens are not in the cost.`));
   lines.push(style.dim(`  ${usage.label}`));
   return lines;
 }

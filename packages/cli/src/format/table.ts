@@ -1,4 +1,4 @@
-import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/store";
+import { costText, formatDuration, formatInstant, type StoredTrace } from "@agent-traces/store";
 import { statusLabel, statusStyle } from "./status.js";
 import { PLAIN, type Style } from "./style.js";
 import { cut, oneLine, padEnd, padStart, width } from "./text.js";
@@ -28,12 +28,20 @@ const COLUMNS: Column[] = [
     cell: (t, style) => ({ text: `${t.tool_traces.length}/${t.tool_error_count}/${t.tool_traces_dropped}`, paint: t.tool_error_count > 0 ? style.red : undefined }),
   },
   { title: "ITER", align: "right", cell: (t) => ({ text: String(t.iterations) }) },
+  { title: "COST", align: "right", cell: (t) => ({ text: costText(t.cost_usd, (t.unpriced_models?.length ?? 0) > 0) }) },
 ];
 
-/** The traces as a table in the order given, or "No traces."; `more` adds a hint that others may follow (`moreHint`, default: older ones). */
-export function renderTraceTable(traces: readonly StoredTrace[], options: { style?: Style; more?: boolean; moreHint?: string } = {}): string {
-  if (traces.length === 0) return "No traces.\n";
+/** What a list by cost says under its table: which runs it cannot show. */
+export const BY_COST_NOTE = "Most expensive first. Runs without a priced cost (no token usage, or only models without a price) are not listed.";
+
+/**
+ * The traces as a table in the order given, or "No traces."; `more` adds a hint that others may follow
+ * (`moreHint`, default: older ones); `byCost` says under it that runs without a priced cost are left out.
+ */
+export function renderTraceTable(traces: readonly StoredTrace[], options: { style?: Style; more?: boolean; moreHint?: string; byCost?: boolean } = {}): string {
   const style = options.style ?? PLAIN;
+  const note = options.byCost ? [style.dim(BY_COST_NOTE)] : [];
+  if (traces.length === 0) return [options.byCost ? "No traces with a priced cost." : "No traces.", ...note].join("\n") + "\n";
   const rows = traces.map((trace) => COLUMNS.map((column) => {
     const cell = column.cell(trace, style);
     return { ...cell, text: column.max ? cut(cell.text, column.max) : cell.text };
@@ -49,5 +57,5 @@ export function renderTraceTable(traces: readonly StoredTrace[], options: { styl
       .trimEnd();
   const header = style.bold(line(COLUMNS.map((column) => ({ text: column.title }))));
   const footer = options.more ? [style.dim(`${traces.length} shown; ${options.moreHint ?? "older traces may exist (raise --limit up to 100, or narrow with --since/--until)"}`)] : [];
-  return [header, ...rows.map(line), ...footer].join("\n") + "\n";
+  return [header, ...rows.map(line), ...footer, ...note].join("\n") + "\n";
 }

@@ -24,11 +24,19 @@ export interface ToolCallFields {
   isError: boolean;
 }
 
-/** One model call read off its span: an iteration, and its tokens. */
+/** One model call read off its span: an iteration, and its tokens (totals with their parts inside, as TraceContext.addUsage takes them). */
 export interface ModelCallFields {
   model: string;
+  /** All input: uncached, cache reads and cache writes. */
   inputTokens: number;
+  /** All output: visible and reasoning. */
   outputTokens: number;
+  /** Of inputTokens, read from a cache. */
+  cachedInputTokens?: number | undefined;
+  /** Of inputTokens, written to a cache. */
+  cacheWriteTokens?: number | undefined;
+  /** Of outputTokens, reasoning (thinking). */
+  reasoningTokens?: number | undefined;
   /** Whether the call says it ran to its end (a finish reason): a run whose last call did not was cut off. */
   finished?: boolean | undefined;
 }

@@ -1,5 +1,7 @@
-import { errorMessage, idAttribute, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type EndedSpanLike, type StartedSpanLike } from "../span/SpanLike.js";
+import { errorMessage, idAttribute, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type EndedSpanLike, type StartedSpanLike } from "../span/SpanLike.js";
+import { aiSdkTokenCounts, anthropicTokenCounts, geminiTokenCounts, type AiSdkUsage, type AnthropicUsage, type GeminiUsage, type TokenCounts } from "@agent-traces/core";
 import { toolInputFrom } from "@agent-traces/tracer";
+import { modelCallTokens } from "./modelCallTokens.js";
 import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
 
@@ -10,6 +12,14 @@ const STREAM_OPERATIONS = new Set(["ai.streamText.doStream", "ai.streamObject.do
 const SESSION_ID_KEYS = ["ai.telemetry.metadata.sessionId", "ai.telemetry.metadata.conversationId"] as const;
 /** The event a doStream span gets when its stream reached the model's finish part. */
 const STREAM_FINISH_EVENT = "ai.stream.finish";
+/** AI SDK 6's and 7's usage details: present, the totals count every part inside (see aiSdkSpanTokens). */
+const DETAIL_KEYS = [
+  "ai.usage.inputTokenDetails.noCacheTokens",
+  "ai.usage.inputTokenDetails.cacheReadTokens",
+  "ai.usage.inputTokenDetails.cacheWriteTokens",
+  "ai.usage.outputTokenDetails.textTokens",
+  "ai.usage.outputTokenDetails.reasoningTokens",
+] as const;
 
 function operationId(span: StartedSpanLike): string {
   return stringAttribute(span.attributes, "ai.operationId") ?? span.name;
@@ -53,9 +63,7 @@ export const aiSdkConvention: SpanConvention = {
     const { attributes } = span;
     return {
       model: stringAttribute(attributes, "ai.response.model") ?? stringAttribute(attributes, "ai.model.id") ?? "unknown",
-      // gen_ai.* in every version; ai.usage.* names changed (promptTokens in 5's doGenerate).
-      inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? numberAttribute(attributes, "ai.usage.inputTokens") ?? numberAttribute(attributes, "ai.usage.promptTokens") ?? 0,
-      outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? numberAttribute(attributes, "ai.usage.outputTokens") ?? numberAttribute(attributes, "ai.usage.completionTokens") ?? 0,
+      ...modelCallTokens(aiSdkSpanTokens(attributes)),
       finished: streamFinished(span),
     };
   },
@@ -68,6 +76,44 @@ export const aiSdkConvention: SpanConvention = {
     return undefined;
   },
 };
+
+/** The provider's own usage, where AI SDK 5 puts it in a model call's provider metadata (Google's usageMetadata, Anthropic's usage). */
+interface ProviderMetadataUsage {
+  google?: { usageMetadata?: GeminiUsage | null } | null;
+  anthropic?: { usage?: AnthropicUsage | null } | null;
+}
+
+/**
+ * A model call's tokens in our terms. AI SDK 6 and 7 (`ai.usage.inputTokenDetails.*`,
+ * `ai.usage.outputTokenDetails.*`) count every part inside the totals. AI SDK 5 passes each provider's
+ * counts through, and its doGenerate spans carry only promptTokens and completionTokens: the provider's
+ * own usage in `ai.response.providerMetadata` is read when it is there (Google's usageMetadata: thoughts
+ * beside the candidates; Anthropic's usage: cache reads and writes beside the input), else the
+ * `ai.usage.*` counts with core's aiSdkTokenCounts (`gen_ai.usage.*` when those are absent).
+ */
+function aiSdkSpanTokens(attributes: Attributes): TokenCounts {
+  const number = (key: string) => numberAttribute(attributes, key);
+  const hasDetails = DETAIL_KEYS.some((key) => number(key) !== undefined);
+  if (!hasDetails) {
+    const metadata = jsonAttribute(attributes, "ai.response.providerMetadata") as ProviderMetadataUsage | null | undefined;
+    const gemini = metadata?.google?.usageMetadata;
+    if (typeof gemini === "object" && gemini !== null) return geminiTokenCounts(gemini);
+    const anthropic = metadata?.anthropic?.usage;
+    if (typeof anthropic === "object" && anthropic !== null) return anthropicTokenCounts(anthropic);
+  }
+  const usage: AiSdkUsage = {
+    inputTokens: number("ai.usage.inputTokens") ?? number("ai.usage.promptTokens") ?? number("gen_ai.usage.input_tokens"),
+    outputTokens: number("ai.usage.outputTokens") ?? number("ai.usage.completionTokens") ?? number("gen_ai.usage.output_tokens"),
+    totalTokens: number("ai.usage.totalTokens"),
+    reasoningTokens: number("ai.usage.reasoningTokens"),
+    cachedInputTokens: number("ai.usage.cachedInputTokens"),
+    ...(hasDetails && {
+      inputTokenDetails: { cacheReadTokens: number("ai.usage.inputTokenDetails.cacheReadTokens"), cacheWriteTokens: number("ai.usage.inputTokenDetails.cacheWriteTokens") },
+      outputTokenDetails: { reasoningTokens: number("ai.usage.outputTokenDetails.reasoningTokens") },
+    }),
+  };
+  return aiSdkTokenCounts(usage, stringAttribute(attributes, "ai.model.provider"));
+}
 
 /** Whether a model call ran to its end: a doGenerate that did not fail, a doStream that reached its finish part. */
 function streamFinished(span: EndedSpanLike): boolean {

@@ -1,5 +1,7 @@
 import { errorMessage, idAttribute, jsonAttribute, numberAttribute, STATUS_ERROR, stringAttribute, type Attributes, type StartedSpanLike } from "../span/SpanLike.js";
 import { toolInputFrom } from "@agent-traces/tracer";
+import { GEN_AI_USAGE } from "./genAiUsage.js";
+import { modelCallTokens } from "./modelCallTokens.js";
 import { lastModelCallEnd } from "./runEnd.js";
 import type { SpanConvention } from "./SpanConvention.js";
 
@@ -32,7 +34,7 @@ function outputText(messages: unknown): unknown {
 /**
  * The OpenTelemetry GenAI semantic conventions (the AI SDK's `@ai-sdk/otel`, and any framework that
  * follows them): `invoke_agent`/`invoke_workflow` is the run, `execute_tool` a tool call, `chat`,
- * `generate_content` and `text_completion` model calls with `gen_ai.usage.*`. A run whose span ended
+ * `generate_content` and `text_completion` model calls with `gen_ai.usage.*` (cache reads and writes, reasoning). A run whose span ended
  * without an error is `error` when its last model call failed, `timeout` (aborted) when that call was
  * still open, or when it and the run span ended with no finish reasons while an earlier call had them
  * (the AI SDK 7 on an abort; a framework that never writes finish reasons is not judged by them).
@@ -68,8 +70,15 @@ export const genAiConvention: SpanConvention = {
     const { attributes } = span;
     return {
       model: stringAttribute(attributes, "gen_ai.response.model") ?? stringAttribute(attributes, "gen_ai.request.model") ?? "unknown",
-      inputTokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? 0,
-      outputTokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? 0,
+      // The conventions count cache reads and writes inside input_tokens and reasoning inside output_tokens;
+      // the AI SDK 7 writes reasoning only as its own detail attribute (supplemental usage attributes on).
+      ...modelCallTokens({
+        input_tokens: numberAttribute(attributes, "gen_ai.usage.input_tokens") ?? 0,
+        output_tokens: numberAttribute(attributes, "gen_ai.usage.output_tokens") ?? 0,
+        cached_input_tokens: numberAttribute(attributes, GEN_AI_USAGE.cacheRead),
+        cache_write_tokens: numberAttribute(attributes, GEN_AI_USAGE.cacheWrite),
+        reasoning_tokens: numberAttribute(attributes, GEN_AI_USAGE.reasoning) ?? numberAttribute(attributes, "ai.usage.outputTokenDetails.reasoningTokens"),
+      }),
       finished: hasFinishReasons(attributes),
     };
   },

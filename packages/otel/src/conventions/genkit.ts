@@ -1,5 +1,7 @@
 import { errorMessage, idAttribute, jsonAttribute, STATUS_ERROR, stringAttribute, type Attributes } from "../span/SpanLike.js";
+import { genkitTokenCounts, type GenkitUsage } from "@agent-traces/core";
 import { toolInputFrom } from "@agent-traces/tracer";
+import { modelCallTokens } from "./modelCallTokens.js";
 import type { SpanConvention } from "./SpanConvention.js";
 
 const TYPE = "genkit:type";
@@ -33,7 +35,7 @@ function agentAnswer(output: AgentOutputLike | undefined): string | undefined {
 /**
  * Genkit's spans: its outermost span (a flow, or a bare `generate`; Genkit makes it an OTel root,
  * `genkit:isRoot`) is the run, `tool` actions the tool calls, `model` actions the model calls with
- * their usage inside `genkit:output`. Skill: the flow's (or agent's) name. An agent turn's output is
+ * their usage inside `genkit:output` (GenerationUsage). Skill: the flow's (or agent's) name. An agent turn's output is
  * its answer text; a turn that failed (a span Genkit ends as a success) is an error. Session: the
  * chat session's id, on the run span or (a chat inside a flow) under it. Only `genkit:type`, the
  * subtype, the key and labels are set when a span starts; the rest when it ends.
@@ -71,12 +73,11 @@ export const genkitConvention: SpanConvention = {
   model(span) {
     const { attributes } = span;
     if (attributes[SUBTYPE] !== "model") return undefined;
-    const usage = (jsonAttribute(attributes, "genkit:output") as { usage?: { inputTokens?: unknown; outputTokens?: unknown } } | undefined)?.usage;
-    const count = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+    const usage = (jsonAttribute(attributes, "genkit:output") as { usage?: GenkitUsage | null } | null | undefined)?.usage;
     return {
       model: stringAttribute(attributes, "genkit:name") ?? "unknown",
-      inputTokens: count(usage?.inputTokens),
-      outputTokens: count(usage?.outputTokens),
+      // Genkit's GenerationUsage: the Google plugins' thoughts beside the output, the Anthropic plugin's cache counts beside the input (core's genkitTokenCounts).
+      ...modelCallTokens(genkitTokenCounts(typeof usage === "object" && usage !== null ? usage : {})),
     };
   },
 };

@@ -1,4 +1,5 @@
-import type { SanitizedTrace } from "@agent-traces/core";
+import { addModelUsage, type ModelUsage, type SanitizedTrace, type TokenCounts } from "@agent-traces/core";
+import { GEN_AI_USAGE } from "../conventions/genAiUsage.js";
 import { AGENT_TRACES_ATTRIBUTES } from "../conventions/agentTracesAttributes.js";
 import { otlpAttribute, type OtlpSpan, type OtlpTraces } from "./otlpJson.js";
 import { derivedSpanId } from "./spanIds.js";
@@ -34,8 +35,7 @@ export function toOtlpJson(trace: SanitizedTrace): OtlpTraces {
       ...otlpAttribute("gen_ai.operation.name", "invoke_agent"),
       ...otlpAttribute("gen_ai.agent.name", trace.skill ?? undefined),
       ...otlpAttribute("gen_ai.conversation.id", trace.session_id),
-      ...otlpAttribute("gen_ai.usage.input_tokens", usage.length ? usage.reduce((sum, entry) => sum + entry.input_tokens, 0) : undefined),
-      ...otlpAttribute("gen_ai.usage.output_tokens", usage.length ? usage.reduce((sum, entry) => sum + entry.output_tokens, 0) : undefined),
+      ...usageAttributes(usage.length ? sumUsage(usage) : undefined),
       ...otlpAttribute(AGENT_TRACES_ATTRIBUTES.userId, trace.user_id ?? undefined),
       ...otlpAttribute(AGENT_TRACES_ATTRIBUTES.iterations, trace.iterations),
       ...otlpAttribute(AGENT_TRACES_ATTRIBUTES.finalOutput, trace.final_output),
@@ -76,8 +76,7 @@ export function toOtlpJson(trace: SanitizedTrace): OtlpTraces {
     attributes: [
       ...otlpAttribute("gen_ai.operation.name", "chat"),
       ...otlpAttribute("gen_ai.request.model", entry.model),
-      ...otlpAttribute("gen_ai.usage.input_tokens", entry.input_tokens),
-      ...otlpAttribute("gen_ai.usage.output_tokens", entry.output_tokens),
+      ...usageAttributes(entry),
     ],
     status: { code: 0 },
   }));
@@ -89,4 +88,22 @@ export function toOtlpJson(trace: SanitizedTrace): OtlpTraces {
       },
     ],
   };
+}
+
+/** A usage's GenAI attributes: the totals, and the cache and reasoning parts they include (left out when 0). */
+function usageAttributes(usage: TokenCounts | undefined) {
+  return [
+    ...otlpAttribute("gen_ai.usage.input_tokens", usage?.input_tokens),
+    ...otlpAttribute("gen_ai.usage.output_tokens", usage?.output_tokens),
+    ...otlpAttribute(GEN_AI_USAGE.cacheRead, usage?.cached_input_tokens || undefined),
+    ...otlpAttribute(GEN_AI_USAGE.cacheWrite, usage?.cache_write_tokens || undefined),
+    ...otlpAttribute(GEN_AI_USAGE.reasoning, usage?.reasoning_tokens || undefined),
+  ];
+}
+
+/** The run's usage summed over its models (core's addModelUsage, all under one name). */
+function sumUsage(usage: readonly TokenCounts[]): TokenCounts {
+  const total: ModelUsage[] = [];
+  for (const entry of usage) addModelUsage(total, "run", entry);
+  return total[0]!;
 }

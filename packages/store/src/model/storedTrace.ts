@@ -1,4 +1,4 @@
-import type { FeedbackRating, KeptFor, SanitizedTrace } from "@agent-traces/core";
+import type { FeedbackRating, KeptFor, ModelUsage, SanitizedTrace } from "@agent-traces/core";
 
 /** A tool that failed in a run: its name and how many of the run's stored calls to it failed. */
 export interface FailedTool {
@@ -6,8 +6,20 @@ export interface FailedTool {
   calls: number;
 }
 
+/** One model's tokens as stored: with what they cost when the model is priced. */
+export type StoredModelUsage = ModelUsage & {
+  /** USD (core's usageCost with the server's prices); absent when the model has no price, or on traces stored before the field existed. */
+  cost_usd?: number;
+};
+
 /** A stored trace as the queries return it: instants back as ISO-8601 strings. */
-export type StoredTrace = Omit<SanitizedTrace, "content_captured"> & {
+export type StoredTrace = Omit<SanitizedTrace, "content_captured" | "usage"> & {
+  /** Tokens per model, priced entries with their cost; absent when none were recorded. */
+  usage?: StoredModelUsage[];
+  /** USD of the priced models' usage; absent when no model is priced (or stored before the field existed). */
+  cost_usd?: number;
+  /** Models with tokens and no price (unpriced, never free); absent when none. */
+  unpriced_models?: string[];
   /** false: stored without its content (input and output values, the final output and the error are descriptions); absent: captured. */
   content_captured?: false;
   duration_ms: number | null;
@@ -22,6 +34,8 @@ export type StoredTrace = Omit<SanitizedTrace, "content_captured"> & {
   sample_rate: number;
   /** The runs it stands for (see core's runWeight; 0 when kept for feedback); absent on traces stored before the field existed. */
   weight?: number;
+  /** weight * (weight - 1): its share of the variance of the report's estimate; absent on traces stored before the field existed. */
+  weight_variance?: number;
   /** Why it was kept; absent on traces stored before the field existed. */
   kept_for?: KeptFor;
   /** Ratings of the run so far (one per rater, a rater's latest), kept by recordFeedback; absent when never rated. */

@@ -50,3 +50,40 @@ export function planListTraces(filter: TraceListFilter): QueryPlan {
     ],
   };
 }
+
+/** What a list by cost is filtered by: at most one of user, skill and status (see planListTracesByCost). */
+export interface TraceCostListFilter {
+  /** One user id, or several (an `in` filter), as in TraceListFilter. */
+  userId?: string | number | readonly (string | number)[];
+  skill?: string;
+  status?: TraceStatus;
+  /** Runs that cost at least this many USD (`cost_usd` >=). */
+  minCostUsd?: number;
+}
+
+/** The field a list by cost orders by: the run's priced cost, stored only when some model of it had a price. */
+export const COST_FIELD = "cost_usd";
+
+/** The equality filters a list by cost takes, one at a time: an index (<field>, cost_usd desc) each. */
+export const ONE_WITH_COST = ["userId", "skill", "status"] as const satisfies readonly (keyof TraceCostListFilter)[];
+
+/**
+ * The query shape of a list by cost: the most expensive runs first, the document id breaking ties,
+ * with at most one equality (user_id, skill or status) and an optional `cost_usd` lower bound.
+ * Runs without `cost_usd` (no usage, or only models without a price) are not in it: a query ordered
+ * by a field skips documents that lack it. Throws UnservedFilterError for two equalities or more.
+ */
+export function planListTracesByCost(filter: TraceCostListFilter): QueryPlan {
+  const set = ONE_WITH_COST.filter((key) => filter[key] !== undefined);
+  if (set.length > 1) throw new UnservedFilterError("a list by cost combines with one of user, skill or status, not several");
+  const field = { userId: "user_id", skill: "skill", status: "status" } as const;
+  return {
+    collection: TRACES_COLLECTION,
+    equalities: set.map((key) => field[key]),
+    ranges: filter.minCostUsd !== undefined ? [COST_FIELD] : [],
+    orderBy: [
+      { field: COST_FIELD, direction: "desc" },
+      { field: DOCUMENT_ID, direction: "desc" },
+    ],
+  };
+}

@@ -1,4 +1,4 @@
-import { decideRecording, MAX_CALL_TRACE_BYTES, type RecordTraceResult, type Sampler, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
+import { decideRecording, MAX_CALL_TRACE_BYTES, type RecordingPolicy, type RecordingReason, type RecordTraceResult, type SanitizedTrace, type TraceInput } from "@agent-traces/core";
 import { TraceDroppedError, TraceSendError, type TraceDropReason } from "../errors.js";
 import type { CallerIdentity } from "../exporter/CallerIdentity.js";
 import { MAX_TIMER_MS, type BatchOptions } from "./batchOptions.js";
@@ -13,10 +13,10 @@ export { DEFAULT_BATCH_OPTIONS, type BatchOptions } from "./batchOptions.js";
 export type { RunCallbacks } from "./QueuedRun.js";
 export type { TracerStats } from "./TracerStats.js";
 
-export interface BatchTraceProcessorOptions {
+/** The recording policy (the sampler, and the keep rules checked before it, priced with `prices`) and how runs are sent. */
+export interface BatchTraceProcessorOptions extends RecordingPolicy {
   /** The export step: calls, timeouts, retries, answers. */
   exporter: RetryingExport;
-  sampler: Sampler;
   batch: BatchOptions;
   /** Who the calls go as, when a user signs in and out: a run is sent only as the user it was recorded as. */
   caller?: CallerIdentity | undefined;
@@ -54,7 +54,7 @@ export class BatchTraceProcessor {
   /** The caller's uid now (`undefined`: not known yet). */
   private owner: string | null | undefined;
   private readonly stopWatchingCaller: () => void;
-  private readonly counts = { queued: 0, sampledOut: 0, droppedFailures: 0, droppedSuccesses: 0, exportCalls: 0, answered: 0, stored: 0, failed: 0 };
+  private readonly counts = { queued: 0, sampledOut: 0, keptByRule: 0, droppedFailures: 0, droppedSuccesses: 0, exportCalls: 0, answered: 0, stored: 0, failed: 0 };
 
   constructor(private readonly options: BatchTraceProcessorOptions) {
     this.queue = new TraceQueue<QueuedRun>(options.batch.maxQueueSize);
@@ -79,12 +79,14 @@ export class BatchTraceProcessor {
   }
 
   /**
-   * Takes a finished run: samples it (by `original_trace_id ?? trace_id`, lowercased, as the server
-   * does) and queues it in O(1), or holds a success left out (see HeldRuns). Never waits for the network.
+   * Takes a finished run: keeps a success that meets a keep rule (in O(tool calls + models)), else
+   * samples it (by `original_trace_id ?? trace_id`, lowercased, as the server does), and queues it, or
+   * holds a success left out (see HeldRuns). Never waits for the network.
    */
   onEnd(input: TraceInput, callbacks: RunCallbacks): void {
     const run = queuedRun(input, callbacks, this.seq + 1, this.owner);
-    const decision = decideRecording(run.input.status, run.input.original_trace_id ?? run.traceId, this.options.sampler);
+    const decision = this.decide(run.input);
+    if (decision.reason !== "sampled" && decision.reason !== "sampled_out" && !run.failure) this.counts.keptByRule++;
     if (!decision.store) {
       this.counts.sampledOut++;
       if (!this.closed) this.options.held?.hold(run);
@@ -94,6 +96,19 @@ export class BatchTraceProcessor {
     if (this.closed) return this.drop(run, "shut_down");
     this.enqueue(run);
     this.pump();
+  }
+
+  /**
+   * The recording decision for a run as handed over (not yet validated): one the rules cannot read
+   * (a `tool_traces` that is not a list, say) is decided by the sampler alone, as the server will
+   * (its rules read the run as repaired, where nothing they look for is left).
+   */
+  private decide(input: TraceInput): { store: boolean; reason: RecordingReason } {
+    try {
+      return decideRecording(input, this.options);
+    } catch {
+      return decideRecording(input, { sampler: this.options.sampler });
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { isRetryableCode, MAX_CALL_BYTES, MAX_CALL_TRACE_BYTES, raceTimeout, type RecordTraceBatchItemResult, type RecordTraceResult, type SanitizedTrace } from "@agent-traces/core";
 import { ExportTimeoutError, InvalidTraceError, isRetryableError, retryAfterMs, TraceRejectedError, UnexpectedResponseError, type TraceDropReason } from "../errors.js";
-import type { TraceExporter } from "../exporter/TraceExporter.js";
+import type { ExportContext, TraceExporter } from "../exporter/TraceExporter.js";
 import { preparedRun, rekeyRun, runCallBytes, type QueuedRun } from "./QueuedRun.js";
 import { backoffDelay, type RetryOptions } from "./retry.js";
 
@@ -30,7 +30,8 @@ export interface ExportOutcomes {
 export class RetryingExport {
   constructor(
     private readonly exporter: TraceExporter,
-    private readonly sampleRate: number,
+    /** The tracer's sample rate and keep rules, sent with every batch. */
+    private readonly context: ExportContext,
     private readonly retry: RetryOptions,
     private readonly timeoutMs: number,
   ) {}
@@ -52,7 +53,7 @@ export class RetryingExport {
       outcomes.calling();
       let answers: RecordTraceBatchItemResult[];
       try {
-        const answered: unknown = await raceTimeout(this.exporter.export(traces, { sampleRate: this.sampleRate }), this.timeoutMs, () => {
+        const answered: unknown = await raceTimeout(this.exporter.export(traces, this.context), this.timeoutMs, () => {
           throw new ExportTimeoutError(this.timeoutMs);
         });
         if (!answersMatch(answered, traces)) throw new UnexpectedResponseError(answered);

@@ -5,6 +5,11 @@ export interface TracerStats {
   /** Successes the sampler left out: never sent. */
   sampledOut: number;
   /**
+   * Successes sent because they met a keep rule (TracerOptions.keep), whatever the sampler would have
+   * said; counted in `queued` too unless the queue refused them.
+   */
+  keptByRule: number;
+  /**
    * Runs dropped, by kind: the queue was full (refused, or a queued success evicted for a failure),
    * the tracer shut down, the user who recorded them signed out, or too many `conflict` answers.
    */

@@ -1,4 +1,4 @@
-import type { FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
+import type { FeedbackInput, KeepRules, RecordFeedbackResult, RecordTraceBatchItemResult, SanitizedTrace } from "@agent-traces/core";
 import type { CallerIdentity } from "./CallerIdentity.js";
 
 export type { FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, RecordTraceReason, RecordTraceResult, TraceRejection } from "@agent-traces/core";
@@ -7,6 +7,11 @@ export type { FeedbackInput, RecordFeedbackResult, RecordTraceBatchItemResult, R
 export interface ExportContext {
   /** The rate the tracer sampled successes at; the server stores the lower of it and its own. */
   sampleRate: number;
+  /**
+   * The keep rules the tracer sent successes by besides sampling, in wire form (a batch's `keep_rules`):
+   * the server checks each against the trace itself, so that a run kept by one is weighted as kept for sure.
+   */
+  keepRules: KeepRules;
 }
 
 /**

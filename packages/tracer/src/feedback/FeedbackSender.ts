@@ -4,7 +4,7 @@ import type { BatchTraceProcessor } from "../export/BatchTraceProcessor.js";
 import type { HeldRuns } from "../export/HeldRuns.js";
 import { preparedRun, runCallBytes, type QueuedRun } from "../export/QueuedRun.js";
 import { backoffDelay, type RetryOptions } from "../export/retry.js";
-import type { TraceExporter } from "../exporter/TraceExporter.js";
+import type { ExportContext, TraceExporter } from "../exporter/TraceExporter.js";
 import { answeredFeedback, failedFeedback, type FeedbackResult, type UserFeedback } from "./FeedbackResult.js";
 
 /** How long a rating waits for its run's own answer when the run is still queued or being sent. */
@@ -14,8 +14,8 @@ export interface FeedbackSenderOptions {
   exporter: TraceExporter;
   processor: BatchTraceProcessor;
   held: HeldRuns | undefined;
-  /** The rate the tracer samples successes at, sent with a held run. */
-  sampleRate: number;
+  /** The rate the tracer samples successes at and its keep rules, sent with a held run (as with a batch). */
+  context: ExportContext;
   retry: RetryOptions;
   /** How long one call may take before it counts as failed (retryable). */
   timeoutMs: number;
@@ -71,7 +71,7 @@ export class FeedbackSender {
       ...(feedback.value !== undefined && { value: feedback.value }),
       ...(feedback.comment !== undefined && { comment: this.options.captureContent ? commentAsSent(feedback.comment) : describeContent(feedback.comment) }),
       ...(feedback.tags !== undefined && { tags: feedback.tags }),
-      ...(trace && { trace, sample_rate: this.options.sampleRate }),
+      ...(trace && { trace, sample_rate: this.options.context.sampleRate, keep_rules: this.options.context.keepRules }),
     };
     const result = await this.call(payload, owner);
     if (heldRun && result.recorded) held?.release(heldRun);

@@ -1,4 +1,5 @@
 import type { GenerateContentResponse, GenerateContentResult, UsageMetadata } from "firebase/ai";
+import { geminiTokenCounts } from "@agent-traces/core";
 import type { TraceContext } from "../TraceContext.js";
 
 /** `models/gemini-2.5-flash`, `publishers/google/models/gemini-2.5-flash` → `gemini-2.5-flash`. */
@@ -8,14 +9,18 @@ export function modelName(model: string): string {
 }
 
 /**
- * Adds a response's `usageMetadata` to the run's usage for `model`: input tokens are the prompt's
- * (tool-use prompt tokens included), output tokens the candidates' and the model's thinking.
+ * Adds a response's `usageMetadata` to the run's usage for `model` (core's geminiTokenCounts): input
+ * tokens are the prompt's (cached content inside, tool-use prompt tokens added), output tokens the
+ * candidates' and the model's thinking; the cached and thinking counts are kept as their parts.
  */
 export function recordUsage(trace: TraceContext, usage: UsageMetadata | undefined, model: string): void {
   if (!usage) return;
+  const tokens = geminiTokenCounts(usage);
   trace.addUsage(modelName(model), {
-    inputTokens: (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0),
-    outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+    inputTokens: tokens.input_tokens,
+    outputTokens: tokens.output_tokens,
+    cachedInputTokens: tokens.cached_input_tokens,
+    reasoningTokens: tokens.reasoning_tokens,
   });
 }
 

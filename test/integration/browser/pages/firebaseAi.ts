@@ -24,6 +24,8 @@ try {
   const sent: RecordTraceResult[] = [];
   const errors: string[] = [];
   const tracer = createTracer({ functions, sampleRate: 1, persist: false, onSent: (result) => sent.push(result), onError: (error) => errors.push(error.message) });
+  /** A tracer as an app leaves it: the default sample rate (0.1) and keep rules (a success with a failed tool call is sent). */
+  const defaultTracer = createTracer({ functions, persist: false, onSent: (result) => sent.push(result), onError: (error) => errors.push(error.message) });
 
   /** The two functions, get_flights failing when `flightsFail`. */
   const implementations = (calls: ScenarioResult["calls"], flightsFail: boolean) => ({
@@ -132,21 +134,43 @@ try {
   };
 
   /** The hand-written loop: generateContent, run the calls, send their functionResponse parts back. */
-  const manualScenario = (options: { flightsFail: boolean }) =>
-    scenario("manual-loop", async (trace, calls) => {
-      const model = getGenerativeModel(ai, { model: MODEL, tools: [{ functionDeclarations: declarations() }] });
-      const byName = implementations(calls, options.flightsFail);
-      const contents: Content[] = [{ role: "user", parts: [{ text: PROMPT }] }];
-      for (let turn = 0; turn < 4; turn++) {
-        const result = await model.generateContent({ contents });
-        recordModelTurn(trace, result, model.model);
-        const functionCalls = result.response.functionCalls();
-        if (!functionCalls?.length) return result.response.text();
-        contents.push(result.response.candidates![0]!.content);
-        contents.push({ role: "function", parts: await callFunctions(trace, functionCalls, byName) });
-      }
-      throw new Error("the model kept calling functions");
-    });
+  const manualLoop = async (trace: TraceContext, calls: ScenarioResult["calls"], flightsFail: boolean): Promise<string> => {
+    const model = getGenerativeModel(ai, { model: MODEL, tools: [{ functionDeclarations: declarations() }] });
+    const byName = implementations(calls, flightsFail);
+    const contents: Content[] = [{ role: "user", parts: [{ text: PROMPT }] }];
+    for (let turn = 0; turn < 4; turn++) {
+      const result = await model.generateContent({ contents });
+      recordModelTurn(trace, result, model.model);
+      const functionCalls = result.response.functionCalls();
+      if (!functionCalls?.length) return result.response.text();
+      contents.push(result.response.candidates![0]!.content);
+      contents.push({ role: "function", parts: await callFunctions(trace, functionCalls, byName) });
+    }
+    throw new Error("the model kept calling functions");
+  };
+  const manualScenario = (options: { flightsFail: boolean }) => scenario("manual-loop", (trace, calls) => manualLoop(trace, calls, options.flightsFail));
+
+  /**
+   * The hand-written loop with get_flights failing, once per id the test gives (ids the server's sampler
+   * drops), one after the other, recorded with `tracer.record` by the default tracer: each run answers,
+   * with a failed tool call, so the default keep rule sends it.
+   */
+  const manualRunsKeptByRule = async (traceIds: string[]): Promise<ScenarioResult[]> => {
+    const results: ScenarioResult[] = [];
+    for (const traceId of traceIds) {
+      const calls: ScenarioResult["calls"] = [];
+      const trace = new TraceContext({ traceId, skill: "manual-loop-kept", metadata: { model: MODEL } });
+      const settled = await manualLoop(trace, calls, true).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }),
+      );
+      if (settled.ok) trace.setOutput(settled.value);
+      trace.end(settled.ok ? { threw: false } : { threw: true, error: new Error(settled.message) });
+      defaultTracer.record(trace.toTraceInput());
+      results.push({ traceId, settled, traceInput: trace.toTraceInput(), calls });
+    }
+    return results;
+  };
 
   expose({
     uid: () => uid,
@@ -156,7 +180,9 @@ try {
     sharedChat,
     conversation,
     manual: (flightsFail: boolean) => manualScenario({ flightsFail }),
-    flush: async (timeoutMs: number) => ({ flushed: await tracer.flush(timeoutMs), sent, errors }),
+    manualRunsKeptByRule,
+    keptByRule: () => defaultTracer.stats.keptByRule,
+    flush: async (timeoutMs: number) => ({ flushed: (await Promise.all([tracer.flush(timeoutMs), defaultTracer.flush(timeoutMs)])).every(Boolean), sent, errors }),
   });
 } catch (error) {
   showStartError(error);
