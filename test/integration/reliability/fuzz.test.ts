@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { FirebaseError } from "firebase/app";
 import { HttpsError } from "firebase-functions/v2/https";
-import { LIMITS, MAX_CALL_BYTES, TraceIdRatioBasedSampler, type RecordTraceResult } from "@agent-traces/core";
+import { DEFAULT_KEEP_RULES, DEFAULT_PRICES, LIMITS, matchKeepRule, MAX_CALL_BYTES, TraceIdRatioBasedSampler, type KeepRuleFacts, type KeepRules, type RecordTraceResult } from "@agent-traces/core";
 import { storedDocumentSize } from "../../../packages/core/src/storedSize.js";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import type { RecordTraceConfig } from "../../../functions/src/config.js";
@@ -22,15 +22,22 @@ const IN_PROCESS_RUNS = 10_000;
 const EMULATOR_RUNS = 300;
 /** functions/.env.demo-agent-traces: the rate the emulated function samples successes at. */
 const DEMO_SAMPLE_RATE = 0.1;
+/** functions/.env.demo-agent-traces: the keep rules the emulated function applies (TRACE_KEEP_*). */
+const DEMO_KEEP_RULES: KeepRules = { failed_tool: true, slower_than_ms: 30_000 };
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const caller = { uid: "fuzzer", token: {} as never, rawToken: "" };
 
 type Answer = { ok: true; result: RecordTraceResult } | { ok: false; rejection: Rejection };
 
-/** The answer an accepted payload must get, from its status and whether the sampler keeps successes. */
-function expectedResult(payload: unknown, traceId: string, keepsSuccess: boolean): RecordTraceResult {
+/**
+ * The answer an accepted payload must get, from its status, the keep rule it meets (`rules`: the
+ * server's; a single trace's sender kept every run) and whether the sampler keeps successes.
+ */
+function expectedResult(payload: unknown, traceId: string, keepsSuccess: boolean, rules: KeepRules): RecordTraceResult {
   const status = (payload as { status: string }).status;
   if (status === "error" || status === "timeout") return { trace_id: traceId, stored: true, reason: status };
+  const rule = matchKeepRule(payload as KeepRuleFacts, rules, DEFAULT_PRICES);
+  if (rule) return { trace_id: traceId, stored: true, reason: rule };
   return keepsSuccess ? { trace_id: traceId, stored: true, reason: "sampled" } : { trace_id: traceId, stored: false, reason: "sampled_out" };
 }
 
@@ -90,7 +97,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
             return;
           }
           counts.accepted++;
-          assert.deepEqual(answer.result, expectedResult(payload, traceId, keepsSuccess), failure("unexpected answer", fuzzCase, payload));
+          assert.deepEqual(answer.result, expectedResult(payload, traceId, keepsSuccess, DEFAULT_KEEP_RULES), failure("unexpected answer", fuzzCase, payload));
           if (answer.result.stored) storedIds.add(traceId);
           else counts.sampledOut++;
         }),
@@ -153,7 +160,7 @@ describe("fuzzing recordTrace with generated payloads", () => {
             return;
           }
           counts.accepted++;
-          assert.deepEqual(answer.result, expectedResult(payload, traceId, sampler.shouldSample(traceId)), failure("unexpected answer", fuzzCase, payload));
+          assert.deepEqual(answer.result, expectedResult(payload, traceId, sampler.shouldSample(traceId), DEMO_KEEP_RULES), failure("unexpected answer", fuzzCase, payload));
           assert.equal(doc!.exists, answer.result.stored, failure(`stored: ${answer.result.stored}, but the document ${doc!.exists ? "exists" : "does not"}`, fuzzCase, payload));
           if (!answer.result.stored) return;
           storedIds.add(traceId);
