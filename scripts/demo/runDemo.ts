@@ -38,14 +38,14 @@ export async function runDemo(env: Record<string, string>): Promise<void> {
   await flush();
   await deleteApp(app);
 
-  const byReason = (reason: string) => answers.filter((answer) => answer.reason === reason).length;
+  const byReason = (...reasons: string[]) => answers.filter((answer) => reasons.includes(answer.reason)).length;
   const stored = answers.filter((answer) => answer.stored);
   const firstError = answers.find((answer) => answer.reason === "error");
   console.log(
     [
       "",
       `Demo finished: ${RUNS} runs (${outcomes.crashed} threw).`,
-      `  sent to recordTrace: ${answers.length + failures.length}   stored: ${stored.length} (errors ${byReason("error")}, timeouts ${byReason("timeout")}, sampled successes ${byReason("sampled")})`,
+      `  sent to recordTrace: ${answers.length + failures.length}   stored: ${stored.length} (errors ${byReason("error")}, timeouts ${byReason("timeout")}, kept by a rule ${byReason("failed_tool", "slow", "tokens", "cost")}, sampled successes ${byReason("sampled")})`,
       `  sampled out: ${RUNS - answers.length - failures.length} successes not sent by the tracer, ${byReason("sampled_out")} dropped by the server (sample rate 0.1)`,
       ...(byReason("duplicate") ? [`  duplicate: ${byReason("duplicate")} retried sends of traces already stored (stored once)`] : []),
       ...(failures.length ? [`  not delivered: ${failures.length} (${failures[0]!.message})`] : []),

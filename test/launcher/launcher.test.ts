@@ -80,11 +80,11 @@ describe("npm start (the launcher's start mode)", function () {
     const { output } = run;
     assert.ok(output.includes("press Ctrl-C to stop it"), `the stack did not come up:\n${output.slice(-3000)}`);
     assert.match(output, /Local Firebase stack is up/);
-    const summary = /sent to recordTrace: (\d+)\s+stored: (\d+) \(errors (\d+), timeouts (\d+), sampled successes (\d+)\)/.exec(output);
+    const summary = /sent to recordTrace: (\d+)\s+stored: (\d+) \(errors (\d+), timeouts (\d+), kept by a rule (\d+), sampled successes (\d+)\)/.exec(output);
     assert.ok(summary, `the demo summary is printed:\n${output.slice(-2000)}`);
-    const [, sent, stored, errors, timeouts, sampled] = summary.map(Number);
+    const [, sent, stored, errors, timeouts, keptByRule, sampled] = summary.map(Number);
     assert.ok(stored! > 0 && errors! + timeouts! > 0, "demo traces were stored, failures among them");
-    assert.equal(stored, errors! + timeouts! + sampled!);
+    assert.equal(stored, errors! + timeouts! + keptByRule! + sampled!);
     assert.ok(sent! >= stored!);
     assert.match(output, /npm run traces -- show [0-9a-f]{32}/);
     for (const name of ["firestore", "auth", "functions"] as const) assert.ok(await portOpen(ports[name].port), `${name} listens`);
