@@ -3,12 +3,17 @@ import { connectAuthEmulator, getAuth, signInAnonymously } from "firebase/auth";
 import { connectFunctionsEmulator, getFunctions } from "firebase/functions";
 import { flush, withTrace, type RecordTraceResult, type TraceSendError } from "@agent-traces/tracer";
 import { runAgent, seededRandom, SKILLS } from "./demoAgent.js";
+import { runDemoReport } from "./runDemoReport.js";
 
 const RUNS = 50;
 const QUESTIONS = ["quarterly revenue", "team offsite", "refund for order 1042", "GPU prices", "onboarding plan", "password reset"];
 
-/** Runs the demo agent against the local stack through the real callable and says what happened. */
+/**
+ * Runs the demo agent against the local stack through the real callable and says what happened, then
+ * has the scheduled error report run once over the demo's hour (runDemoReport).
+ */
 export async function runDemo(env: Record<string, string>): Promise<void> {
+  const startedAt = new Date();
   const app = initializeApp({ projectId: env.GCLOUD_PROJECT, apiKey: "demo-api-key" }, "agent-traces-demo");
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${env.FIREBASE_AUTH_EMULATOR_HOST}`, { disableWarnings: true });
@@ -55,6 +60,13 @@ export async function runDemo(env: Record<string, string>): Promise<void> {
       "  npm run traces -- list --status error",
       ...(firstError ? [`  npm run traces -- show ${firstError.trace_id}`] : []),
       "  npm run report -- --window-start <ISO hour> --hours 1",
+      "",
     ].join("\n"),
   );
+  try {
+    await runDemoReport(env, startedAt);
+  } catch (error) {
+    // The stack and the stored runs stand without the report: say why it is missing.
+    console.error(`The demo's error report did not run: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -54,6 +54,7 @@ const STORED_FIELDS = {
   duration_ms: true,
   tool_error_count: true,
   failed_tools: true,
+  failed_tool_names: true,
   recorded_by: true,
   received_at: true,
   committed_at: true,
@@ -297,6 +298,7 @@ describe("BigQuery: the schema-views file bigquery/execution_traces.json against
     assert.equal(document.has_usage, true);
     assert.deepEqual([document.cost_usd, document.unpriced_models], [(1_200 * 0.3 + 340 * 2.5) / 1e6, ["a-model-with-no-price"]]);
     assert.equal(document.has_session, true);
+    assert.deepEqual(document.failed_tool_names, ["fetch_page"]);
     assert.equal(document.kept_for, "error");
     assert.deepEqual(document.feedback, { up: 0, down: 1 });
     assert.equal(document.negative_feedback, true);

@@ -109,6 +109,17 @@ describe("agent-traces CLI against the Firestore emulator", () => {
     assert.equal((await cli(["list", "--skill", "research", "--status", "success"])).stdout, "No traces.\n");
   });
 
+  it("list --failed-tool: the runs in which that tool failed (failed_tool_names), not those where it ran fine", async () => {
+    const run = await cli(["list", "--failed-tool", "fetch_page"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(idsIn(run.stdout), [ids.bobError]);
+    // web_search ran in alice's and bob's runs without failing: no run is listed for it.
+    assert.equal((await cli(["list", "--failed-tool", "web_search"])).stdout, "No traces.\n");
+    assert.deepEqual(idsIn((await cli(["list", "--failed-tool", "fetch_page", "--since", "2025-03-01T12:01:00Z", "--until", "2025-03-01T12:02:00Z"])).stdout), [ids.bobError]);
+    assert.equal((await cli(["list", "--failed-tool", "fetch_page", "--since", "2025-03-01T12:01:01Z"])).stdout, "No traces.\n");
+    assertOneLineError(await cli(["list", "--failed-tool", "fetch_page", "--status", "error"]), /--failed-tool combines only with --since and --until, not with --status/);
+  });
+
   it("list --since/--until (absolute and relative) and --limit", async () => {
     const window = await cli(["list", "--since", "2025-03-01T12:01:00Z", "--until", "2025-03-01T12:03:00Z"]);
     assert.deepEqual(idsIn(window.stdout), [ids.numericTimeout, ids.bobError]);
@@ -176,6 +187,7 @@ describe("agent-traces CLI against the Firestore emulator", () => {
       duration_ms: _duration,
       tool_error_count: _errors,
       failed_tools: _failed,
+      failed_tool_names: _failedNames,
       recorded_by: _by,
       received_at: _received,
       committed_at: _committed,

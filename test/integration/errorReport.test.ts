@@ -10,6 +10,7 @@ import {
   FAILURE_FIELDS,
   previousFullHours,
   REPORTS_COLLECTION,
+  SKILL_ESTIMATES,
   TRACES_COLLECTION,
   USAGE_FIELDS,
   windowStartingAt,
@@ -99,11 +100,14 @@ describe("reportTraceErrors", () => {
     assert.equal(report.failures, 7);
   });
 
-  it("splits failures by skill and by failing tool", () => {
+  it("splits failures by skill and by failing tool, each skill with its runs and error rate estimated", () => {
+    // planning: 3 errors + its 8 successes' weights (64); search: 4 failures and no success.
     assert.deepEqual(report.by_skill, [
-      { skill: "search", errors: 2, timeouts: 2, negative_feedback: 0 },
-      { skill: "planning", errors: 3, timeouts: 0, negative_feedback: 0 },
+      { skill: "search", errors: 2, timeouts: 2, negative_feedback: 0, estimated_runs: 4, estimated_error_rate: 1 },
+      { skill: "planning", errors: 3, timeouts: 0, negative_feedback: 0, estimated_runs: 67, estimated_error_rate: Number((3 / 67).toFixed(4)) },
     ]);
+    // Two aggregations per estimated skill, beside countRuns' three per window.
+    assert.equal(report.aggregation_queries, 3 + 3 + 2 * 2);
     assert.equal(report.negative_feedback.ratings, 0, "no rating was given");
     assert.deepEqual(report.by_tool, [
       { tool: "web_search", failed_calls: 4, runs: 3 },
@@ -282,8 +286,9 @@ describe("reportTraceErrors counts thumbs-down ratings per skill beside the fail
 
   it("counts each thumbs-down rating whose latest change fell in the window once, per skill, beside that skill's failures", () => {
     assert.deepEqual(report.by_skill, [
-      { skill: "planning", errors: 1, timeouts: 1, negative_feedback: 3 },
-      { skill: "search", errors: 1, timeouts: 0, negative_feedback: 2 },
+      { skill: "planning", errors: 1, timeouts: 1, negative_feedback: 3, estimated_runs: 2, estimated_error_rate: 1 },
+      { skill: "search", errors: 1, timeouts: 0, negative_feedback: 2, estimated_runs: 1, estimated_error_rate: 1 },
+      // No failure: no estimate.
       { skill: "answer", errors: 0, timeouts: 0, negative_feedback: 2 },
       { skill: "(none)", errors: 0, timeouts: 0, negative_feedback: 1 },
     ]);
@@ -321,6 +326,33 @@ describe("reportTraceErrors counts thumbs-down ratings per skill beside the fail
     assert.equal(later.failures, 0);
     assert.equal(later.negative_feedback.ratings, 2, "the rating changed after the window, and the one on its end");
     assert.deepEqual(later.by_skill, [{ skill: "planning", errors: 0, timeouts: 0, negative_feedback: 2 }]);
+  });
+});
+
+describe("reportTraceErrors estimates the runs of the skills with the most failures, and of those only", () => {
+  const skillWindow = windowStartingAt(new Date("2025-06-07T10:00:00Z"), 1);
+  const in_ = (minutes: number) => new Date(skillWindow.start.getTime() + minutes * MINUTE);
+
+  it(`estimates the first ${SKILL_ESTIMATES} skills with failures (runs recorded without a skill among them), two aggregations each`, async () => {
+    await clearFirestore();
+    // Runs without a skill: 2 errors and 2 successes kept at 0.5 (4 runs), and one success an hour before.
+    // Then 11 skills with one error each: the ties go by name, so s8 and s9 are past the cap.
+    await seedTraces([
+      { startedAt: in_(1), status: "error", skill: null, error: "boom" },
+      { startedAt: in_(2), status: "error", skill: null, error: "boom" },
+      { startedAt: in_(3), status: "success", skill: null, sampleRate: 0.5 },
+      { startedAt: in_(4), status: "success", skill: null, sampleRate: 0.5 },
+      { startedAt: new Date(skillWindow.start.getTime() - MINUTE), status: "success", skill: null, sampleRate: 0.5 },
+      ...Array.from({ length: 11 }, (_, index) => ({ startedAt: in_(10 + index), status: "error" as const, skill: `s${index}`, error: "boom" })),
+    ]);
+    const report = await buildErrorReport(adminFirestore(), { window: skillWindow, maxFailuresRead: 2000 });
+    assert.deepEqual(report.by_skill[0], { skill: "(none)", errors: 2, timeouts: 0, negative_feedback: 0, estimated_runs: 6, estimated_error_rate: 0.3333 });
+    const estimated = report.by_skill.filter((entry) => entry.estimated_runs !== undefined).map((entry) => entry.skill);
+    assert.deepEqual(estimated, ["(none)", "s0", "s1", "s10", "s2", "s3", "s4", "s5", "s6", "s7"]);
+    assert.equal(estimated.length, SKILL_ESTIMATES);
+    assert.deepEqual(report.by_skill.at(-1), { skill: "s9", errors: 1, timeouts: 0, negative_feedback: 0 });
+    assert.deepEqual([report.by_skill[1]!.estimated_runs, report.by_skill[1]!.estimated_error_rate], [1, 1]);
+    assert.equal(report.aggregation_queries, 3 + 3 + 2 * SKILL_ESTIMATES);
   });
 });
 

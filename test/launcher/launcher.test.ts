@@ -8,7 +8,8 @@ import { LOCAL_ADMIN } from "../../viewer/src/localAdmin.js";
 
 /**
  * `npm start` as a new user runs it: the stack comes up, the demo agent's traces flow through the
- * callable, the viewer is served and its local admin can sign in, and Ctrl-C (SIGINT) leaves no
+ * callable, the scheduled error report runs once over them (through the scheduler's trigger), the
+ * viewer is served and its local admin can sign in, and Ctrl-C (SIGINT) leaves no
  * emulator, Java or function worker process and no port behind; a launcher killed with SIGKILL is
  * cleaned up after by the next start.
  * Runs after the integration tests, on its own: it needs the pinned ports free.
@@ -57,6 +58,18 @@ async function localAdminClaims(): Promise<Record<string, unknown>> {
   return JSON.parse(Buffer.from(body.idToken.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The failures of the stored report `trace_reports/{windowStart}`, read from the Firestore emulator as its owner; undefined when there is none. */
+async function reportFailures(windowStart: string): Promise<number | undefined> {
+  const url = `http://${ports.firestore.host}:${ports.firestore.port}/v1/projects/demo-agent-traces/databases/(default)/documents/trace_reports/${encodeURIComponent(windowStart)}`;
+  const response = await fetch(url, { headers: { Authorization: "Bearer owner" } });
+  if (response.status === 404) return undefined;
+  assert.ok(response.ok, `reading ${url}: HTTP ${response.status}`);
+  const { fields } = (await response.json()) as { fields: Record<string, { integerValue?: string }> };
+  return Number(fields.errors?.integerValue) + Number(fields.timeouts?.integerValue);
+}
+
 async function assertNothingLeft(): Promise<void> {
   for (const name of ["firestore", "auth", "functions", "pubsub", "hub", "hosting"] as const) {
     assert.equal(await portOpen(ports[name].port), false, `${name} port ${ports[name].port} is closed`);
@@ -65,14 +78,16 @@ async function assertNothingLeft(): Promise<void> {
 }
 
 describe("npm start (the launcher's start mode)", function () {
-  this.timeout(300_000);
+  this.timeout(540_000);
 
-  it("brings the stack up, runs the demo through the callable, serves the viewer, and Ctrl-C leaves nothing running", async () => {
+  it("brings the stack up, runs the demo through the callable and the report over it, serves the viewer, and Ctrl-C leaves nothing running", async () => {
     assert.deepEqual(emulatorProcesses(), [], "no emulator runs before the test");
+    const launchedAt = Date.now();
     const run = launcher(["start"]);
     const { child, exited } = run;
 
-    const deadline = Date.now() + 240_000;
+    // The stack, the demo, and the report's worker, which a loaded machine takes up to 2 minutes to start.
+    const deadline = Date.now() + 420_000;
     while (!run.output.includes("press Ctrl-C to stop it") && Date.now() < deadline) {
       if (child.exitCode !== null) assert.fail(`npm start exited early:\n${run.output.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -87,6 +102,20 @@ describe("npm start (the launcher's start mode)", function () {
     assert.equal(stored, errors! + timeouts! + keptByRule! + sampled!);
     assert.ok(sent! >= stored!);
     assert.match(output, /npm run traces -- show [0-9a-f]{32}/);
+    // The report ran once per hour the demo's runs were committed in (two when it crossed an hour),
+    // the last one the hour the demo ended in; together they count the demo's failures.
+    const reported = [...output.matchAll(/^Report for the hour from (\S+) stored in trace_reports\/\S+ \((\d+) failed runs\), by the scheduled reportTraceErrors: (\S+)$/gm)];
+    assert.ok(reported.length >= 1 && reported.length <= 2, `one report line per hour of the demo:\n${output.slice(-2000)}`);
+    const lastHour = Date.parse(reported.at(-1)![1]!);
+    assert.ok(lastHour >= launchedAt - (launchedAt % HOUR_MS) && lastHour <= Date.now(), `the demo's last hour, got ${reported.at(-1)![1]}`);
+    assert.equal(reported[0]![3], `${viewerUrl}/reports`, "the viewer's reports page is named");
+    let reportedFailures = 0;
+    for (const [, windowStart, printed] of reported) {
+      const failures = await reportFailures(windowStart!);
+      assert.equal(failures, Number(printed), `trace_reports/${windowStart} is stored with the failures printed`);
+      reportedFailures += failures!;
+    }
+    assert.equal(reportedFailures, errors! + timeouts!, "the report counts the demo's failures, errors and timeouts");
     for (const name of ["firestore", "auth", "functions"] as const) assert.ok(await portOpen(ports[name].port), `${name} listens`);
     assert.equal(/^\s*Viewer\s+(\S+)/m.exec(output)?.[1], viewerUrl, "the viewer's URL is printed");
     assert.equal((await fetch(`${viewerUrl}/`)).status, 200, "the viewer is served (viewer/dist, built by npm run build)");

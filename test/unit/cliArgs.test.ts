@@ -33,6 +33,21 @@ describe("cli: argument parsing", () => {
     });
   });
 
+  it("takes --failed-tool alone or with --since and --until, and refuses it with the filters no index serves with it", () => {
+    assert.deepEqual(parse("list", "--failed-tool", "web_search", "--since", "1h"), {
+      kind: "list",
+      json: false,
+      filters: { failedTool: "web_search", since: new Date(now.getTime() - 3_600_000), limit: 20 },
+    });
+    assert.deepEqual(parse("list", "--failed-tool", "t".repeat(128), "--sort", "started"), { kind: "list", json: false, filters: { failedTool: "t".repeat(128), limit: 20 } });
+    for (const [option, value] of [["--user", "a"], ["--skill", "k"], ["--status", "error"], ["--session", "s1"], ["--min-cost", "1"], ["--sort", "cost"]] as const) {
+      const shown = option === "--sort" ? "--sort cost" : option;
+      rejects(["list", "--failed-tool", "web_search", option, value], new RegExp(`--failed-tool combines only with --since and --until, not with ${shown}`));
+    }
+    rejects(["list", "--failed-tool", "t".repeat(129)], /--failed-tool must be 1 to 128 characters/);
+    rejects(["show", "4bf92f3577b34da6a3ce929d0e0e4736", "--failed-tool", "x"], /--failed-tool is not an option of show/);
+  });
+
   it("takes --skill as typed, up to the stored skill's 128 characters", () => {
     assert.deepEqual(parse("list", "--skill", "web research"), { kind: "list", json: false, filters: { skill: "web research", limit: 20 } });
     assert.deepEqual(parse("list", "--skill", "s".repeat(128)), { kind: "list", json: false, filters: { skill: "s".repeat(128), limit: 20 } });

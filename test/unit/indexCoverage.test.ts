@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
+import { RECENT_REPORTS_PLAN, REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
 import { erasurePlans, planNegativeFeedbackQuery, planReportQuery, type ReportQuery } from "@agent-traces/admin";
 import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, type QueryPlan } from "@agent-traces/store";
 
@@ -38,21 +38,28 @@ function servingIndex(withTieBreak: QueryPlan): string | undefined {
   for (const range of plan.ranges) {
     if (plan.orderBy[0]?.field !== range) return undefined; // Firestore orders by the range field first
   }
-  const fields = new Set([...plan.equalities, ...plan.orderBy.map((order) => order.field)]);
-  if (fields.size === 1) {
+  const arrayContains = plan.arrayContains ?? [];
+  const fields = new Set([...plan.equalities, ...arrayContains, ...plan.orderBy.map((order) => order.field)]);
+  if (fields.size === 1 && arrayContains.length === 0) {
     const [field] = fields;
     const direction = plan.orderBy[0]?.direction;
     const order = direction === undefined ? undefined : direction === "asc" ? "ASCENDING" : "DESCENDING";
     return singleFieldIndexExists(plan.collection, field!, order) ? `automatic ${order ?? ""} index on ${field}` : undefined;
   }
-  if (plan.equalities.length === 0 && plan.orderBy.length === 0) return "collection scan";
+  if (plan.equalities.length === 0 && arrayContains.length === 0 && plan.orderBy.length === 0) return "collection scan";
   // A sum() reads its field from the index, after the ordering fields.
   const wantOrder = [...plan.orderBy.map((order) => `${order.field}:${order.direction === "asc" ? "ASCENDING" : "DESCENDING"}`), ...(plan.aggregates ?? []).map((field) => `${field}:ASCENDING`)];
   for (const index of indexesFile.indexes) {
     if (index.collectionGroup !== plan.collection || index.queryScope !== "COLLECTION") continue;
-    const prefix = index.fields.slice(0, plan.equalities.length).map((field) => field.fieldPath);
-    const suffix = index.fields.slice(plan.equalities.length).map((field) => `${field.fieldPath}:${field.order}`);
-    const equalitiesMatch = prefix.length === plan.equalities.length && plan.equalities.every((field) => prefix.includes(field));
+    // Equalities and array-contains filters come first, in any order: an equality on an ordered
+    // field, an array-contains on a field with arrayConfig CONTAINS.
+    const filtered = plan.equalities.length + arrayContains.length;
+    const prefix = index.fields.slice(0, filtered);
+    const suffix = index.fields.slice(filtered).map((field) => `${field.fieldPath}:${field.order}`);
+    const equalitiesMatch =
+      prefix.length === filtered &&
+      plan.equalities.every((field) => prefix.some((entry) => entry.fieldPath === field && entry.order !== undefined)) &&
+      arrayContains.every((field) => prefix.some((entry) => entry.fieldPath === field && entry.arrayConfig === "CONTAINS"));
     if (equalitiesMatch && suffix.join(",") === wantOrder.join(",")) {
       return `composite (${index.fields.map((field) => field.fieldPath).join(", ")})`;
     }
@@ -66,6 +73,9 @@ const reportQueries: ReportQuery[] = [
   { kind: "count", status: "error" },
   { kind: "count", status: "timeout" },
   { kind: "successes" },
+  { kind: "skillFailures", skill: "research" },
+  { kind: "skillSuccesses", skill: "research" },
+  { kind: "skillSuccesses", skill: null },
 ];
 
 function everyListPlan(): QueryPlan[] {
@@ -79,9 +89,9 @@ function everyListPlan(): QueryPlan[] {
       }
     }
   }
-  // Negative feedback combines with a start-time range only (planListTraces refuses the rest).
+  // Negative feedback and the failing tool combine with a start-time range only (planListTraces refuses the rest).
   for (const since of [undefined, new Date(0)]) {
-    for (const until of [undefined, new Date()]) plans.push(planListTraces({ negativeFeedback: true, since, until }));
+    for (const until of [undefined, new Date()]) plans.push(planListTraces({ negativeFeedback: true, since, until }), planListTraces({ failedTool: "web_search", since, until }));
   }
   return plans;
 }
@@ -113,7 +123,7 @@ describe("index coverage (firestore.indexes.json)", () => {
   // Filters that differ only in their values (a user id or several, since or until) share a plan: one test each.
   const distinctListPlans = new Map(everyListPlan().map((plan) => [JSON.stringify(plan), plan]));
   for (const plan of distinctListPlans.values()) {
-    const name = `listTraces: ${plan.equalities.map((field) => `${field} ==`).join(", ") || "no filter"}${plan.ranges.length ? ", started_at range" : ""}, newest first`;
+    const name = `listTraces: ${[...plan.equalities.map((field) => `${field} ==`), ...(plan.arrayContains ?? []).map((field) => `${field} array-contains`)].join(", ") || "no filter"}${plan.ranges.length ? ", started_at range" : ""}, newest first`;
     it(`${name} is served by an index`, () => {
       assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
     });
@@ -150,14 +160,34 @@ describe("index coverage (firestore.indexes.json)", () => {
     }
   });
 
+  it("the list's failing-tool filter is served by (failed_tool_names CONTAINS, started_at desc), with or without a start-time range, and refused with the other filters", () => {
+    for (const bounds of [{}, { since: new Date(0) }, { since: new Date(0), until: new Date() }]) {
+      assert.equal(servingIndex(planListTraces({ failedTool: "web_search", ...bounds })), "composite (failed_tool_names, started_at)");
+    }
+    for (const other of [{ status: "error" as const }, { skill: "research" }, { userId: "u1" }, { negativeFeedback: true }]) {
+      assert.throws(() => planListTraces({ failedTool: "web_search", ...other }), /failing-tool filter/);
+    }
+    const asEquality: QueryPlan = { ...planListTraces({ failedTool: "web_search" }), equalities: ["failed_tool_names"], arrayContains: [] };
+    assert.equal(servingIndex(asEquality), undefined, "an array-contains index does not serve an equality on the array");
+    const withStatus: QueryPlan = { ...planListTraces({ failedTool: "web_search" }), equalities: ["status"] };
+    assert.equal(servingIndex(withStatus), undefined, "nor the failing tool with a status");
+  });
+
   for (const query of reportQueries) {
     it(`error report: ${JSON.stringify(query)}, committed_at range, is served by a composite index`, () => {
       const plan = planReportQuery(query);
       assert.deepEqual(plan.ranges, ["committed_at"], "the report windows by commit");
       assert.deepEqual(plan.orderBy, [{ field: "committed_at", direction: "desc" }]);
-      assert.match(servingIndex(plan) ?? "", /^composite \(.*committed_at(, weight, weight_variance)?\)$/, `no index serves ${JSON.stringify(plan)}`);
+      assert.match(servingIndex(plan) ?? "", /^composite \(.*committed_at(, weight(, weight_variance)?)?\)$/, `no index serves ${JSON.stringify(plan)}`);
     });
   }
+
+  it("the report's per-skill estimate counts a skill's failures and sums its successes' weights from (skill, status, committed_at desc[, weight])", () => {
+    assert.equal(servingIndex(planReportQuery({ kind: "skillFailures", skill: "research" })), "composite (skill, status, committed_at)");
+    assert.equal(servingIndex(planReportQuery({ kind: "skillSuccesses", skill: "research" })), "composite (skill, status, committed_at, weight)");
+    const withVariance: QueryPlan = { ...planReportQuery({ kind: "skillSuccesses", skill: "research" }), aggregates: ["weight", "weight_variance"] };
+    assert.equal(servingIndex(withVariance), undefined, "its index holds the weight only");
+  });
 
   for (const plan of erasurePlans()) {
     it(`erasure: ${plan.collection} by ${[...plan.equalities.map((field) => `${field} ==`), ...plan.ranges.map((field) => `${field} <`)].join(", ")}, newest first, is served by an index`, () => {
@@ -167,6 +197,10 @@ describe("index coverage (firestore.indexes.json)", () => {
 
   it("the viewer's reports page, newest first, is served by the automatic index on window_start_at", () => {
     assert.match(servingIndex(REPORTS_PLAN) ?? "", /^automatic DESCENDING index on window_start_at$/);
+  });
+
+  it("the viewer's reports of the last days (a range on window_start_at, newest first) are served by the automatic index on window_start_at", () => {
+    assert.match(servingIndex(RECENT_REPORTS_PLAN) ?? "", /^automatic DESCENDING index on window_start_at$/);
   });
 
   it("declares no composite index that no query uses", () => {
@@ -196,10 +230,11 @@ describe("index coverage (firestore.indexes.json)", () => {
   it("declares the TTL policy on expire_at and exempts the large, unqueried and monotonic fields", () => {
     const ttl = indexesFile.fieldOverrides.filter((entry) => entry.collectionGroup === "execution_traces" && entry.ttl === true);
     assert.deepEqual(ttl.map((entry) => entry.fieldPath), ["expire_at"]);
-    // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at and weight still exist.
+    // An exemption switches off single-field indexes only: the composites on status, has_usage, committed_at, weight and failed_tool_names still exist.
     for (const field of [
       "tool_traces", "failed_tools", "final_output", "metadata", "usage", "trace_id", "user_id", "status", "sample_rate", "weight", "has_usage", "content_captured", "skill",
       "received_at", "committed_at", "session_id", "has_session", "kept_for", "feedback", "negative_feedback", "weight_variance", "unpriced_models",
+      "failed_tool_names",
     ]) {
       assert.equal(singleFieldIndexExists("execution_traces", field), false, `${field} is exempt from indexing`);
     }

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { estimateError } from "@agent-traces/admin";
+import { estimateError, SKILL_ESTIMATES, skillEstimate, skillsToEstimate, type SkillBreakdown } from "@agent-traces/admin";
 import { decideRecording, DEFAULT_KEEP_RULES, runWeight, TraceIdRatioBasedSampler, type KeepRules, type RecordingFacts } from "@agent-traces/core";
 import { decideKeep } from "../../functions/src/recordTrace/keepDecision.js";
 
@@ -97,5 +97,23 @@ describe("report: the estimate's margin at 95%", () => {
     const results = Array.from({ length: 400 }, (_, seed) => estimate(population(seed, counts)));
     const covered = results.filter(({ truth, estimatedRuns, storedSuccesses }) => Math.abs(estimatedRuns - truth) <= 1.96 * Math.sqrt(storedSuccesses)).length;
     assert.ok(covered / results.length < 0.5, `covered ${covered} of ${results.length}`);
+  });
+});
+
+describe("report: the per-skill estimate", () => {
+  const entry = (skill: string, errors: number, timeouts = 0, negative = 0): SkillBreakdown => ({ skill, errors, timeouts, negative_feedback: negative });
+
+  it("is the skill's exact failures plus its successes' summed weight, rounded, and their error rate to 4 digits", () => {
+    assert.deepEqual(skillEstimate(3, 26.6), { estimated_runs: 30, estimated_error_rate: 0.1 });
+    assert.deepEqual(skillEstimate(1, 2), { estimated_runs: 3, estimated_error_rate: 0.3333 });
+    assert.deepEqual(skillEstimate(0, 0), { estimated_runs: 0, estimated_error_rate: null });
+    assert.deepEqual(skillEstimate(0, 10), { estimated_runs: 10, estimated_error_rate: 0 });
+  });
+
+  it(`is made for the ${SKILL_ESTIMATES} skills with the most failures, in the breakdown's order, never for one with ratings only`, () => {
+    const bySkill = [...Array.from({ length: SKILL_ESTIMATES + 2 }, (_, index) => entry(`s${index}`, 20 - index)), entry("rated-only", 0, 0, 5)];
+    assert.deepEqual(skillsToEstimate(bySkill), bySkill.slice(0, SKILL_ESTIMATES).map((line) => line.skill));
+    assert.deepEqual(skillsToEstimate([entry("rated-only", 0, 0, 3), entry("timeouts", 0, 2)]), ["timeouts"]);
+    assert.deepEqual(skillsToEstimate([]), []);
   });
 });

@@ -45,6 +45,18 @@ describe("stored trace: failed_tools", () => {
     assert.deepEqual(success.failed_tools, []);
   });
 
+  it("stores the failed tools' names for the list's failing-tool filter, same order, absent when none failed", () => {
+    const tools = [call("parse", false), call("web_search", true), call("db_query", true), call("web_search", true)];
+    const document = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ tool_traces: tools }))), context);
+    assert.deepEqual(document.failed_tool_names, ["web_search", "db_query"]);
+    assert.deepEqual(fromTraceDocument(document).failed_tool_names, ["web_search", "db_query"], "read back");
+    // A success whose tool failed has them too (it is what the filter finds).
+    const success = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ status: "success", tool_traces: [call("fetch", true)] }))), context);
+    assert.deepEqual(success.failed_tool_names, ["fetch"]);
+    const none = toTraceDocument(sanitizeTrace(traceSchema.parse(trace({ tool_traces: [call("fetch", false)] }))), context);
+    assert.equal("failed_tool_names" in none, false);
+  });
+
   it(`keeps the leading entries within ${FAILED_TOOLS_BYTES} bytes, so the document stays within ${LIMITS.storedDocumentBytes}, the largest usage included`, () => {
     // The most failed_tools can hold: every kept call fails, each under its own longest 3-byte name.
     const tools = Array.from({ length: LIMITS.maxToolTraces }, (_, index) => ({ ...call(`${index}`.padStart(3, "0") + "€".repeat(LIMITS.toolNameChars), true, index), output: "" }));
@@ -59,6 +71,7 @@ describe("stored trace: failed_tools", () => {
     assert.ok(document.failed_tools.length > 0 && document.failed_tools.length < distinct, `${document.failed_tools.length} of ${distinct} kept`);
     assert.ok(storedSize(document.failed_tools) <= FAILED_TOOLS_BYTES);
     assert.deepEqual(document.failed_tools, failedToolsOf(sanitized.tool_traces.slice(0, document.failed_tools.length)), "a prefix, in order");
+    assert.deepEqual(document.failed_tool_names, document.failed_tools.map((tool) => tool.name), "the same cut: names of the kept entries");
     const size = storedDocumentSize(`${TRACES_COLLECTION}/${document.trace_id}`, document);
     assert.ok(size <= LIMITS.storedDocumentBytes, `${size} bytes`);
     assert.equal(document.usage?.length, LIMITS.usageModels);

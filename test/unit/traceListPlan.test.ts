@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { COST_FIELD, DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, TRACES_COLLECTION, UnservedFilterError, userIdVariants } from "@agent-traces/store";
+import { COST_FIELD, DOCUMENT_ID, FAILED_TOOL_NAMES_FIELD, FEEDBACK_COLLECTION, NOT_WITH_FAILED_TOOL, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, TRACES_COLLECTION, UnservedFilterError, userIdVariants } from "@agent-traces/store";
 
 describe("trace list plans (core)", () => {
   const newestFirst = [
@@ -58,6 +58,20 @@ describe("negative-feedback, session and feedback plans", () => {
     for (const other of [{ userId: "alice" }, { skill: "research" }, { status: "error" as const }, { userId: ["42", 42] }]) {
       assert.throws(() => planListTraces({ negativeFeedback: true, ...other }), (error: unknown) => error instanceof UnservedFilterError && /start-time range/.test(error.message), JSON.stringify(other));
     }
+  });
+
+  it("filters failed_tool_names with array-contains alone, newest first, with or without a started_at range", () => {
+    assert.deepEqual(planListTraces({ failedTool: "web_search" }), { collection: TRACES_COLLECTION, equalities: [], arrayContains: ["failed_tool_names"], ranges: [], orderBy: newestFirst });
+    assert.deepEqual(planListTraces({ failedTool: "web_search", since: new Date(0), until: new Date() }).ranges, ["started_at"]);
+    assert.deepEqual(planListTraces({ failedTool: "web_search", negativeFeedback: false }).arrayContains, [FAILED_TOOL_NAMES_FIELD], "negativeFeedback false is no filter");
+    assert.equal(planListTraces({ status: "error" }).arrayContains, undefined, "no failedTool, no array-contains");
+  });
+
+  it("refuses the failing tool with user, skill, status or negative feedback: no index serves them together", () => {
+    for (const other of [{ userId: "alice" }, { skill: "research" }, { status: "error" as const }, { negativeFeedback: true }]) {
+      assert.throws(() => planListTraces({ failedTool: "web_search", ...other }), (error: unknown) => error instanceof UnservedFilterError && /failing-tool filter/.test(error.message), JSON.stringify(other));
+    }
+    assert.deepEqual([...NOT_WITH_FAILED_TOOL], ["userId", "skill", "status", "negativeFeedback"]);
   });
 
   it("reads a session's runs oldest first and a user's runs in sessions newest first, the document id breaking ties", () => {

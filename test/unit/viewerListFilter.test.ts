@@ -70,6 +70,39 @@ describe("viewer list filter (URL ⇄ filter ⇄ query plan)", () => {
     assert.throws(() => planListTraces(toTraceListFilter({ feedback: "negative", status: "error" })), UnservedFilterError);
   });
 
+  it("reads tool=<name>, writes it back, and queries it as the plan's array-contains on failed_tool_names", () => {
+    const { filter, problems } = parseListFilter("?tool=db_query&from=2026-12-01T10:00:00Z&to=2026-12-02T10:00:00Z");
+    assert.deepEqual(problems, []);
+    assert.equal(filter.tool, "db_query");
+    assert.equal(listFilterSearch(filter), "?tool=db_query&from=2026-12-01T10%3A00%3A00.000Z&to=2026-12-02T10%3A00%3A00.000Z");
+    assert.deepEqual(parseListFilter(listFilterSearch(filter)).filter, filter, "round trip");
+    const listFilter = toTraceListFilter(filter);
+    assert.equal(listFilter.failedTool, "db_query");
+    const plan = planListTraces(listFilter);
+    assert.deepEqual(plan.equalities, []);
+    assert.deepEqual(plan.arrayContains, ["failed_tool_names"]);
+    assert.deepEqual(plan.ranges, ["started_at"]);
+    assert.equal(toTraceListFilter({ status: "error" }).failedTool, undefined, "no tool, no failedTool");
+  });
+
+  it("keeps a tool name as written (spaces, slashes, markup) through the URL", () => {
+    const tool = "mcp/search docs <b>&";
+    const search = listFilterSearch({ tool });
+    assert.equal(parseListFilter(search).filter.tool, tool);
+  });
+
+  it("drops status, skill, user and feedback beside tool and says so (no index serves them together)", () => {
+    const { filter, problems } = parseListFilter("?status=error&skill=s&user=u&feedback=negative&tool=db_query&from=2026-12-01T10:00:00Z");
+    assert.deepEqual(Object.keys(filter).sort(), ["from", "tool"]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /status, skill, user, feedback: the failed-tool filter combines only with the start time/);
+    assert.doesNotThrow(() => planListTraces(toTraceListFilter(filter)));
+    assert.deepEqual(parseListFilter("?tool=db_query&skill=s").problems, ["skill: the failed-tool filter combines only with the start time"]);
+    // What parseListFilter prevents: the plan itself refuses the combinations.
+    assert.throws(() => planListTraces(toTraceListFilter({ tool: "db_query", skill: "s" })), UnservedFilterError);
+    assert.throws(() => planListTraces(toTraceListFilter({ tool: "db_query", feedback: "negative" })), UnservedFilterError);
+  });
+
   it("names an unknown feedback value and ignores it", () => {
     const { filter, problems } = parseListFilter("?feedback=positive&status=error");
     assert.deepEqual(filter, { status: "error" });

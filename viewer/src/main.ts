@@ -1,5 +1,6 @@
 import "./styles.css";
 import { h, replaceChildren } from "./dom.js";
+import { comparePage } from "./pages/comparePage.js";
 import { errorBox } from "./pages/errorBox.js";
 import { listPage } from "./pages/listPage.js";
 import { setReady, type Page, type PageContext } from "./pages/page.js";
@@ -33,6 +34,7 @@ function route(firebase: ViewerFirebase): void {
   else if (url.pathname === "/" || url.pathname === "/index.html") current = listPage(context);
   else if (run) current = runPage(context, decodeURIComponent(run[1]!));
   else if (url.pathname === "/reports" || url.pathname === "/reports/") current = reportsPage(context);
+  else if (url.pathname === "/compare" || url.pathname === "/compare/") current = comparePage(context);
   else {
     replaceChildren(root, h("div", { class: "not-found", "data-testid": "not-found" }, h("h1", {}, "Page not found"), h("a", { href: "/" }, "← The runs")));
     setReady("not-found");

@@ -52,6 +52,7 @@ export { readNegativeFeedback, type NegativeFeedbackRead } from "./report/readNe
 export { NEGATIVE_FEEDBACK_FIELDS, summarizeNegativeFeedback, type NegativeFeedbackFields, type SkillNegativeFeedback } from "./report/summarizeNegativeFeedback.js";
 export { skillBreakdown, type SkillBreakdown } from "./report/skillBreakdown.js";
 export { countRuns, type RunCounts } from "./report/countRuns.js";
+export { estimateSkills, SKILL_ESTIMATES, skillEstimate, skillsToEstimate, type SkillEstimate } from "./report/skillEstimates.js";
 export { estimateError, Z_95, type EstimateError } from "./report/estimateError.js";
 export { normalizeErrorMessage } from "./report/normalizeErrorMessage.js";
 export { buildReportQuery, planReportQuery, REPORT_WINDOW_FIELD, WEIGHT_FIELD, WEIGHT_VARIANCE_FIELD, type ReportQuery } from "./report/reportQueries.js";

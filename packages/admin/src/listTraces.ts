@@ -41,6 +41,7 @@ export async function listTraces(db: Firestore, options: ListTracesOptions = {})
   const equalityValues: Record<string, unknown> = { user_id: options.userId, skill: options.skill, status: options.status, negative_feedback: true };
   let query: Query = db.collection(plan.collection);
   for (const field of plan.equalities) query = query.where(field, Array.isArray(equalityValues[field]) ? "in" : "==", equalityValues[field]);
+  for (const field of plan.arrayContains ?? []) query = query.where(field, "array-contains", options.failedTool);
   if (options.since) query = query.where("started_at", ">=", Timestamp.fromDate(options.since));
   if (options.until) query = query.where("started_at", "<", Timestamp.fromDate(options.until));
   for (const { field, direction } of plan.orderBy) query = query.orderBy(field === DOCUMENT_ID ? FieldPath.documentId() : field, direction);

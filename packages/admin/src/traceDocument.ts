@@ -4,7 +4,9 @@ import type { FailedTool, FeedbackCounts, StoredModelUsage, StoredTrace } from "
 
 /**
  * Firestore bytes `failed_tools` may take. A sanitized trace stays 4 KiB under the 64 KiB document
- * bound; this and the other server fields (about 0.5 KiB) fit in that room.
+ * bound; this and the other server fields (about 0.5 KiB) fit in that room, and `failed_tool_names`
+ * (the same names without their counts) still keeps the largest document within the bound (the
+ * traceDocument unit test builds it).
  */
 export const FAILED_TOOLS_BYTES = 2048;
 
@@ -23,6 +25,8 @@ export type TraceDocument = Omit<SanitizedTrace, "started_at" | "ended_at" | "to
   tool_error_count: number;
   /** What the error report reads instead of `tool_traces`: see failedToolsOf. Not indexed. */
   failed_tools: FailedTool[];
+  /** The names of `failed_tools`, same order: what the list's "a tool failed" filter queries (array-contains). Absent when none failed. */
+  failed_tool_names?: string[];
   /** The uid of the signed-in caller that sent the trace, whatever the payload says. */
   recorded_by: string;
   received_at: Timestamp;
@@ -86,6 +90,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
   const weight = keptFor === "feedback" ? 0 : runWeight(trace.status, context.sampleRate);
   const cost = traceCost(usage, context.prices ?? DEFAULT_PRICES);
   const unpricedModels = leadingWithin(cost.unpriced_models, UNPRICED_MODELS_BYTES);
+  const failedTools = failedToolsOf(trace.tool_traces);
   return {
     ...fields,
     user_id: trace.user_id ?? context.recordedBy,
@@ -95,7 +100,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     duration_ms: endedAt ? endedAt.toMillis() - startedAt.toMillis() : null,
     tool_traces: trace.tool_traces.map((tool) => ({ ...tool, timestamp: timestampOf(tool.timestamp) })),
     tool_error_count: trace.tool_traces.filter((tool) => tool.is_error).length,
-    failed_tools: failedToolsOf(trace.tool_traces),
+    failed_tools: failedTools,
     recorded_by: context.recordedBy,
     received_at: Timestamp.fromDate(context.receivedAt),
     expire_at: Timestamp.fromMillis(context.receivedAt.getTime() + context.ttlDays * DAY_MS),
@@ -107,6 +112,7 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     ...(usage?.length ? { usage: usage.map((entry, index) => withCost(entry, cost.costs[index])), has_usage: true as const } : {}),
     ...(cost.cost_usd !== undefined ? { cost_usd: cost.cost_usd } : {}),
     ...(unpricedModels.length ? { unpriced_models: unpricedModels } : {}),
+    ...(failedTools.length ? { failed_tool_names: failedTools.map((tool) => tool.name) } : {}),
     ...(trace.session_id !== undefined ? { has_session: true as const } : {}),
     ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
     // Stored only when content was left out: absent means captured.

@@ -70,6 +70,7 @@ const OPTIONS = {
   user: { type: "string", for: ["list", "sessions", "export", "delete"] },
   session: { type: "string", for: ["list"] },
   skill: { type: "string", for: ["list"] },
+  "failed-tool": { type: "string", for: ["list"] },
   status: { type: "string", for: ["list"] },
   since: { type: "string", for: ["list"] },
   until: { type: "string", for: ["list"] },
@@ -195,6 +196,14 @@ function listFilters(values: Map<OptionName, string>, now: Date): ListFilters {
     }
   }
   if (filters.since && filters.until && filters.since >= filters.until) throw new UsageError("--since must be before --until");
+  // Stored tool names are cut to LIMITS.toolNameChars: a longer name could match nothing.
+  const failedTool = boundedText(values, "failed-tool", LIMITS.toolNameChars);
+  if (failedTool !== undefined) {
+    // Only (failed_tool_names CONTAINS, started_at desc) serves it: store's NOT_WITH_FAILED_TOOL.
+    const other = (["user", "skill", "status", "session", "min-cost"] as const).find((option) => values.has(option)) ?? (values.get("sort") === "cost" ? "sort cost" : undefined);
+    if (other) throw new UsageError(`--failed-tool combines only with --since and --until, not with --${other}`);
+    filters.failedTool = failedTool;
+  }
   const session = boundedText(values, "session", LIMITS.sessionIdChars);
   if (session !== undefined) {
     const other = (["user", "skill", "status", "since", "until", "sort", "min-cost"] as const).find((option) => values.has(option));

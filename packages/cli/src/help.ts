@@ -5,6 +5,7 @@ export const USAGE = `agent-traces: add the backend to your Firebase project, in
 
 Usage:
   agent-traces list [--user U] [--skill K] [--status S] [--since T] [--until T] [--limit N] [--json]
+  agent-traces list --failed-tool NAME [--since T] [--until T] [--limit N] [--json]
   agent-traces list --sort cost [--min-cost USD] [--user U | --skill K | --status S] [--limit N] [--json]
   agent-traces list --session ID [--limit N] [--json]
   agent-traces sessions --user U [--limit N] [--json]
@@ -70,6 +71,9 @@ Options:
                   characters; not with --user, --skill, --status, --since or --until)
   --skill K       runs of this skill (exact match, 1 to ${LIMITS.skillChars} characters)
   --status S      success, error or timeout
+  --failed-tool NAME
+                  list: runs in which a call to the tool NAME failed, newest first
+                  (exact name; only with --since and --until)
   --since T       runs started at or after T: 30m, 1h, 2d, 1w back from now, or an
                   ISO date or date-time (local time unless it has a zone)
   --until T       runs started before T (same forms)
@@ -115,6 +119,7 @@ Examples:
   npm run traces -- show 4bf92f3577b34da6a3ce929d0e0e4736
   npm run traces -- list --user alice --json --limit 100 --project my-project
   npm run traces -- list --skill research --status error
+  npm run traces -- list --failed-tool web_search --since 1d
   npm run traces -- list --sort cost --skill research --limit 10
   npm run traces -- list --min-cost 0.50 --status success
   npm run traces -- sessions --user alice

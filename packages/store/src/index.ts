@@ -6,6 +6,8 @@ export { ADMIN_CLAIM } from "./model/adminClaim.js";
 export { DOCUMENT_ID, type QueryPlan } from "./query/queryPlan.js";
 export {
   COST_FIELD,
+  FAILED_TOOL_NAMES_FIELD,
+  NOT_WITH_FAILED_TOOL,
   NOT_WITH_NEGATIVE_FEEDBACK,
   ONE_WITH_COST,
   planListTraces,

@@ -13,7 +13,8 @@ export interface SeedTrace {
   committedAt?: Date;
   status: "success" | "error" | "timeout";
   sampleRate?: number;
-  skill?: string;
+  /** "planning" by default; null: a run recorded without a skill. */
+  skill?: string | null;
   /** The run's user id; "user-1" by default. */
   userId?: string | number;
   /** The uid that sent it (`recorded_by`); "seed" by default. */
@@ -32,7 +33,7 @@ export async function seedTraces(traces: readonly SeedTrace[], db: Firestore = a
     const input: TraceInput = aTrace({
       trace_id: randomTraceId(),
       status: seed.status,
-      skill: seed.skill ?? "planning",
+      skill: seed.skill === undefined ? "planning" : seed.skill,
       user_id: seed.userId ?? "user-1",
       started_at: seed.startedAt.toISOString(),
       ended_at: new Date(seed.startedAt.getTime() + 1000).toISOString(),

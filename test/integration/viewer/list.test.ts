@@ -75,7 +75,11 @@ describe("viewer: the list of runs", () => {
     await waitForListedIds(page, expectedIds(RUNS));
     // Signed in automatically as the emulator-only admin.
     assert.match(await page.$eval("[data-testid=signed-in-as]", (el) => el.textContent ?? ""), new RegExp(LOCAL_ADMIN.email.replace(/[.]/g, "\\.")));
-    assert.ok(await page.$("[data-testid=live]"), "the list says it is live");
+    assert.deepEqual(
+      await page.$eval("[data-testid=load-state]", (el) => ({ state: el.getAttribute("data-state"), text: el.textContent })),
+      { state: "live", text: `● live: ${RUNS.length} newest runs` },
+      "the list says it is live, with how many runs it shows",
+    );
 
     const rows = await page.$$eval(ROWS, (trs) =>
       trs.map((tr) => ({
@@ -89,7 +93,8 @@ describe("viewer: the list of runs", () => {
     for (const row of rows) {
       const run = byId.get(row.id)!;
       const label = `row ${row.id}`;
-      assert.deepEqual(Object.keys(row.cells).sort(), ["cost", "duration", "failed", "iterations", "preview", "session", "skill", "status", "tools", "user", "when"], `${label}: columns`);
+      assert.deepEqual(Object.keys(row.cells).sort(), ["cost", "duration", "failed", "iterations", "preview", "select", "session", "skill", "status", "tools", "user", "when"], `${label}: columns`);
+      assert.equal(row.cells.select, "", `${label}: the compare checkbox's cell has no text`);
       assert.equal(row.status, run.status, `${label}: data-status`);
       // Expired runs (expire_at in the past) are marked; the others are not.
       assert.equal(row.expired === "true", run.expired === true, `${label}: data-expired`);
@@ -175,6 +180,7 @@ describe("viewer: the list of runs", () => {
     const tab = await viewer.open("/?user=nobody", "list");
     await waitForListedIds(tab.page, []);
     assert.equal(await tab.page.$eval("[data-testid=empty]", (el) => (el as HTMLElement).offsetParent !== null), true, "the 'empty' message is shown");
+    assert.deepEqual(await tab.page.$eval("[data-testid=load-state]", (el) => ({ state: el.getAttribute("data-state"), text: el.textContent })), { state: "empty", text: "No run matches these filters" });
     await assertHealthy(tab);
   });
 
@@ -245,6 +251,7 @@ describe("viewer: paging through the list", () => {
     await page.click("button[data-testid=next-page]");
     await waitForListedIds(page, all.slice(PAGE, 2 * PAGE));
     assert.equal(await isDisabled(page, "prev-page"), false);
+    assert.equal(await page.$eval("[data-testid=load-state][data-state=live]", (el) => el.textContent), "● live: runs 51–100");
 
     await page.click("button[data-testid=next-page]");
     await waitForListedIds(page, all.slice(2 * PAGE));

@@ -5,8 +5,11 @@ import { seedFeedback, type SeedFeedback } from "../support/seedFeedback.js";
 import { expectedIds, listQueryOf, minutesAfter, seedRuns, traceIdFor, type Status, type ViewerSeed } from "./fixtures.js";
 import { assertHealthy, pathOf, useBrowser, waitForListedIds } from "./viewerPage.js";
 
-const WINDOW = windowStartingAt(new Date("2026-11-25T10:00:00.000Z"), 1);
-const PREVIOUS = windowStartingAt(new Date("2026-11-25T09:00:00.000Z"), 1);
+const HOUR_MS = 3_600_000;
+/** Hours ago (the page shows the reports of the last 7 days): `hours` before the current hour's start. */
+const hoursBack = (hours: number) => new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - hours * HOUR_MS);
+const WINDOW = windowStartingAt(hoursBack(3), 1);
+const PREVIOUS = windowStartingAt(hoursBack(4), 1);
 
 let next = 0;
 /** `count` runs of `status` in `window`, started (and received, a second later) well inside it. */
@@ -188,7 +191,7 @@ describe("viewer: the reports page", () => {
   });
 
   it("shows a report stored before ratings were counted without them", async () => {
-    const older = windowStartingAt(new Date("2026-11-25T08:00:00.000Z"), 1);
+    const older = windowStartingAt(new Date(PREVIOUS.start.getTime() - HOUR_MS), 1);
     const report = await buildErrorReport(adminFirestore(), { window: older, maxFailuresRead: 1_000, now: older.end });
     const { negative_feedback: _none, ...stored } = { ...report, by_skill: [{ skill: "planning", errors: 1, timeouts: 0 }] };
     await writeErrorReport(adminFirestore(), stored as unknown as TraceErrorReport, 90);

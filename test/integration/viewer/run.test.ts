@@ -5,7 +5,8 @@ import { formatDuration } from "@agent-traces/store";
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore } from "../support/emulators.js";
 import { documentOf, expectedIds, minutesAfter, seedRuns, traceIdFor, type ViewerSeed } from "./fixtures.js";
-import { assertHealthy, pathOf, screenshotIfAsked, useBrowser, waitForListedIds, waitForRun } from "./viewerPage.js";
+import { openPage } from "../support/browser.js";
+import { assertHealthy, closeViewerTab, pathOf, screenshotIfAsked, useBrowser, viewerUrl, waitForListedIds, waitForRun } from "./viewerPage.js";
 
 const BASE = new Date("2026-11-21T09:00:00.000Z");
 const RUN_MS = 10_000;
@@ -282,6 +283,35 @@ describe("viewer: the run page", () => {
     assert.ok(await tab.page.$("[data-testid=not-found]"), "the not-found message is shown");
     assert.equal(await tab.page.$("[data-testid=run]"), null, "no run is shown");
     await assertHealthy(tab);
+  });
+
+  it("says Firestore has not answered, never 'not found', while it is offline; shows the run once Firestore answers", async function () {
+    this.timeout(180_000);
+    const tab = await openPage(viewer.browser());
+    const { page } = tab;
+    try {
+      // Offline: every Firestore stream request fails (the SDK gives its cached answer, here none, once it gives up connecting).
+      let offline = true;
+      await page.setRequestInterception(true);
+      page.on("request", (request) => {
+        const blocked = offline && /google\.firestore\.v1\.Firestore\/(Listen|Write)/.test(request.url());
+        void (blocked ? request.abort() : request.continue());
+      });
+      await page.goto(viewerUrl(`/traces/${RUN.id}`));
+      await page.waitForSelector("[data-testid=load-state][data-state=offline]", { timeout: 60_000 });
+      assert.match(await page.$eval("[data-testid=load-state]", (el) => el.textContent ?? ""), /^Firestore has not answered yet/);
+      assert.equal(await page.$("[data-testid=not-found]"), null, "not 'not found': Firestore has not said so");
+      assert.equal(await page.$("[data-testid=run]"), null);
+      assert.equal(await page.evaluate(() => document.body.dataset.ready ?? null), null, "not ready: nothing is known yet");
+
+      offline = false;
+      await waitForRun(page, RUN.id, 120_000);
+      assert.equal(await page.$eval("[data-testid=load-state]", (el) => el.getAttribute("data-state")), "live");
+      // The SDK logs its failed connection attempts as console errors (expected here); no error is shown on the page.
+      assert.equal(await page.$("[data-testid=error]"), null);
+    } finally {
+      await closeViewerTab(tab);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import type { Page } from "puppeteer-core";
+import { openPage } from "../support/browser.js";
 import { clearFirestore } from "../support/emulators.js";
 import { expectedIds, minutesAfter, seedFeedback, seedRuns, traceIdFor, type ViewerSeed } from "./fixtures.js";
-import { assertHealthy, pathOf, ROWS, screenshotIfAsked, useBrowser, waitForListedIds, waitForRun } from "./viewerPage.js";
+import { assertHealthy, closeViewerTab, pathOf, ROWS, screenshotIfAsked, useBrowser, viewerUrl, waitForListedIds, waitForRun } from "./viewerPage.js";
 
 const BASE = new Date("2026-11-22T09:00:00.000Z");
 /** A session id with a slash, a space and non-ASCII: it must stay one path segment. */
@@ -239,5 +240,32 @@ describe("viewer: sessions and feedback", () => {
     const unknown = await viewer.open(sessionPath("no-such-session"), "not-found");
     assert.match(await unknown.page.$eval("[data-testid=not-found]", (el) => el.textContent ?? ""), /Session not found.*no-such-session/s);
     await assertHealthy(unknown);
+  });
+
+  it("says Firestore has not answered, never 'session not found', while it is offline; shows the runs once Firestore answers", async function () {
+    this.timeout(180_000);
+    const tab = await openPage(viewer.browser());
+    const { page } = tab;
+    try {
+      // Offline: every Firestore stream request fails (the SDK gives its cached answer, here none, once it gives up connecting).
+      let offline = true;
+      await page.setRequestInterception(true);
+      page.on("request", (request) => {
+        const blocked = offline && /google\.firestore\.v1\.Firestore\/(Listen|Write)/.test(request.url());
+        void (blocked ? request.abort() : request.continue());
+      });
+      await page.goto(viewerUrl(sessionPath(CHAT)));
+      await page.waitForSelector("[data-testid=load-state][data-state=offline]", { timeout: 60_000 });
+      assert.equal(await page.$("[data-testid=not-found]"), null, "not 'not found': Firestore has not said so");
+      assert.equal(await page.evaluate(() => document.body.dataset.ready ?? null), null, "not ready: nothing is known yet");
+
+      offline = false;
+      await page.waitForFunction(() => document.body.dataset.ready === "session", { timeout: 120_000 });
+      assert.equal((await sessionRuns(page)).length, CONVERSATION.length);
+      assert.equal(await page.$eval("[data-testid=load-state]", (el) => el.getAttribute("data-state")), "live");
+      assert.equal(await page.$("[data-testid=error]"), null);
+    } finally {
+      await closeViewerTab(tab);
+    }
   });
 });

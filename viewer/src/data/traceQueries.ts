@@ -1,4 +1,4 @@
-import { DOCUMENT_ID, planListTraces, planRunFeedback, planSessionRuns, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
+import { DOCUMENT_ID, FAILED_TOOL_NAMES_FIELD, planListTraces, planRunFeedback, planSessionRuns, REPORTS_COLLECTION, TRACES_COLLECTION, type QueryPlan } from "@agent-traces/store";
 import {
   collection,
   doc,
@@ -34,6 +34,10 @@ export function traceListQuery(db: Firestore, filter: ListFilter, options: { aft
     } else if (field === "skill") constraints.push(where("skill", "==", listFilter.skill));
     else if (field === "status") constraints.push(where("status", "==", listFilter.status));
     else if (field === "negative_feedback") constraints.push(where("negative_feedback", "==", true));
+    else throw new Error(`no filter value for ${field}`);
+  }
+  for (const field of plan.arrayContains ?? []) {
+    if (field === FAILED_TOOL_NAMES_FIELD) constraints.push(where(FAILED_TOOL_NAMES_FIELD, "array-contains", listFilter.failedTool));
     else throw new Error(`no filter value for ${field}`);
   }
   if (listFilter.since) constraints.push(where("started_at", ">=", Timestamp.fromDate(listFilter.since)));
@@ -74,4 +78,23 @@ export const REPORTS_PLAN: QueryPlan = { collection: REPORTS_COLLECTION, equalit
 
 export function reportsQuery(db: Firestore, size: number): Query {
   return query(collection(db, REPORTS_PLAN.collection), ...REPORTS_PLAN.orderBy.map(({ field, direction }) => orderBy(field, direction)), limit(size));
+}
+
+/** Reports read for the last days' plots: 7 days of hourly windows, and a day more (for windows of other lengths, or late ones). */
+export const RECENT_REPORTS_LIMIT = 8 * 24;
+
+/**
+ * The reports whose window starts at or after `since`, newest first: a range on the ordering field,
+ * served by the same automatic single-field index on `window_start_at` (the index-coverage test checks it).
+ */
+export const RECENT_REPORTS_PLAN: QueryPlan = { collection: REPORTS_COLLECTION, equalities: [], ranges: ["window_start_at"], orderBy: [{ field: "window_start_at", direction: "desc" }] };
+
+/** The newest `size` reports (at most) whose window started at or after `since`, newest first. */
+export function recentReportsQuery(db: Firestore, since: Date, size = RECENT_REPORTS_LIMIT): Query {
+  return query(
+    collection(db, RECENT_REPORTS_PLAN.collection),
+    where("window_start_at", ">=", Timestamp.fromDate(since)),
+    ...RECENT_REPORTS_PLAN.orderBy.map(({ field, direction }) => orderBy(field, direction)),
+    limit(size),
+  );
 }

@@ -6,8 +6,10 @@ import { PAGE_SIZE, traceListQuery } from "../data/traceQueries.js";
 import { feedbackCountsText } from "../view/feedbackView.js";
 import { formatAge, previewText } from "../view/format.js";
 import { costComputed, runCostText, type RunCostFields } from "../view/runCost.js";
+import { compareHref } from "../view/compareHref.js";
 import { saveListContext } from "../view/listContext.js";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, type ListFilter } from "../view/listFilter.js";
+import { loadStateOf, OFFLINE_TEXT, type LoadState } from "../view/loadState.js";
 import { sessionHref } from "../view/sessionView.js";
 import { errorBox } from "./errorBox.js";
 import { setReady, type Page, type PageContext } from "./page.js";
@@ -18,33 +20,53 @@ const PREVIEW_CHARS = 120;
 /** A session id is shown cut to this many characters (whole in its tooltip). */
 const SESSION_CHARS = 14;
 
-/** `/`: the runs, newest first, live, paged, filtered by the URL's query string. */
+/** `/`: the runs, newest first, live, paged, filtered by the URL's query string; two of them can be picked to compare. */
 export function listPage(context: PageContext): Page {
   const { root, firebase, url, navigate } = context;
   const { filter, problems } = parseListFilter(url.search);
   const search = listFilterSearch(filter);
+  const filtered = search !== "";
   const rows = h("tbody");
-  const status = h("span", { class: "muted", "data-testid": "live" }, "connecting…");
+  // One status line saying what is known: loading, offline (a cached answer), empty (the server's) or live.
+  const loadState = h("span", { class: "muted load-state", "data-testid": "load-state", "data-state": "loading", role: "status" }, "Loading runs…");
   const errors = h("div");
   const previous = h("button", { type: "button", "data-testid": "prev-page", disabled: true }, "← Newer");
   const next = h("button", { type: "button", "data-testid": "next-page", disabled: true }, "Older →");
   const pageLabel = h("span", { class: "muted" });
-  const empty = h("p", { class: "empty", "data-testid": "empty", hidden: true }, filter.feedback === "negative" ? "No run matches these filters: no run has a thumbs-down rating." : "No run matches these filters.");
+  const emptyLine = filtered ? "No run matches these filters" : "No runs stored yet";
+  const emptyText = filter.feedback === "negative" ? `${emptyLine}: no run has a thumbs-down rating.` : `${emptyLine}.`;
+  const empty = h("p", { class: "empty", "data-testid": "empty", hidden: true }, emptyText);
+  const picker = comparePicker();
 
   replaceChildren(
     root,
+    h("h1", {}, "Runs"),
     filterForm(filter, navigate),
     problems.length ? h("div", { class: "warning" }, `Ignored: ${problems.join("; ")}.`) : null,
+    filter.tool
+      ? h("p", { class: "muted", "data-testid": "tool-filter-note" }, `Runs where the tool "${filter.tool}" failed. Runs stored before failed tool names were stored are not found by this filter.`)
+      : null,
     errors,
-    h("div", { class: "list-head" }, status, h("span", { class: "pager" }, previous, pageLabel, next)),
+    h("div", { class: "list-head" }, loadState, picker.element, h("span", { class: "pager" }, previous, pageLabel, next)),
     h(
       "table",
       { class: "traces", "data-testid": "trace-list" },
-      h("thead", {}, h("tr", {}, ...["When", "Skill", "User", "Status", "Duration", "Cost", "Iter.", "Tools", "Failed", "Session", "Output or error"].map((name) => h("th", {}, name)))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...["Compare", "When", "Skill", "User", "Status", "Duration", "Cost", "Iter.", "Tools", "Failed", "Session", "Output or error"].map((name) => h("th", {}, name))),
+      ),
       rows,
     ),
     empty,
   );
+
+  const showState = (state: LoadState, text: string) => {
+    loadState.dataset.state = state;
+    loadState.className = state === "offline" ? "warning load-state" : "muted load-state";
+    // Unchanged text is left alone: a screen reader announces every change of a status region.
+    if (loadState.textContent !== text) loadState.textContent = text;
+  };
 
   // Page n starts after the last run shown on page n - 1; the first page has no cursor.
   const cursors: QueryDocumentSnapshot[] = [];
@@ -54,27 +76,36 @@ export function listPage(context: PageContext): Page {
 
   const listen = () => {
     unsubscribe?.();
-    status.textContent = "loading…";
+    showState("loading", "Loading runs…");
     const query = traceListQuery(firebase.db, filter, { after: cursors[pageIndex - 1], size: PAGE_SIZE });
+    // With metadata changes, the server's answer arrives even when it equals the cached one (fromCache turns false).
     unsubscribe = onSnapshot(
       query,
+      { includeMetadataChanges: true },
       (snapshot) => {
         const docs = snapshot.docs.slice(0, PAGE_SIZE);
         const traces = docs.map((doc) => traceFromDocument(doc.data()));
+        const fromCache = snapshot.metadata.fromCache;
         lastShown = docs.at(-1);
         const now = Date.now();
-        replaceChildren(rows, traces.map((trace) => traceRow(trace, search, now, navigate)));
-        empty.hidden = traces.length > 0;
+        replaceChildren(rows, traces.map((trace) => traceRow(trace, search, now, navigate, picker)));
+        const state = loadStateOf(traces.length, fromCache);
+        // "No runs" only once the server said so: an empty cached answer means "not answered yet".
+        empty.hidden = state !== "empty";
         previous.disabled = pageIndex === 0;
         next.disabled = snapshot.docs.length <= PAGE_SIZE;
         pageLabel.textContent = `page ${pageIndex + 1}`;
-        status.textContent = pageIndex === 0 ? `● live: ${traces.length} newest runs` : `● live: runs ${pageIndex * PAGE_SIZE + 1}–${pageIndex * PAGE_SIZE + traces.length}`;
+        const first = pageIndex * PAGE_SIZE;
+        if (state === "offline") showState(state, OFFLINE_TEXT);
+        else if (state === "empty") showState(state, pageIndex === 0 ? emptyLine : "No runs on this page");
+        else showState(state, pageIndex === 0 ? `● live: ${traces.length} newest runs` : `● live: runs ${first + 1}–${first + traces.length}`);
         errors.replaceChildren();
         saveListContext(sessionStorage, { search, ids: traces.map((trace) => trace.trace_id) });
-        setReady("list");
+        if (!fromCache || traces.length > 0) setReady("list");
       },
       (error) => {
-        status.textContent = "stopped";
+        loadState.dataset.state = "stopped";
+        loadState.textContent = "Stopped: the list no longer updates (see the error above).";
         errors.replaceChildren(errorBox(error));
         setReady("list");
       },
@@ -96,7 +127,7 @@ export function listPage(context: PageContext): Page {
   return { dispose: () => unsubscribe?.() };
 }
 
-function traceRow(trace: StoredTrace, search: string, now: number, navigate: (path: string) => void): HTMLTableRowElement {
+function traceRow(trace: StoredTrace, search: string, now: number, navigate: (path: string) => void, picker: ComparePicker): HTMLTableRowElement {
   const href = `/traces/${encodeURIComponent(trace.trace_id)}${search}`;
   const expired = isExpired(trace, now);
   const failed = trace.status !== "success";
@@ -112,10 +143,12 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
       class: `status-${trace.status}${expired ? " expired" : ""}`,
       title: expired ? `Expired at ${formatInstant(trace.expire_at)}: the TTL policy deletes it soon` : null,
       onclick: (event: Event) => {
-        if ((event.target as Element).closest("a")) return;
+        // A link navigates by itself; the compare cell only picks the run.
+        if ((event.target as Element).closest("a, td[data-col=select]")) return;
         navigate(href);
       },
     },
+    h("td", { "data-col": "select" }, picker.checkbox(trace.trace_id)),
     h("td", { "data-col": "when" }, h("a", { href }, formatInstant(trace.started_at)), h("span", { class: "age" }, formatAge(trace.started_at, now))),
     h("td", { "data-col": "skill" }, trace.skill ?? h("span", { class: "muted" }, "—")),
     h("td", { "data-col": "user" }, trace.user_id === null || trace.user_id === undefined ? "—" : String(trace.user_id), senderTag(trace)),
@@ -143,6 +176,55 @@ function traceRow(trace: StoredTrace, search: string, now: number, navigate: (pa
   return row;
 }
 
+/** The runs picked to compare (in the order they were checked) and the link comparing two of them. */
+interface ComparePicker {
+  element: HTMLElement;
+  /** A row's checkbox, checked when `traceId` is picked: a re-rendered row keeps its pick. */
+  checkbox(traceId: string): HTMLInputElement;
+}
+
+/**
+ * Picks runs to compare across re-renders and pages. The link compares the first checked run (a)
+ * with the second (b): the order the reader chose, like `diff a b`, whatever the list's order.
+ */
+function comparePicker(): ComparePicker {
+  const picked = new Set<string>();
+  const link = h("a", { "data-testid": "compare-selected", "aria-disabled": "true", class: "disabled" }, "Compare the two selected");
+  const hint = h("span", { class: "muted", "data-testid": "compare-hint" });
+  const update = () => {
+    const [a, b] = [...picked];
+    const ready = picked.size === 2 && a !== undefined && b !== undefined;
+    if (ready) {
+      link.setAttribute("href", compareHref(a, b));
+      link.removeAttribute("aria-disabled");
+      link.classList.remove("disabled");
+    } else {
+      link.removeAttribute("href");
+      link.setAttribute("aria-disabled", "true");
+      link.classList.add("disabled");
+    }
+    hint.textContent = picked.size === 0 ? "(check two runs)" : picked.size === 1 ? "(check one more)" : picked.size === 2 ? "" : `(${picked.size} checked: select two)`;
+  };
+  update();
+  return {
+    element: h("span", { class: "compare-picker", "data-testid": "compare-picker" }, link, " ", hint),
+    checkbox(traceId) {
+      const box = h("input", {
+        type: "checkbox",
+        "aria-label": `Select ${traceId} to compare`,
+        "data-testid": "compare-check",
+        checked: picked.has(traceId),
+        onchange: () => {
+          if (box.checked) picked.add(traceId);
+          else picked.delete(traceId);
+          update();
+        },
+      });
+      return box;
+    },
+  };
+}
+
 /** The cost cell's tooltip: which models had no price, or why there is no cost. */
 function costTitle(trace: RunCostFields): string | null {
   if (trace.unpriced_models?.length) return `No price for ${trace.unpriced_models.join(", ")}: not counted as free`;
@@ -159,13 +241,18 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
   const text = (name: "skill" | "user", placeholder: string) => h("input", { name, type: "text", placeholder, value: filter[name] ?? "" });
   const instant = (name: "from" | "to") => h("input", { name, type: "datetime-local", step: 1, value: localInputValue(filter[name]) });
   const negative = filter.feedback === "negative";
-  // Only a start-time range combines with the negative-feedback filter (see store's planListTraces): the other fields are off while it is on.
+  // Only a start-time range combines with the negative-feedback or the failed-tool filter (see store's
+  // planListTraces): the other fields are off while one of them is on.
   const exclusive = [statusSelect, text("skill", "any skill"), text("user", "any user")] as const;
-  const setExclusive = (on: boolean) => {
-    for (const field of exclusive) field.disabled = on;
+  const negativeBox = h("input", { name: "feedback", type: "checkbox", value: "negative", checked: negative, "data-testid": "negative-feedback", onchange: () => setExclusive() });
+  const toolInput = h("input", { name: "tool", type: "text", placeholder: "any tool", value: filter.tool ?? "", "data-testid": "failed-tool", oninput: () => setExclusive() });
+  const setExclusive = () => {
+    const toolOn = toolInput.value.trim() !== "";
+    for (const field of exclusive) field.disabled = toolOn || negativeBox.checked;
+    negativeBox.disabled = toolOn;
+    toolInput.disabled = negativeBox.checked;
   };
-  const negativeBox = h("input", { name: "feedback", type: "checkbox", value: "negative", checked: negative, "data-testid": "negative-feedback", onchange: () => setExclusive(negativeBox.checked) });
-  setExclusive(negative);
+  setExclusive();
   const form = h(
     "form",
     {
@@ -176,7 +263,8 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
         const data = new FormData(form);
         const value = (name: string) => String(data.get(name) ?? "").trim();
         const next: ListFilter = {};
-        if (value("feedback") === "negative") next.feedback = "negative";
+        if (value("tool")) next.tool = value("tool");
+        else if (value("feedback") === "negative") next.feedback = "negative";
         else {
           const statusValue = value("status");
           if (statusValue === "success" || statusValue === "error" || statusValue === "timeout") next.status = statusValue;
@@ -194,6 +282,7 @@ function filterForm(filter: ListFilter, navigate: (path: string) => void): HTMLF
     h("label", {}, "Skill ", exclusive[1]),
     h("label", {}, "User ", exclusive[2]),
     h("label", { title: "Runs rated thumbs-down at least once, newest first; combines with the start time only" }, negativeBox, " Negative feedback"),
+    h("label", { title: "Runs where a call of this tool failed, newest first; combines with the start time only" }, "Failed tool ", toolInput),
     h("label", {}, "Started from ", instant("from")),
     h("label", {}, "to ", instant("to")),
     h("button", { type: "submit" }, "Apply"),

@@ -14,7 +14,7 @@ export interface Page {
 }
 
 /** What tests and people can wait for: the page has rendered its first data (`document.body.dataset.ready`). */
-export type ReadyState = "list" | "run" | "session" | "not-found" | "reports" | "signin";
+export type ReadyState = "list" | "run" | "session" | "not-found" | "reports" | "signin" | "compare";
 
 export function setReady(state: ReadyState | undefined): void {
   if (state) document.body.dataset.ready = state;

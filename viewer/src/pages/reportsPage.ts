@@ -2,33 +2,64 @@ import { formatInstant } from "@agent-traces/store";
 import type { TraceErrorReport } from "@agent-traces/admin";
 import { onSnapshot } from "firebase/firestore";
 import { h, replaceChildren } from "../dom.js";
-import { reportsQuery } from "../data/traceQueries.js";
+import { recentReportsQuery } from "../data/traceQueries.js";
 import { previewText } from "../view/format.js";
+import { loadStateOf, OFFLINE_TEXT } from "../view/loadState.js";
+import { hourStart, reportSeries, SERIES_DAYS } from "../view/reportSeries.js";
 import { reportHeadline, reportListHref, reportNegativeFeedback, reportUsage } from "../view/reportView.js";
 import { errorBox } from "./errorBox.js";
+import { loadStateLine } from "./loadStateLine.js";
 import { setReady, type Page, type PageContext } from "./page.js";
+import { reportPlots } from "./reportsPlots.js";
+import "./reports.css";
 
+/** Reports shown in full below the plots, newest first. */
 const REPORTS_SHOWN = 48;
+const DAY_MS = 86_400_000;
 
-/** `/reports`: the scheduled error reports (`trace_reports`), newest first, live, each linking to its runs. */
+/**
+ * `/reports`: the plots of the last 7 days' scheduled error reports (`trace_reports`), then the
+ * newest reports in full, each linking to its runs. One live query: the reports whose window started
+ * in the last 7 days. It says whether Firestore has answered: an empty answer from the cache is
+ * "not answered yet", never "no reports".
+ */
 export function reportsPage(context: PageContext): Page {
   const { root, firebase } = context;
-  replaceChildren(root, h("p", { class: "muted" }, "Loading reports…"));
+  const heading = () => h("h1", {}, "Error reports");
+  replaceChildren(root, heading(), loadStateLine("loading", "Loading reports…"));
+  const since = new Date(hourStart(Date.now()) - SERIES_DAYS * DAY_MS);
   const unsubscribe = onSnapshot(
-    reportsQuery(firebase.db, REPORTS_SHOWN),
+    recentReportsQuery(firebase.db, since),
+    { includeMetadataChanges: true },
     (snapshot) => {
+      const fromCache = snapshot.metadata.fromCache;
       const reports = snapshot.docs.map((doc) => doc.data() as TraceErrorReport);
+      const state = loadStateOf(reports.length, fromCache);
+      const stateText =
+        state === "offline"
+          ? OFFLINE_TEXT
+          : state === "empty"
+            ? `No reports in the last ${SERIES_DAYS} days.`
+            : `● live: ${reports.length} ${reports.length === 1 ? "report" : "reports"} of the last ${SERIES_DAYS} days`;
+      // A live update rebuilds the page: the tables the reader opened stay open.
+      const open = new Set(Array.from(root.querySelectorAll<HTMLDetailsElement>("details[data-key][open]"), (details) => details.dataset.key));
       replaceChildren(
         root,
-        h("h1", {}, "Error reports"),
+        heading(),
+        loadStateLine(state, stateText),
         h("p", { class: "muted" }, "One per window of commit time (committed_at: when a run was stored), written by the scheduled function reportTraceErrors. The links list runs by start time, so a run that started before its window is not among them."),
-        reports.length === 0 ? h("p", { class: "empty", "data-testid": "empty" }, "No reports yet. The scheduled function writes one every hour; `npm run report` prints one now.") : null,
-        reports.map(reportSection),
+        state === "empty" ? h("p", { class: "empty", "data-testid": "empty" }, `No reports in the last ${SERIES_DAYS} days. The scheduled function writes one every hour; \`npm run report\` prints one now.`) : null,
+        reports.length ? reportPlots(reportSeries(reports, Date.now())) : null,
+        reports.slice(0, REPORTS_SHOWN).map(reportSection),
       );
-      setReady("reports");
+      root.querySelectorAll<HTMLDetailsElement>("details[data-key]").forEach((details) => {
+        if (open.has(details.dataset.key)) details.open = true;
+      });
+      // An empty snapshot from the cache is no answer yet: tests and people wait for the server's.
+      if (!fromCache || reports.length > 0) setReady("reports");
     },
     (error) => {
-      replaceChildren(root, errorBox(error));
+      replaceChildren(root, heading(), errorBox(error));
       setReady("reports");
     },
   );
@@ -104,9 +135,21 @@ function reportSection(report: TraceErrorReport): HTMLElement {
     report.by_tool.length
       ? h(
           "table",
-          { class: "breakdown" },
+          { class: "breakdown", "data-testid": "by-tool" },
           h("thead", {}, h("tr", {}, h("th", {}, "Failing tool"), h("th", {}, "Failed calls"), h("th", {}, "Runs"))),
-          h("tbody", {}, report.by_tool.map((entry) => h("tr", {}, h("td", {}, entry.tool), h("td", { class: "number" }, entry.failed_calls), h("td", { class: "number" }, entry.runs)))),
+          h(
+            "tbody",
+            {},
+            report.by_tool.map((entry) =>
+              h(
+                "tr",
+                { "data-tool": entry.tool },
+                h("td", {}, h("a", { href: reportListHref(report, { tool: entry.tool }), "data-testid": "failing-tool-link", title: "The runs started in the window where this tool failed" }, entry.tool)),
+                h("td", { class: "number" }, entry.failed_calls),
+                h("td", { class: "number" }, entry.runs),
+              ),
+            ),
+          ),
         )
       : null,
     report.top_errors.length

@@ -1,13 +1,16 @@
 import { formatDuration, formatInstant, formatTokens, type StoredFeedback, type StoredTrace } from "@agent-traces/store";
 import type { ModelUsage } from "@agent-traces/core";
-import { getDoc, getDocs, type Firestore } from "firebase/firestore";
+import { getDocs, type DocumentSnapshot, type Firestore } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
 import { feedbackFromDocument } from "../data/feedbackFromDocument.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
+import { readDocUntilAnswered } from "../data/untilAnswered.js";
 import { RUN_FEEDBACK_LIMIT, runFeedbackQuery, traceDocument, traceListQuery } from "../data/traceQueries.js";
+import { compareHref } from "../view/compareHref.js";
 import { feedbackCountsText, ratingLabel, sortFeedback } from "../view/feedbackView.js";
 import { loadListContext, neighborsInList } from "../view/listContext.js";
 import { listFilterSearch, parseListFilter } from "../view/listFilter.js";
+import { OFFLINE_TEXT } from "../view/loadState.js";
 import { senderNote } from "../view/provenance.js";
 import { keptForText } from "../view/keptFor.js";
 import { costComputed, modelCostText, runCostText } from "../view/runCost.js";
@@ -15,67 +18,109 @@ import { runNotices } from "../view/runNotices.js";
 import { sessionHref } from "../view/sessionView.js";
 import { axisTicks, waterfallBars } from "../view/waterfall.js";
 import { errorBox } from "./errorBox.js";
+import { loadStateLine } from "./loadStateLine.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
 import { textBlock } from "./textBlock.js";
 
-/** `/traces/{trace_id}`: one run, every stored field, its ratings, its tool calls as a waterfall; j/k move through the list it came from. */
+/**
+ * `/traces/{trace_id}`: one run, every stored field, its ratings, its tool calls as a waterfall; j/k move through the list it came from.
+ * "Not found" only when Firestore said so: a run not answered yet (offline, or still connecting) says that.
+ */
 export function runPage(context: PageContext, traceId: string): Page {
   const { root, firebase, url, navigate } = context;
   const search = listFilterSearch(parseListFilter(url.search).filter);
   const cleanups: (() => void)[] = [];
   let disposed = false;
-  replaceChildren(root, h("p", { class: "muted" }, "Loading run…"));
+  let previousLink: HTMLAnchorElement | undefined;
+  let nextLink: HTMLAnchorElement | undefined;
+  replaceChildren(root, loadStateLine("loading", "Loading run…"));
 
-  void (async () => {
-    try {
-      const snapshot = await getDoc(traceDocument(firebase.db, traceId));
-      if (disposed) return;
-      if (!snapshot.exists()) {
+  // The keys read the links when pressed, so they work before the next older run below is known.
+  const onKey = (event: KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || (event.target as Element | null)?.closest("input, textarea, select")) return;
+    const target = event.key === "j" ? nextLink : event.key === "k" ? previousLink : undefined;
+    const href = target?.getAttribute("href");
+    if (href) navigate(href);
+  };
+  document.addEventListener("keydown", onKey);
+  cleanups.push(() => document.removeEventListener("keydown", onKey));
+
+  /** Renders the run; `answered`: the server confirmed it (else it came from this browser's cache). */
+  const show = (snapshot: DocumentSnapshot, answered: boolean) => {
+    const trace = traceFromDocument(snapshot.data()!);
+    const neighbors = neighborsInList(loadListContext(sessionStorage), search, traceId);
+    const previousHref = neighbors.previous ? runHref(neighbors.previous, search) : undefined;
+    const next = h("a", { "data-testid": "next-run", class: "disabled", "aria-disabled": "true" }, "Older →");
+    nextLink = next;
+    previousLink = h("a", { "data-testid": "prev-run", class: previousHref ? null : "disabled", href: previousHref ?? null, "aria-disabled": previousHref ? null : "true" }, "← Newer");
+    const setNext = (id: string | undefined) => {
+      if (!id) return;
+      next.setAttribute("href", runHref(id, search));
+      next.classList.remove("disabled");
+      next.removeAttribute("aria-disabled");
+    };
+    setNext(neighbors.next);
+    const feedback = h("section", { class: "feedback", "data-testid": "feedback" }, h("h2", {}, "Feedback"), h("p", { class: "muted" }, answered ? "Loading ratings…" : "Ratings are read once Firestore answers."));
+    const compare = compareSection(trace, navigate);
+    const state = answered ? loadStateLine("live", "● read from Firestore") : loadStateLine("offline", OFFLINE_TEXT);
+    replaceChildren(root, renderRun(trace, { search, previousLink, nextLink: next, cleanups, feedback, state, compare: compare.section }));
+    setReady("run");
+    if (!answered) return;
+    void showFeedback(firebase.db, trace, feedback, () => disposed);
+    void compare.findLatestSuccess(firebase.db, () => disposed);
+    if (!neighbors.next) {
+      // Past the list's last run (or opened directly): the next older run of the same filter.
+      void getDocs(traceListQuery(firebase.db, parseListFilter(url.search).filter, { after: snapshot, size: 0 })).then(
+        (older) => {
+          if (!disposed) setNext(older.docs[0]?.id);
+        },
+        // Unread, "Older →" stays disabled: the run itself is shown either way.
+        () => undefined,
+      );
+    }
+  };
+
+  let shownFromCache = false;
+  cleanups.push(
+    readDocUntilAnswered(traceDocument(firebase.db, traceId), {
+      cached: (snapshot) => {
+        if (disposed) return;
+        if (snapshot.exists()) {
+          if (!shownFromCache) show(snapshot, false);
+          shownFromCache = true;
+          return;
+        }
+        // Not in the cache and not answered: neither found nor "not found". No data-ready: nothing is known yet.
+        replaceChildren(root, h("div", { class: "not-loaded" }, h("h1", {}, "Run not loaded yet"), loadStateLine("offline", OFFLINE_TEXT), h("p", {}, "Run ", h("code", {}, traceId), "."), h("a", { href: `/${search}` }, "← Back to the list")));
+      },
+      answered: (snapshot) => {
+        if (disposed) return;
+        if (snapshot.exists()) {
+          show(snapshot, true);
+          return;
+        }
         replaceChildren(
           root,
-          h("div", { class: "not-found", "data-testid": "not-found" }, h("h1", {}, "Run not found"), h("p", {}, "No stored run has the id ", h("code", {}, traceId), ". It may have been sampled out, never sent, or deleted by the TTL policy."), h("a", { href: `/${search}` }, "← Back to the list")),
+          h(
+            "div",
+            { class: "not-found", "data-testid": "not-found" },
+            h("h1", {}, "Run not found"),
+            loadStateLine("empty", "Firestore answered: no such run."),
+            h("p", {}, "No stored run has the id ", h("code", {}, traceId), ". It may have been sampled out, never sent, or deleted by the TTL policy."),
+            h("a", { href: `/${search}` }, "← Back to the list"),
+          ),
         );
         setReady("not-found");
-        return;
-      }
-      const trace = traceFromDocument(snapshot.data());
-      const neighbors = neighborsInList(loadListContext(sessionStorage), search, traceId);
-      const previousHref = neighbors.previous ? runHref(neighbors.previous, search) : undefined;
-      const nextLink = h("a", { "data-testid": "next-run", class: "disabled", "aria-disabled": "true" }, "Older →");
-      const previousLink = h("a", { "data-testid": "prev-run", class: previousHref ? null : "disabled", href: previousHref ?? null, "aria-disabled": previousHref ? null : "true" }, "← Newer");
-      const setNext = (id: string | undefined) => {
-        if (!id) return;
-        nextLink.setAttribute("href", runHref(id, search));
-        nextLink.classList.remove("disabled");
-        nextLink.removeAttribute("aria-disabled");
-      };
-      setNext(neighbors.next);
-      const feedback = h("section", { class: "feedback", "data-testid": "feedback" }, h("h2", {}, "Feedback"), h("p", { class: "muted" }, "Loading ratings…"));
-      replaceChildren(root, renderRun(trace, { search, previousLink, nextLink, cleanups, feedback }));
-      void showFeedback(firebase.db, trace, feedback, () => disposed);
-      // The keys read the links when pressed, so they work before the next older run below is known.
-      const onKey = (event: KeyboardEvent) => {
-        if (event.altKey || event.ctrlKey || event.metaKey || (event.target as Element | null)?.closest("input, textarea, select")) return;
-        const target = event.key === "j" ? nextLink : event.key === "k" ? previousLink : undefined;
-        const href = target?.getAttribute("href");
-        if (href) navigate(href);
-      };
-      document.addEventListener("keydown", onKey);
-      cleanups.push(() => document.removeEventListener("keydown", onKey));
-      setReady("run");
-      if (!neighbors.next) {
-        // Past the list's last run (or opened directly): the next older run of the same filter.
-        const older = await getDocs(traceListQuery(firebase.db, parseListFilter(url.search).filter, { after: snapshot, size: 0 }));
-        if (!disposed) setNext(older.docs[0]?.id);
-      }
-    } catch (error) {
-      if (disposed) return;
-      replaceChildren(root, errorBox(error));
-      setReady("run");
-    }
-  })();
+      },
+      failed: (error) => {
+        if (disposed) return;
+        replaceChildren(root, errorBox(error));
+        setReady("run");
+      },
+    }),
+  );
 
   return {
     dispose: () => {
@@ -83,6 +128,49 @@ export function runPage(context: PageContext, traceId: string): Page {
       for (const cleanup of cleanups) cleanup();
     },
   };
+}
+
+/**
+ * The run's "Compare with…" section: for a failed run with a skill, a link to its comparison with the
+ * latest success of that skill (found once Firestore answers: skill == and status == success,
+ * newest first, one run, the list's indexed plan); for any run, a form taking another run's id.
+ */
+function compareSection(trace: StoredTrace, navigate: (path: string) => void): { section: HTMLElement; findLatestSuccess(db: Firestore, disposed: () => boolean): Promise<void> } {
+  const skill = trace.skill;
+  const wantsLatest = trace.status !== "success" && typeof skill === "string" && skill !== "";
+  const latest = wantsLatest ? h("p", { "data-testid": "compare-latest" }, h("span", { class: "muted" }, `Looking for the latest success of ${skill}…`)) : null;
+  const input = h("input", { type: "text", id: "compare-with-id", name: "b", required: true, placeholder: "trace id", spellcheck: "false", autocomplete: "off", "data-testid": "compare-id" });
+  const form = h(
+    "form",
+    {
+      class: "compare-form",
+      "data-testid": "compare-form",
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        const other = input.value.trim();
+        if (other) navigate(compareHref(trace.trace_id, other));
+      },
+    },
+    h("label", { for: "compare-with-id" }, "Compare with run id "),
+    input,
+    " ",
+    h("button", { type: "submit" }, "Compare"),
+  );
+  const section = h("section", { class: "compare-with", "data-testid": "compare-with" }, h("h2", {}, "Compare with…"), latest, form);
+  const findLatestSuccess = async (db: Firestore, disposed: () => boolean): Promise<void> => {
+    if (!latest || !wantsLatest) return;
+    try {
+      const snapshot = await getDocs(traceListQuery(db, { skill, status: "success" }, { size: 0 }));
+      if (disposed()) return;
+      const found = snapshot.docs[0]?.id;
+      if (found) replaceChildren(latest, h("a", { href: compareHref(trace.trace_id, found), "data-testid": "compare-latest-success" }, `Compare with the latest success of ${skill}`));
+      else if (snapshot.metadata.fromCache) replaceChildren(latest, h("span", { class: "muted" }, `The latest success of ${skill} is looked for once Firestore answers.`));
+      else replaceChildren(latest, h("span", { class: "muted", "data-testid": "no-latest-success" }, `No successful run of ${skill} is stored to compare with.`));
+    } catch (error) {
+      if (!disposed()) replaceChildren(latest, errorBox(error));
+    }
+  };
+  return { section, findLatestSuccess };
 }
 
 function runHref(traceId: string, search: string): string {
@@ -96,6 +184,10 @@ interface RunParts {
   cleanups: (() => void)[];
   /** The ratings' section, filled in by showFeedback. */
   feedback: HTMLElement;
+  /** The page's load-state line. */
+  state: HTMLElement;
+  /** The "Compare with…" section. */
+  compare: HTMLElement;
 }
 
 /** Reads the run's ratings (trace_feedback where trace_id ==) into `section`, newest first; `data-loaded` says when it is done. */
@@ -108,7 +200,11 @@ async function showFeedback(db: Firestore, trace: StoredTrace, section: HTMLElem
     replaceChildren(
       section,
       heading,
-      ratings.length === 0 ? h("p", { class: "muted", "data-testid": "no-feedback" }, "No ratings.") : h("ul", { class: "ratings" }, ratings.map((rating) => ratingItem(rating, trace))),
+      ratings.length === 0
+        ? snapshot.metadata.fromCache
+          ? h("p", { class: "muted" }, "Ratings not read: Firestore has not answered (offline, or still connecting).")
+          : h("p", { class: "muted", "data-testid": "no-feedback" }, "No ratings.")
+        : h("ul", { class: "ratings" }, ratings.map((rating) => ratingItem(rating, trace))),
       ratings.length >= RUN_FEEDBACK_LIMIT ? h("p", { class: "muted" }, `The first ${RUN_FEEDBACK_LIMIT} ratings are shown.`) : null,
     );
   } catch (error) {
@@ -154,6 +250,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
     "article",
     { class: `run status-${trace.status}`, "data-testid": "run", "data-trace-id": trace.trace_id },
     h("nav", { class: "run-nav" }, h("a", { href: `/${parts.search}` }, "← List"), parts.previousLink, parts.nextLink, h("span", { class: "muted keys" }, "keys: j older, k newer")),
+    parts.state,
     h(
       "header",
       { class: "run-head" },
@@ -177,6 +274,7 @@ function renderRun(trace: StoredTrace, parts: RunParts): HTMLElement {
       ? h("section", { class: "run-error", "data-testid": "run-error" }, h("h2", {}, trace.status === "timeout" ? "Timed out" : "Error"), textBlock(error === undefined ? "(no error message recorded)" : typeof error === "string" ? error : JSON.stringify(error, null, 2)))
       : null,
     notices.length ? h("section", { class: "notices", "data-testid": "notices" }, h("h2", {}, "Not everything was stored"), h("ul", {}, notices.map((notice) => h("li", {}, notice)))) : null,
+    parts.compare,
     parts.feedback,
     waterfall(trace),
     usageSection(trace),

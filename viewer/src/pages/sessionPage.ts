@@ -1,40 +1,52 @@
 import { formatDuration, formatInstant, type StoredTrace } from "@agent-traces/store";
-import { getDocs, type QueryDocumentSnapshot } from "firebase/firestore";
+import { getDocs, type QueryDocumentSnapshot, type QuerySnapshot } from "firebase/firestore";
 import { append, h, replaceChildren } from "../dom.js";
 import { isExpired, traceFromDocument } from "../data/traceFromDocument.js";
+import { readQueryUntilAnswered } from "../data/untilAnswered.js";
 import { SESSION_PAGE_SIZE, sessionRunsQuery } from "../data/traceQueries.js";
 import { feedbackCountsText } from "../view/feedbackView.js";
 import { sessionUsers, summarizeSession } from "../view/sessionView.js";
+import { OFFLINE_TEXT } from "../view/loadState.js";
 import { waterfallBars } from "../view/waterfall.js";
 import { errorBox } from "./errorBox.js";
+import { loadStateLine } from "./loadStateLine.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
 import { textBlock } from "./textBlock.js";
 
-/** `/sessions/{session_id}`: one conversation's runs oldest first, each with its status, tool calls, output and ratings, linking to its run. */
+/**
+ * `/sessions/{session_id}`: one conversation's runs oldest first, each with its status, tool calls, output and ratings, linking to its run.
+ * "Not found" only when Firestore said so: runs not answered yet (offline, or still connecting) say that.
+ */
 export function sessionPage(context: PageContext, sessionId: string): Page {
   const { root, firebase } = context;
   let disposed = false;
   const loaded: StoredTrace[] = [];
   let last: QueryDocumentSnapshot | undefined;
-  replaceChildren(root, h("p", { class: "muted" }, "Loading session…"));
+  replaceChildren(root, loadStateLine("loading", "Loading session…"));
 
   const runList = h("ol", { class: "session-runs", "data-testid": "session-runs" });
   const summary = h("p", { class: "session-summary", "data-testid": "session-summary" });
+  const state = h("div");
   const errors = h("div");
   const more = h("button", { type: "button", "data-testid": "more-runs", hidden: true }, `Later runs (${SESSION_PAGE_SIZE} more)`);
 
-  /** Reads the next runs after the last one shown; the first read renders the page. */
-  const load = async (): Promise<void> => {
-    const snapshot = await getDocs(sessionRunsQuery(firebase.db, sessionId, { after: last, size: SESSION_PAGE_SIZE }));
-    if (disposed) return;
+  /** Shows a page of runs after those shown; `answered`: the server confirmed it (else it came from this browser's cache). */
+  const show = (snapshot: QuerySnapshot, answered: boolean): void => {
     const docs = snapshot.docs.slice(0, SESSION_PAGE_SIZE);
     const first = loaded.length === 0;
     if (first && docs.length === 0) {
       replaceChildren(
         root,
-        h("div", { class: "not-found", "data-testid": "not-found" }, h("h1", {}, "Session not found"), h("p", {}, "No stored run has the session id ", h("code", {}, sessionId), ". Its runs may have been sampled out, never sent, or deleted by the TTL policy."), h("a", { href: "/" }, "← The runs")),
+        h(
+          "div",
+          { class: "not-found", "data-testid": "not-found" },
+          h("h1", {}, "Session not found"),
+          loadStateLine("empty", "Firestore answered: no run of this session."),
+          h("p", {}, "No stored run has the session id ", h("code", {}, sessionId), ". Its runs may have been sampled out, never sent, or deleted by the TTL policy."),
+          h("a", { href: "/" }, "← The runs"),
+        ),
       );
       setReady("not-found");
       return;
@@ -42,6 +54,7 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
     last = docs.at(-1);
     loaded.push(...docs.map((doc) => traceFromDocument(doc.data())));
     more.hidden = snapshot.docs.length <= SESSION_PAGE_SIZE;
+    replaceChildren(state, answered ? loadStateLine("live", "● read from Firestore") : loadStateLine("offline", OFFLINE_TEXT));
     if (first) {
       replaceChildren(
         root,
@@ -50,6 +63,7 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
           { class: "session", "data-testid": "session", "data-session-id": sessionId },
           h("nav", { class: "run-nav" }, h("a", { href: "/" }, "← List")),
           h("header", { class: "run-head" }, h("h1", {}, "Session ", h("code", { "data-testid": "session-id" }, sessionId)), summary),
+          state,
           errors,
           runList,
           more,
@@ -77,9 +91,41 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
     else errors.replaceChildren(errorBox(error));
     setReady("session");
   };
+
+  // The first page: shown from the cache while Firestore has not answered, then as answered.
+  const stop = readQueryUntilAnswered(sessionRunsQuery(firebase.db, sessionId, { size: SESSION_PAGE_SIZE }), {
+    cached: (snapshot) => {
+      if (disposed) return;
+      if (snapshot.empty) {
+        // Not answered and nothing cached: neither runs nor "not found". No data-ready: nothing is known yet.
+        replaceChildren(root, h("div", { class: "not-loaded" }, h("h1", {}, "Session not loaded yet"), loadStateLine("offline", OFFLINE_TEXT), h("p", {}, "Session ", h("code", {}, sessionId), "."), h("a", { href: "/" }, "← The runs")));
+        return;
+      }
+      loaded.length = 0;
+      show(snapshot, false);
+    },
+    answered: (snapshot) => {
+      if (disposed) return;
+      loaded.length = 0;
+      show(snapshot, true);
+    },
+    failed: fail,
+  });
+
+  /** The next runs after the last one shown, read once. */
+  const loadMore = async (): Promise<void> => {
+    const snapshot = await getDocs(sessionRunsQuery(firebase.db, sessionId, { after: last, size: SESSION_PAGE_SIZE }));
+    if (disposed) return;
+    if (snapshot.metadata.fromCache && snapshot.empty) {
+      errors.replaceChildren(h("p", { class: "warning" }, "The later runs were not read: Firestore has not answered (offline, or still connecting). Try again."));
+      return;
+    }
+    show(snapshot, !snapshot.metadata.fromCache);
+  };
   more.addEventListener("click", () => {
     more.disabled = true;
-    void load().then(
+    errors.replaceChildren();
+    void loadMore().then(
       () => (more.disabled = false),
       (error: unknown) => {
         more.disabled = false;
@@ -87,8 +133,12 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
       },
     );
   });
-  void load().catch(fail);
-  return { dispose: () => (disposed = true) };
+  return {
+    dispose: () => {
+      disposed = true;
+      stop();
+    },
+  };
 }
 
 /** One run of the session: when, status, skill, duration, user (when several), ratings, its tool calls in order of start, and its error and output. */

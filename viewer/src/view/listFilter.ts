@@ -1,13 +1,15 @@
 import type { TraceStatus } from "@agent-traces/core";
 import { type TraceListFilter, userIdVariants } from "@agent-traces/store";
 
-/** The list's filters, as held in its URL: `/?status=error&skill=x&user=y&feedback=negative&from=ISO&to=ISO`. */
+/** The list's filters, as held in its URL: `/?status=error&skill=x&user=y&feedback=negative&tool=name&from=ISO&to=ISO`. */
 export interface ListFilter {
   status?: TraceStatus;
   skill?: string;
   user?: string;
   /** Runs rated "down" at least once; combines with from/to only (no index serves it with status, skill or user). */
   feedback?: "negative";
+  /** Runs where a tool of this name failed (stored `failed_tool_names`); combines with from/to only. */
+  tool?: string;
   /** Runs started at or after this instant. */
   from?: Date;
   /** Runs started before this instant. */
@@ -31,7 +33,14 @@ export function parseListFilter(search: string): { filter: ListFilter; problems:
   const user = params.get("user");
   if (user) filter.user = user;
   const feedback = params.get("feedback");
-  if (feedback === "negative") {
+  const tool = params.get("tool");
+  if (tool) {
+    const dropped = (["status", "skill", "user"] as const).filter((name) => filter[name] !== undefined);
+    for (const name of dropped) delete filter[name];
+    const named = [...dropped, ...(feedback ? ["feedback"] : [])];
+    if (named.length) problems.push(`${named.join(", ")}: the failed-tool filter combines only with the start time`);
+    filter.tool = tool;
+  } else if (feedback === "negative") {
     const dropped = (["status", "skill", "user"] as const).filter((name) => filter[name] !== undefined);
     for (const name of dropped) delete filter[name];
     if (dropped.length) problems.push(`${dropped.join(", ")}: the negative-feedback filter combines only with the start time`);
@@ -54,6 +63,7 @@ export function listFilterSearch(filter: ListFilter): string {
   if (filter.skill) params.set("skill", filter.skill);
   if (filter.user) params.set("user", filter.user);
   if (filter.feedback) params.set("feedback", filter.feedback);
+  if (filter.tool) params.set("tool", filter.tool);
   if (filter.from) params.set("from", filter.from.toISOString());
   if (filter.to) params.set("to", filter.to.toISOString());
   const text = params.toString();
@@ -67,6 +77,7 @@ export function toTraceListFilter(filter: ListFilter): TraceListFilter {
     ...(filter.skill ? { skill: filter.skill } : {}),
     ...(filter.user ? { userId: userIdVariants(filter.user) } : {}),
     ...(filter.feedback === "negative" ? { negativeFeedback: true } : {}),
+    ...(filter.tool ? { failedTool: filter.tool } : {}),
     ...(filter.from ? { since: filter.from } : {}),
     ...(filter.to ? { until: filter.to } : {}),
   };

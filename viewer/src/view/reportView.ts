@@ -1,5 +1,5 @@
 import type { ModelUsage, TraceStatus } from "@agent-traces/core";
-import { costText, formatTokens } from "@agent-traces/store";
+import { costText, formatInstant, formatTokens } from "@agent-traces/store";
 import { listFilterSearch } from "./listFilter.js";
 import { formatPercent, signed } from "./format.js";
 
@@ -102,6 +102,22 @@ export function reportHeadline(report: ReportFields): { failures: string; errorR
  * The list of the report's window, filtered. The list bounds runs by when they started and the
  * report by when they arrived, so a run that started before its window is outside this link.
  */
-export function reportListHref(report: Pick<ReportFields, "window_start" | "window_end">, filter: { status?: TraceStatus; skill?: string } = {}): string {
+export function reportListHref(report: Pick<ReportFields, "window_start" | "window_end">, filter: { status?: TraceStatus; skill?: string; tool?: string } = {}): string {
   return `/${listFilterSearch({ ...filter, from: new Date(report.window_start), to: new Date(report.window_end) })}`;
+}
+
+/** A span of the plots as their tables write it: "2026-12-01 10:00" for an hour, its end too when longer ("… → 13:00 (3 h)"). */
+export function spanText(span: { start: number; end: number }): string {
+  const minute = (instant: number) => formatInstant(new Date(instant).toISOString()).slice(0, 16);
+  const hours = Math.round((span.end - span.start) / 3_600_000);
+  if (hours === 1) return minute(span.start);
+  const start = minute(span.start);
+  const end = minute(span.end);
+  return `${start} → ${end.slice(0, 10) === start.slice(0, 10) ? end.slice(11) : end} (${hours} h)`;
+}
+
+/** A window's cost as the plots' table writes it: "not recorded" on reports written before costs were, "unpriced" (never $0) when no model had a price. */
+export function slotCostText(usage: { costUsd: number | null | undefined; unpriced: readonly string[] } | undefined): string {
+  if (!usage || usage.costUsd === undefined) return "not recorded";
+  return costText(usage.costUsd, usage.unpriced.length > 0);
 }

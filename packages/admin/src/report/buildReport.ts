@@ -6,6 +6,7 @@ import { readNegativeFeedback, type NegativeFeedbackRead } from "./readNegativeF
 import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
 import { precedingWindow, type ReportWindow } from "./reportWindow.js";
 import { skillBreakdown, type SkillBreakdown } from "./skillBreakdown.js";
+import { estimateSkills, skillsToEstimate } from "./skillEstimates.js";
 import { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./summarizeFailures.js";
 import { summarizeUsage, USAGE_FIELDS, type UsageBreakdown, type UsageFields } from "./summarizeUsage.js";
 
@@ -40,7 +41,10 @@ export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "
   /** The field both windows bound: a trace counts in the window its write was committed in, whenever it started or arrived. */
   window_field: typeof REPORT_WINDOW_FIELD;
   generated_at: string;
-  /** Per skill: failed runs (from the failures read) and, beside them, thumbs-down ratings given in the window. */
+  /**
+   * Per skill: failed runs (from the failures read) and, beside them, thumbs-down ratings given in the
+   * window; the skills with the most failures (SKILL_ESTIMATES) also their estimated runs and error rate.
+   */
   by_skill: SkillBreakdown[];
   /** Users' thumbs-down ratings given in the window (windowed by their own updated_at, not by the runs' commit). */
   negative_feedback: NegativeFeedbackReport;
@@ -122,7 +126,16 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
   const breakdown = summarizeFailures(failures);
 
   const previous = precedingWindow(window);
-  const [current, before] = await Promise.all([countRuns(db, window), countRuns(db, previous)]);
+  const bySkill = skillBreakdown(breakdown.by_skill, feedbackRead.ok ? feedbackRead.read.by_skill : []);
+  const [current, before, skillsRead] = await Promise.all([
+    countRuns(db, window),
+    countRuns(db, previous),
+    // The per-skill estimates are an extra too: when their queries fail, the skills go out without them.
+    estimateSkills(db, window, skillsToEstimate(bySkill)).then(
+      (read) => ({ ok: true as const, read }),
+      () => ({ ok: false as const }),
+    ),
+  ]);
   const totals = windowTotals(window, current);
   const previousTotals = windowTotals(previous, before);
 
@@ -131,7 +144,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
     window_field: REPORT_WINDOW_FIELD,
     generated_at: (options.now ?? new Date()).toISOString(),
     ...breakdown,
-    by_skill: skillBreakdown(breakdown.by_skill, feedbackRead.ok ? feedbackRead.read.by_skill : []),
+    by_skill: skillsRead.ok ? bySkill.map((entry) => ({ ...entry, ...skillsRead.read.bySkill.get(entry.skill) })) : bySkill,
     negative_feedback: negativeFeedbackReport(feedbackRead),
     estimate: {
       label: ESTIMATE_LABEL,
@@ -155,7 +168,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
       truncated: !usageRead.ok || snapshot.size > maxFailuresRead || (usageSnapshot?.size ?? 0) > maxUsageRead,
     },
     documents_read: snapshot.size + (usageSnapshot?.size ?? 0),
-    aggregation_queries: current.aggregations + before.aggregations + (feedbackRead.ok ? feedbackRead.read.aggregations : 0),
+    aggregation_queries: current.aggregations + before.aggregations + (feedbackRead.ok ? feedbackRead.read.aggregations : 0) + (skillsRead.ok ? skillsRead.read.aggregations : 0),
     truncated: snapshot.size > maxFailuresRead,
   };
 }

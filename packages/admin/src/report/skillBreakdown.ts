@@ -7,6 +7,10 @@ export interface SkillBreakdown {
   errors: number;
   timeouts: number;
   negative_feedback: number;
+  /** Its runs in the window, estimated (see estimateSkills): on the SKILL_ESTIMATES skills with the most failures only, absent on others and on older reports. */
+  estimated_runs?: number;
+  /** Its failures / estimated_runs, 4 digits (null: no runs); present with estimated_runs. */
+  estimated_error_rate?: number | null;
 }
 
 /**

@@ -26,6 +26,8 @@ export type StoredTrace = Omit<SanitizedTrace, "content_captured" | "usage"> & {
   tool_error_count: number;
   /** Absent on traces stored before the field existed. */
   failed_tools?: FailedTool[];
+  /** The names of `failed_tools`, same order (what the list filters by failing tool); absent when none failed, or stored before the field existed. */
+  failed_tool_names?: string[];
   recorded_by: string;
   received_at: string;
   /** When the commit that stored it happened (Firestore's clock); absent on traces stored before the field existed. */

@@ -6,6 +6,8 @@
 export interface QueryPlan {
   collection: string;
   equalities: string[];
+  /** Array fields filtered with array-contains (at most one per query): served by an index field with `arrayConfig: CONTAINS`, before the ordering fields. */
+  arrayContains?: string[];
   /** Range filters; Firestore serves them from the index of the first ordering field. */
   ranges: string[];
   /** `__name__` (DOCUMENT_ID) is the document id: a tie-break, served by every index in its last field's direction. */

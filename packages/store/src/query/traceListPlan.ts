@@ -10,6 +10,8 @@ export interface TraceListFilter {
   status?: TraceStatus;
   /** Runs with at least one "down" rating (`negative_feedback` == true); combines with since/until only (see planListTraces). */
   negativeFeedback?: boolean;
+  /** Runs where a tool of this name failed (`failed_tool_names` array-contains); combines with since/until only (see planListTraces). */
+  failedTool?: string;
   /** Runs started at or after this instant. */
   since?: Date;
   /** Runs started before this instant. */
@@ -19,6 +21,12 @@ export interface TraceListFilter {
 /** The filters no index serves together with `negativeFeedback` (only (negative_feedback, started_at desc) exists). */
 export const NOT_WITH_NEGATIVE_FEEDBACK = ["userId", "skill", "status"] as const satisfies readonly (keyof TraceListFilter)[];
 
+/** The filters no index serves together with `failedTool` (only (failed_tool_names CONTAINS, started_at desc) exists). */
+export const NOT_WITH_FAILED_TOOL = ["userId", "skill", "status", "negativeFeedback"] as const satisfies readonly (keyof TraceListFilter)[];
+
+/** The stored field the failing-tool filter queries: the distinct names of the run's failed tools. */
+export const FAILED_TOOL_NAMES_FIELD = "failed_tool_names";
+
 /** A filter that no declared index serves; its message names the filters that cannot be combined. */
 export class UnservedFilterError extends RangeError {
   override name = "UnservedFilterError";
@@ -26,12 +34,28 @@ export class UnservedFilterError extends RangeError {
 
 /**
  * The query shape of a trace list: equalities on user_id, skill and status (in that order, each
- * when its filter is set), or on negative_feedback alone, a started_at range when bounded, newest
- * first with the document id as tie-break, so that a cursor never skips or repeats a run that
- * started at the same instant. Throws UnservedFilterError for negativeFeedback with user, skill or status.
+ * when its filter is set), or on negative_feedback alone, or failed_tool_names array-contains alone,
+ * a started_at range when bounded, newest first with the document id as tie-break, so that a cursor
+ * never skips or repeats a run that started at the same instant. Throws UnservedFilterError for
+ * negativeFeedback with user, skill or status, and for failedTool with any of those or negativeFeedback.
  */
 export function planListTraces(filter: TraceListFilter): QueryPlan {
   const negative = filter.negativeFeedback === true;
+  if (filter.failedTool !== undefined) {
+    if (NOT_WITH_FAILED_TOOL.some((key) => filter[key] !== undefined && filter[key] !== false)) {
+      throw new UnservedFilterError("the failing-tool filter combines only with a start-time range, not with user, skill, status or negative feedback");
+    }
+    return {
+      collection: TRACES_COLLECTION,
+      equalities: [],
+      arrayContains: [FAILED_TOOL_NAMES_FIELD],
+      ranges: filter.since || filter.until ? ["started_at"] : [],
+      orderBy: [
+        { field: "started_at", direction: "desc" },
+        { field: DOCUMENT_ID, direction: "desc" },
+      ],
+    };
+  }
   if (negative && NOT_WITH_NEGATIVE_FEEDBACK.some((key) => filter[key] !== undefined)) {
     throw new UnservedFilterError("the negative-feedback filter combines only with a start-time range, not with user, skill or status");
   }
