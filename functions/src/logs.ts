@@ -104,6 +104,8 @@ export const logs = {
       change_failures: report.change.failures,
       // Thumbs-down ratings updated in the window (exact); null when they could not be read.
       negative_feedback: report.negative_feedback.ratings,
+      // Skills whose runs and error rate were estimated; null when their queries failed (report.skill_estimates.label says why).
+      skill_estimates: report.skill_estimates?.skills,
       top_error: report.top_errors[0]?.message,
       truncated: report.truncated,
       // Estimated (successes weighted by 1 / their sample rate): see report.usage.label.

@@ -10,7 +10,8 @@ const QUESTIONS = ["quarterly revenue", "team offsite", "refund for order 1042",
 
 /**
  * Runs the demo agent against the local stack through the real callable and says what happened, then
- * has the scheduled error report run once over the demo's hour (runDemoReport).
+ * has the scheduled error report run over the hour its runs were stored in, or both hours when it
+ * crossed one (runDemoReport).
  */
 export async function runDemo(env: Record<string, string>): Promise<void> {
   const startedAt = new Date();

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Timestamp } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type WhereFilterOp } from "firebase-admin/firestore";
 import { MIN_SENDER_SAMPLE_RATE, randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchResult } from "@agent-traces/core";
 import {
   buildErrorReport,
@@ -333,7 +333,7 @@ describe("reportTraceErrors estimates the runs of the skills with the most failu
   const skillWindow = windowStartingAt(new Date("2025-06-07T10:00:00Z"), 1);
   const in_ = (minutes: number) => new Date(skillWindow.start.getTime() + minutes * MINUTE);
 
-  it(`estimates the first ${SKILL_ESTIMATES} skills with failures (runs recorded without a skill among them), two aggregations each`, async () => {
+  before(async () => {
     await clearFirestore();
     // Runs without a skill: 2 errors and 2 successes kept at 0.5 (4 runs), and one success an hour before.
     // Then 11 skills with one error each: the ties go by name, so s8 and s9 are past the cap.
@@ -345,6 +345,9 @@ describe("reportTraceErrors estimates the runs of the skills with the most failu
       { startedAt: new Date(skillWindow.start.getTime() - MINUTE), status: "success", skill: null, sampleRate: 0.5 },
       ...Array.from({ length: 11 }, (_, index) => ({ startedAt: in_(10 + index), status: "error" as const, skill: `s${index}`, error: "boom" })),
     ]);
+  });
+
+  it(`estimates the first ${SKILL_ESTIMATES} skills with failures (runs recorded without a skill among them), two aggregations each`, async () => {
     const report = await buildErrorReport(adminFirestore(), { window: skillWindow, maxFailuresRead: 2000 });
     assert.deepEqual(report.by_skill[0], { skill: "(none)", errors: 2, timeouts: 0, negative_feedback: 0, estimated_runs: 6, estimated_error_rate: 0.3333 });
     const estimated = report.by_skill.filter((entry) => entry.estimated_runs !== undefined).map((entry) => entry.skill);
@@ -353,6 +356,34 @@ describe("reportTraceErrors estimates the runs of the skills with the most failu
     assert.deepEqual(report.by_skill.at(-1), { skill: "s9", errors: 1, timeouts: 0, negative_feedback: 0 });
     assert.deepEqual([report.by_skill[1]!.estimated_runs, report.by_skill[1]!.estimated_error_rate], [1, 1]);
     assert.equal(report.aggregation_queries, 3 + 3 + 2 * SKILL_ESTIMATES);
+    assert.deepEqual([report.skill_estimates?.skills, report.skill_estimates?.max_skills], [SKILL_ESTIMATES, SKILL_ESTIMATES], "the report says its estimates were made");
+    assert.match(report.skill_estimates!.label, /^Estimate per skill/);
+  });
+
+  it("says so in skill_estimates when their queries fail (an index still building), and goes out without them", async () => {
+    // The skills' queries (filtered on skill) fail as production's do while their index builds; the report's others run on the emulator.
+    const building = new Error("9 FAILED_PRECONDITION: The query requires an index. That index is currently building and cannot be used yet.\nSee its status here: https://console.firebase.google.com/");
+    const failing: unknown = new Proxy({}, { get: (_target, name) => (name === "get" ? () => Promise.reject(building) : name === "then" ? undefined : () => failing) });
+    const db = adminFirestore();
+    const skillQueriesFailing = new Proxy(db, {
+      get: (target, name) =>
+        name === "collection"
+          ? (path: string) =>
+              new Proxy(target.collection(path), {
+                get: (collection, key) =>
+                  key === "where" ? (field: string, op: WhereFilterOp, value: unknown) => (field === "skill" ? failing : collection.where(field, op, value)) : Reflect.get(collection, key, collection),
+              })
+          : Reflect.get(target, name, target),
+    }) as Firestore;
+    const report = await buildErrorReport(skillQueriesFailing, { window: skillWindow, maxFailuresRead: 2000 });
+    assert.deepEqual(report.skill_estimates, {
+      label: "Per-skill estimates could not be read (9 FAILED_PRECONDITION: The query requires an index. That index is currently building and cannot be used yet.)",
+      skills: null,
+      max_skills: SKILL_ESTIMATES,
+    });
+    assert.deepEqual(report.by_skill[0], { skill: "(none)", errors: 2, timeouts: 0, negative_feedback: 0 }, "no skill carries an estimate");
+    assert.ok(report.by_skill.every((entry) => entry.estimated_runs === undefined));
+    assert.deepEqual([report.failures, report.aggregation_queries], [13, 3 + 3], "the rest of the report stands, without the skills' aggregations");
   });
 });
 

@@ -3,12 +3,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HOUR_MS } from "@agent-traces/core";
 import { readEmulatorPorts } from "../../scripts/stack/emulatorPorts.js";
 import { LOCAL_ADMIN } from "../../viewer/src/localAdmin.js";
 
 /**
  * `npm start` as a new user runs it: the stack comes up, the demo agent's traces flow through the
- * callable, the scheduled error report runs once over them (through the scheduler's trigger), the
+ * callable, the scheduled error report runs over the hours they were stored in (through the scheduler's trigger), the
  * viewer is served and its local admin can sign in, and Ctrl-C (SIGINT) leaves no
  * emulator, Java or function worker process and no port behind; a launcher killed with SIGKILL is
  * cleaned up after by the next start.
@@ -57,8 +58,6 @@ async function localAdminClaims(): Promise<Record<string, unknown>> {
   assert.ok(response.ok && body.idToken, `the local admin signs in: ${JSON.stringify(body)}`);
   return JSON.parse(Buffer.from(body.idToken.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** The failures of the stored report `trace_reports/{windowStart}`, read from the Firestore emulator as its owner; undefined when there is none. */
 async function reportFailures(windowStart: string): Promise<number | undefined> {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { RECENT_REPORTS_PLAN, REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
+import { RECENT_REPORTS_PLAN } from "../../viewer/src/data/traceQueries.js";
 import { erasurePlans, planNegativeFeedbackQuery, planReportQuery, type ReportQuery } from "@agent-traces/admin";
 import { DOCUMENT_ID, FEEDBACK_COLLECTION, planListTraces, planListTracesByCost, planRunFeedback, planSessionRuns, planUserSessions, type QueryPlan } from "@agent-traces/store";
 
@@ -194,10 +194,6 @@ describe("index coverage (firestore.indexes.json)", () => {
       assert.ok(servingIndex(plan), `no index serves ${JSON.stringify(plan)}`);
     });
   }
-
-  it("the viewer's reports page, newest first, is served by the automatic index on window_start_at", () => {
-    assert.match(servingIndex(REPORTS_PLAN) ?? "", /^automatic DESCENDING index on window_start_at$/);
-  });
 
   it("the viewer's reports of the last days (a range on window_start_at, newest first) are served by the automatic index on window_start_at", () => {
     assert.match(servingIndex(RECENT_REPORTS_PLAN) ?? "", /^automatic DESCENDING index on window_start_at$/);

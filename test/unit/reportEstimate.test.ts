@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { estimateError, SKILL_ESTIMATES, skillEstimate, skillsToEstimate, type SkillBreakdown } from "@agent-traces/admin";
+import { estimateError, SKILL_ESTIMATES, skillEstimate, skillEstimatesReport, skillsToEstimate, type SkillBreakdown } from "@agent-traces/admin";
 import { decideRecording, DEFAULT_KEEP_RULES, runWeight, TraceIdRatioBasedSampler, type KeepRules, type RecordingFacts } from "@agent-traces/core";
 import { decideKeep } from "../../functions/src/recordTrace/keepDecision.js";
 
@@ -115,5 +115,15 @@ describe("report: the per-skill estimate", () => {
     assert.deepEqual(skillsToEstimate(bySkill), bySkill.slice(0, SKILL_ESTIMATES).map((line) => line.skill));
     assert.deepEqual(skillsToEstimate([entry("rated-only", 0, 0, 3), entry("timeouts", 0, 2)]), ["timeouts"]);
     assert.deepEqual(skillsToEstimate([]), []);
+  });
+
+  it("is marked in the report: how many skills were estimated, or null with the error's first line when they could not be read", () => {
+    const made = skillEstimatesReport({ ok: true, skills: 3 });
+    assert.deepEqual([made.skills, made.max_skills], [3, SKILL_ESTIMATES]);
+    assert.match(made.label, new RegExp(`^Estimate per skill, .* for the ${SKILL_ESTIMATES} skills with the most failures at most`));
+    assert.deepEqual(skillEstimatesReport({ ok: true, skills: 0 }).skills, 0, "a window without failures: made, for no skill");
+    const failed = skillEstimatesReport({ ok: false, error: new Error(`9 FAILED_PRECONDITION: The query requires an index.\n${"x".repeat(300)}`) });
+    assert.deepEqual(failed, { label: "Per-skill estimates could not be read (9 FAILED_PRECONDITION: The query requires an index.)", skills: null, max_skills: SKILL_ESTIMATES });
+    assert.equal(skillEstimatesReport({ ok: false, error: "unavailable" }).label, "Per-skill estimates could not be read (unavailable)");
   });
 });

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { dayStarts, niceTop } from "../../viewer/src/view/charts.js";
+import { HOUR_MS as HOUR } from "@agent-traces/core";
 import { hourStart, OTHER_SKILLS_SERIES, OTHER_TOOLS_SERIES, rateRange, reportSeries, SKILLS_SHOWN, TOOLS_SHOWN, type ReportSlot, type SeriesReport } from "../../viewer/src/view/reportSeries.js";
-import { slotCostText, spanText } from "../../viewer/src/view/reportView.js";
+import { skillRateText, slotCostText, spanText } from "../../viewer/src/view/reportView.js";
 
-const HOUR = 3_600_000;
 /** Half past an hour: the last full hour ends at LAST. */
 const NOW = Date.parse("2026-12-03T12:30:00.000Z");
 const LAST = Date.parse("2026-12-03T12:00:00.000Z");
@@ -83,7 +83,7 @@ describe("viewer report series", () => {
     assert.equal(rateRange(3, null, 5), undefined);
   });
 
-  it("has a series for each skill with the most failures over the period, the rest summed, each rate only where the report carries one", () => {
+  it("has a series for each skill with the most failures over the period, the rest summed, each rate where the report carries one", () => {
     const skills = Array.from({ length: SKILLS_SHOWN + 2 }, (_, index) => `skill-${index}`);
     const first = report(LAST - 3 * HOUR, {
       errors: 30,
@@ -102,16 +102,47 @@ describe("viewer report series", () => {
     const series = reportSeries([first, second], NOW);
     assert.deepEqual(series.skills, [...skills.slice(0, SKILLS_SHOWN), OTHER_SKILLS_SERIES]);
     const [one, two] = reports(series);
-    assert.deepEqual(one!.skills["skill-0"], { failures: 8, errors: 8, timeouts: 0, errorRate: 0.2 });
-    assert.deepEqual(one!.skills["skill-1"], { failures: 7, errors: 7, timeouts: 0, errorRate: undefined }, "no estimate in the report: undefined (shown as —)");
-    assert.deepEqual(one!.skills[OTHER_SKILLS_SERIES], { failures: 2 + 1, errors: 3, timeouts: 0, errorRate: undefined });
-    assert.deepEqual(two!.skills["skill-0"], { failures: 0, errors: 0, timeouts: 0, errorRate: undefined }, "absent from a report: no failures in it");
-    assert.deepEqual(two!.skills["skill-1"], { failures: 1, errors: 0, timeouts: 1, errorRate: null });
-    assert.deepEqual(two!.skills[OTHER_SKILLS_SERIES], { failures: 2, errors: 2, timeouts: 0, errorRate: undefined });
+    assert.deepEqual(one!.skills["skill-0"], { failures: 8, errors: 8, timeouts: 0, rate: { kind: "estimate", rate: 0.2 } });
+    assert.deepEqual(one!.skills["skill-1"], { failures: 7, errors: 7, timeouts: 0, rate: { kind: "none", reason: "beyond-cap" } }, "failed, not estimated where another skill was: beyond the cap");
+    assert.deepEqual(one!.skills[OTHER_SKILLS_SERIES], { failures: 2 + 1, errors: 3, timeouts: 0, rate: { kind: "none", reason: "summed" } });
+    assert.deepEqual(two!.skills["skill-0"], { failures: 0, errors: 0, timeouts: 0, rate: { kind: "no-failures" } }, "absent from a report that made estimates: no failures in it");
+    assert.deepEqual(two!.skills["skill-1"], { failures: 1, errors: 0, timeouts: 1, rate: { kind: "none", reason: "no-runs" } });
+    assert.deepEqual(two!.skills[OTHER_SKILLS_SERIES], { failures: 2, errors: 2, timeouts: 0, rate: { kind: "none", reason: "summed" } });
     assert.equal(two!.skills["thumbs-only"], undefined);
 
     const few = reportSeries([report(LAST - HOUR, { errors: 1, by_skill: [{ skill: "a", errors: 1, timeouts: 0 }, { skill: "b", errors: 0, timeouts: 0 }] })], NOW);
     assert.deepEqual(few.skills, ["a"], "no other-skills series when all fit; none for a skill without failures");
+  });
+
+  it("says why a skill has no rate: an older report, estimates that could not be read, beyond the cap, not among the failures read; and 'no failures' where estimates were made", () => {
+    const skill = (name: string, errors: number, estimate?: number) => ({ skill: name, errors, timeouts: 0, ...(estimate === undefined ? {} : { estimated_runs: 100, estimated_error_rate: estimate }) });
+    const hours = [
+      // Before per-skill estimates: neither a marker nor any estimate.
+      report(LAST - 6 * HOUR, { errors: 2, by_skill: [skill("a", 2)] }),
+      // The marker says the estimates could not be read.
+      report(LAST - 5 * HOUR, { errors: 2, by_skill: [skill("a", 2)], skill_estimates: { skills: null } }),
+      // Estimated; b failed beyond the cap; c had no failure.
+      report(LAST - 4 * HOUR, { errors: 3, by_skill: [skill("a", 2, 0.02), skill("b", 1)], skill_estimates: { skills: 1 } }),
+      // Estimated (no marker: written before it), c had no failure.
+      report(LAST - 3 * HOUR, { errors: 1, by_skill: [skill("a", 1, 0.01)] }),
+      // Estimated, nothing failed at all: every skill "no failures".
+      report(LAST - 2 * HOUR, { errors: 0, by_skill: [], skill_estimates: { skills: 0 } }),
+      // The failures read were capped: a skill absent from them is not known to have none.
+      report(LAST - HOUR, { errors: 900, by_skill: [skill("a", 500, 0.5)], skill_estimates: { skills: 1 }, truncated: true }),
+      report(LAST - 8 * HOUR, { errors: 9, by_skill: [skill("c", 9, 0.09)], skill_estimates: { skills: 1 } }),
+    ];
+    const series = reportSeries(hours, NOW);
+    assert.deepEqual(series.skills, ["a", "c", "b"]);
+    const rates = (name: string) => reports(series).map((slot) => skillRateText(slot.skills[name]!.rate));
+    assert.deepEqual(rates("a"), ["no failures", "— older report", "— could not be read", "2.0%", "1.0%", "no failures", "50.0%"]);
+    assert.deepEqual(rates("b"), ["no failures", "— older report", "— could not be read", "— beyond the cap", "no failures", "no failures", "— not in the failures read"]);
+    assert.deepEqual(rates("c"), ["9.0%", "— older report", "— could not be read", "no failures", "no failures", "no failures", "— not in the failures read"]);
+    const failures = (name: string) => reports(series).map((slot) => slot.skills[name]!.failures);
+    assert.deepEqual(failures("b"), [0, 0, 0, 1, 0, 0, 0], "no failures is a 0 bar, not a gap");
+
+    const capped = reports(series).at(-1)!;
+    assert.deepEqual([capped.truncated, capped.failuresRead, capped.failures], [true, 500, 900], "the breakdown covers the 500 failures read of 900");
+    assert.deepEqual([reports(series)[0]!.truncated, reports(series)[0]!.failuresRead], [false, 9]);
   });
 
   it("has a series for each tool with the most failed calls, the rest summed", () => {

@@ -43,6 +43,8 @@ export {
   DEFAULT_MAX_USAGE_READ,
   type NegativeFeedbackReport,
   type ReportOptions,
+  type SkillEstimatesReport,
+  skillEstimatesReport,
   type TraceErrorReport,
   type UsageReport,
   type WindowTotals,

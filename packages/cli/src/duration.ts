@@ -3,9 +3,9 @@
  * ISO-8601 date or date-time. A date-time without a zone, and a bare date, are local time, as the
  * CLI prints local times.
  */
-import { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "@agent-traces/core";
+import { DAY_MS, FIRST_FIRESTORE_INSTANT, HOUR_MS, LAST_FIRESTORE_INSTANT } from "@agent-traces/core";
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS };
 const RELATIVE = /^(\d{1,9})([smhdw])$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 

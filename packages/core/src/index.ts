@@ -3,7 +3,7 @@
 // Pure and browser-safe: nothing here imports Node or firebase-admin.
 export { LIMITS, MAX_BATCH_TRACES, MAX_CALL_BYTES } from "./limits.js";
 export { CALL_ENVELOPE_BYTES, MAX_CALL_TRACE_BYTES, traceCallBytes } from "./callSize.js";
-export { DAY_MS, FIRST_FIRESTORE_INSTANT, LAST_FIRESTORE_INSTANT } from "./time.js";
+export { DAY_MS, FIRST_FIRESTORE_INSTANT, HOUR_MS, LAST_FIRESTORE_INSTANT } from "./time.js";
 export { raceTimeout } from "./raceTimeout.js";
 export {
   decideRecording,

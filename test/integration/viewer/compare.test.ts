@@ -98,7 +98,7 @@ describe("viewer: comparing two runs", () => {
     assert.equal(await page.$eval("[data-testid=difference-count] strong", (el) => el.textContent), "12 differences");
     assert.equal(await page.$eval("[data-testid=run-link-a]", (a) => a.getAttribute("href")), `/traces/${FAILED.id}`);
     assert.equal(await page.$eval("[data-testid=run-link-b]", (a) => a.getAttribute("href")), `/traces/${SUCCESS.id}`);
-    await screenshotIfAsked(page, "compare.png");
+    await screenshotIfAsked(page, "compare.png", { fullPage: true });
 
     await page.click("a[data-testid=swap]");
     await page.waitForFunction((a: string) => document.body.dataset.ready === "compare" && document.querySelector("[data-testid=compare]")?.getAttribute("data-a") === a, { timeout: 20_000 }, SUCCESS.id);

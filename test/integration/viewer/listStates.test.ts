@@ -104,6 +104,8 @@ describe("viewer: the list says what it knows (loading, offline, empty, live), f
 
         unreachable = false;
         await waitForListedIds(page, expectedIds(RUNS), 120_000);
+        // Reconnected, the SDK may list the runs from its cache (offline) before the server confirms them.
+        await page.waitForSelector("[data-testid=load-state][data-state=live]", { timeout: 120_000 });
         assert.deepEqual(await loadStateOf(page), { state: "live", text: `● live: ${RUNS.length} newest runs` });
         const seen = await page.evaluate(() => ({ states: (window as unknown as { __listStates: string[] }).__listStates, empty: (window as unknown as { __emptyEverShown: boolean }).__emptyEverShown }));
         assert.deepEqual(seen, { states: ["loading", "offline", "live"], empty: false }, "loading, then offline, then live: never 'empty'");

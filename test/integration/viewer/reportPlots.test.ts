@@ -4,7 +4,7 @@ import { OFFLINE_TEXT } from "../../../viewer/src/view/loadState.js";
 import { openPage, waitForReady, type BrowserPage } from "../support/browser.js";
 import { clearFirestore } from "../support/emulators.js";
 import { minutesAfter, seedRuns, traceIdFor, type SeedTool, type ViewerSeed } from "./fixtures.js";
-import { HOUR_MS, MISSING_HOURS, seedReportWeek, windowOf } from "./reportFixtures.js";
+import { CAPPED_HOUR, HOUR_MS, MISSING_HOURS, SEARCH_QUIET_HOUR, seedReportWeek, UNREADABLE_ESTIMATES_HOUR, windowOf } from "./reportFixtures.js";
 import { assertHealthy, closeViewerTab, pathOf, screenshotIfAsked, useBrowser, viewerUrl, waitForListedIds } from "./viewerPage.js";
 
 interface Row {
@@ -22,6 +22,30 @@ function tableRows(page: Page, figure: string): Promise<Row[]> {
 
 const failing = (name: string): SeedTool => ({ name, offsetMs: 100, durationMs: 200, isError: true, output: `${name} refused` });
 
+/**
+ * Stores the week of reports ending at `last` (an hour's start), and runs of its last two hours where
+ * a tool failed (the reports are built by hand: these are only for the failing-tool link).
+ */
+async function seedWeek(last: number): Promise<void> {
+  await clearFirestore();
+  await seedReportWeek(last);
+  const hour1 = windowOf(last, 1).start;
+  const hour2 = windowOf(last, 2).start;
+  const runs: ViewerSeed[] = [
+    { id: traceIdFor(0x9100), startedAt: minutesAfter(hour1, 10), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("web_fetch")] },
+    { id: traceIdFor(0x9101), startedAt: minutesAfter(hour1, 20), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("db_query")] },
+    { id: traceIdFor(0x9102), startedAt: minutesAfter(hour2, 20), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("web_fetch")] },
+  ];
+  await seedRuns(runs);
+}
+
+/** The end of the week the page plots (its last full hour when it loaded). */
+async function plottedEnd(page: Page): Promise<number> {
+  await waitForReady(page, "reports");
+  await page.waitForSelector("[data-testid=plots]");
+  return Date.parse((await page.$eval("[data-testid=plots]", (section) => section.getAttribute("data-end"))) ?? "");
+}
+
 describe("viewer: the reports page plots the last 7 days", () => {
   const viewer = useBrowser();
   let last: number;
@@ -36,27 +60,21 @@ describe("viewer: the reports page plots the last 7 days", () => {
   };
 
   before(async function () {
-    // The page's week ends at the last full hour when it loads: don't straddle an hour's end.
     this.timeout(300_000);
-    const toNextHour = HOUR_MS - (Date.now() % HOUR_MS);
-    if (toNextHour < 3 * 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1_000));
     last = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
-    await clearFirestore();
-    await seedReportWeek(last);
-    // Runs of the last hour where a tool failed (the reports above are built by hand: these are only for the failing-tool link).
-    const hour1 = windowOf(last, 1).start;
-    const hour2 = windowOf(last, 2).start;
-    const runs: ViewerSeed[] = [
-      { id: traceIdFor(0x9100), startedAt: minutesAfter(hour1, 10), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("web_fetch")] },
-      { id: traceIdFor(0x9101), startedAt: minutesAfter(hour1, 20), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("db_query")] },
-      { id: traceIdFor(0x9102), startedAt: minutesAfter(hour2, 20), durationMs: 1_000, status: "error", skill: "planning", user: "ann", tools: [failing("web_fetch")] },
-    ];
-    await seedRuns(runs);
+    await seedWeek(last);
     tab = await openPage(viewer.browser());
     page = tab.page;
     await page.goto(viewerUrl("/reports"));
-    await waitForReady(page, "reports");
-    await page.waitForSelector("[data-testid=plots]");
+    // The page's week ends at the last full hour when it loads: when an hour turned since seeding, seed
+    // the week ending at the page's hour and load again (once is enough: an hour does not turn twice).
+    const end = await plottedEnd(page);
+    if (end !== last) {
+      last = end;
+      await seedWeek(last);
+      await page.reload();
+      assert.equal(await plottedEnd(page), last, "the page plots the week the fixture seeded");
+    }
   });
 
   after(async () => {
@@ -105,17 +123,38 @@ describe("viewer: the reports page plots the last 7 days", () => {
     await assertHealthy(tab);
   });
 
-  it("plots each skill's failures and, where the report estimated it, its error rate: the rising one first", async () => {
+  it("plots each skill's failures and its error rate: the report's estimate, 'no failures' (a ring at 0) in an hour without, '—' and why where there is none", async () => {
     const skills = await page.$$eval("[data-testid=plot-skill]", (figures) => figures.map((figure) => figure.getAttribute("data-skill")));
     assert.deepEqual(skills, ["planning", "search"], "most failures first");
     const planning = await tableRows(page, "[data-testid=plot-skill][data-skill=planning]");
-    assert.deepEqual(rowOf(planning, 1).cells.slice(1), ["25", "24", "1", "25.0%"]);
-    assert.deepEqual(rowOf(planning, 24).cells.slice(1), ["2", "1", "1", "2.0%"]);
-    assert.deepEqual(rowOf(planning, 60).cells.slice(1), ["2", "1", "1", "—"], "a report without per-skill estimates: no rate, not 0");
+    // A Note column: the capped hour's breakdown covers 7 of its 57 failures.
+    assert.deepEqual(rowOf(planning, 1).cells.slice(1), ["25", "24", "1", "25.0%", ""]);
+    assert.deepEqual(rowOf(planning, 24).cells.slice(1), ["2", "1", "1", "2.0%", ""]);
+    assert.deepEqual(rowOf(planning, CAPPED_HOUR).cells.slice(1), ["6", "5", "1", "6.0%", "breakdown covers the newest 7 of 57 failures only"]);
+    assert.deepEqual(rowOf(planning, UNREADABLE_ESTIMATES_HOUR).cells.slice(1), ["2", "1", "1", "— could not be read", ""]);
+    assert.deepEqual(rowOf(planning, 60).cells.slice(1), ["2", "1", "1", "— older report", ""], "a report without per-skill estimates: no rate, not 0");
     const search = await tableRows(page, "[data-testid=plot-skill][data-skill=search]");
-    assert.deepEqual(rowOf(search, 1).cells.slice(1), ["1", "1", "0", "1.0%"]);
+    assert.deepEqual(rowOf(search, 1).cells.slice(1), ["1", "1", "0", "1.0%", ""]);
+    assert.deepEqual(rowOf(search, SEARCH_QUIET_HOUR).cells.slice(1), ["0", "0", "0", "no failures", ""], "no failed run in a report that made estimates: no failures, not —");
+    assert.deepEqual(rowOf(search, 60).cells.slice(1), ["1", "1", "0", "— older report", ""]);
     assert.equal(rowOf(search, 100).kind, "gap");
     assert.equal(await page.$$eval("[data-testid=plot-skill][data-skill=planning] svg.chart", (svgs) => svgs.length), 2, "failures and error rate");
+
+    // search's rate: a diamond for each estimate (hours 1-47 with a report, but the unreadable one), a hollow ring at 0 in its quiet hour.
+    const searchRate = await page.$eval("[data-testid=plot-skill][data-skill=search]", (figure) => {
+      const rate = figure.querySelectorAll("svg.chart")[1]!;
+      return {
+        estimates: rate.querySelectorAll("g.point:not(.other)").length,
+        quiet: Array.from(rate.querySelectorAll("g.point.other title"), (title) => title.textContent ?? ""),
+        legend: Array.from(figure.querySelectorAll("ul.chart-legend")[1]!.querySelectorAll("li"), (item) => (item.textContent ?? "").trim()),
+      };
+    });
+    const estimated = Array.from({ length: 47 }, (_, index) => index + 1).filter((k) => !MISSING_HOURS.includes(k) && k !== UNREADABLE_ESTIMATES_HOUR && k !== SEARCH_QUIET_HOUR);
+    assert.equal(searchRate.estimates, estimated.length);
+    assert.equal(searchRate.quiet.length, 1);
+    assert.match(searchRate.quiet[0]!, /: search no failures \(0 failed; runs not estimated\)$/);
+    assert.deepEqual(searchRate.legend, ["Error rate (estimate)", "No failures (0; runs not estimated)"]);
+    assert.match(await page.$eval("[data-testid=skills-note]", (el) => el.textContent ?? ""), /hollow ring at 0 .*1 report's breakdown covers only the newest failures it read/);
     await assertHealthy(tab);
   });
 
@@ -123,8 +162,9 @@ describe("viewer: the reports page plots the last 7 days", () => {
     const tools = await page.$$eval("[data-testid=plot-tool]", (figures) => figures.map((figure) => figure.getAttribute("data-tool")));
     assert.deepEqual(tools, ["db_query", "web_fetch"], "most failed calls over the week first");
     const webFetch = await tableRows(page, "[data-testid=plot-tool][data-tool=web_fetch]");
-    assert.deepEqual(rowOf(webFetch, 1).cells.slice(1), ["3", "2"]);
-    assert.deepEqual(rowOf(webFetch, 13).cells.slice(1), ["0", "0"], "before it started failing");
+    assert.deepEqual(rowOf(webFetch, 1).cells.slice(1), ["3", "2", ""]);
+    assert.deepEqual(rowOf(webFetch, 13).cells.slice(1), ["0", "0", ""], "before it started failing");
+    assert.deepEqual(rowOf(webFetch, CAPPED_HOUR).cells.slice(1), ["0", "0", "breakdown covers the newest 7 of 57 failures only"]);
     const href = await page.$eval("[data-testid=plot-tool][data-tool=web_fetch] a[data-testid=tool-runs-link]", (a) => a.getAttribute("href"));
     const week = new URLSearchParams({ tool: "web_fetch", from: new Date(last - 168 * HOUR_MS).toISOString(), to: new Date(last).toISOString() });
     assert.equal(href, `/?${week.toString()}`);

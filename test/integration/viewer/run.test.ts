@@ -306,6 +306,8 @@ describe("viewer: the run page", () => {
 
       offline = false;
       await waitForRun(page, RUN.id, 120_000);
+      // Reconnected, the SDK may show the run from its cache (offline) before the server confirms it.
+      await page.waitForSelector("[data-testid=load-state][data-state=live]", { timeout: 120_000 });
       assert.equal(await page.$eval("[data-testid=load-state]", (el) => el.getAttribute("data-state")), "live");
       // The SDK logs its failed connection attempts as console errors (expected here); no error is shown on the page.
       assert.equal(await page.$("[data-testid=error]"), null);

@@ -261,6 +261,8 @@ describe("viewer: sessions and feedback", () => {
 
       offline = false;
       await page.waitForFunction(() => document.body.dataset.ready === "session", { timeout: 120_000 });
+      // Reconnected, the SDK may show the runs from its cache (offline, and ready) before the server confirms them.
+      await page.waitForSelector("[data-testid=load-state][data-state=live]", { timeout: 120_000 });
       assert.equal((await sessionRuns(page)).length, CONVERSATION.length);
       assert.equal(await page.$eval("[data-testid=load-state]", (el) => el.getAttribute("data-state")), "live");
       assert.equal(await page.$("[data-testid=error]"), null);

@@ -121,13 +121,13 @@ export function pathOf(page: Page): { pathname: string; search: string } {
   return { pathname: url.pathname, search: url.search };
 }
 
-/** Saves a screenshot of the page as `name` in VIEWER_SCREENSHOTS_DIR, when set. */
-export async function screenshotIfAsked(page: Page, name: string): Promise<void> {
+/** Saves a screenshot of the page (its first 1280×800, or all of it with `fullPage`) as `name` in VIEWER_SCREENSHOTS_DIR, when set. */
+export async function screenshotIfAsked(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const dir = process.env.VIEWER_SCREENSHOTS_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   await page.setViewport({ width: 1280, height: 800 });
-  await page.screenshot({ path: join(dir, name) as `${string}.png` });
+  await page.screenshot({ path: join(dir, name) as `${string}.png`, fullPage: options.fullPage === true });
 }
 
 /**

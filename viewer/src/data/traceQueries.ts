@@ -73,13 +73,6 @@ export function runFeedbackQuery(db: Firestore, traceId: string): Query {
   return query(collection(db, planRunFeedback().collection), where("trace_id", "==", traceId), limit(RUN_FEEDBACK_LIMIT));
 }
 
-/** Reports newest first: served by the automatic single-field index on `window_start_at` (the index-coverage test checks it). */
-export const REPORTS_PLAN: QueryPlan = { collection: REPORTS_COLLECTION, equalities: [], ranges: [], orderBy: [{ field: "window_start_at", direction: "desc" }] };
-
-export function reportsQuery(db: Firestore, size: number): Query {
-  return query(collection(db, REPORTS_PLAN.collection), ...REPORTS_PLAN.orderBy.map(({ field, direction }) => orderBy(field, direction)), limit(size));
-}
-
 /** Reports read for the last days' plots: 7 days of hourly windows, and a day more (for windows of other lengths, or late ones). */
 export const RECENT_REPORTS_LIMIT = 8 * 24;
 

@@ -6,7 +6,7 @@ import { traceFromDocument } from "../data/traceFromDocument.js";
 import { traceDocument } from "../data/traceQueries.js";
 import { readDocUntilAnswered } from "../data/untilAnswered.js";
 import { compareHref, compareIdsOf } from "../view/compareHref.js";
-import { compareRuns, durationDeltaText, durationRatioText, type AlignedCall, type CallDifference, type ComparedField, type ComparedTool, type RunComparison } from "../view/compareRuns.js";
+import { compareRuns, DURATION_FLOOR_MS, DURATION_RATIO, durationDeltaText, durationRatioText, type AlignedCall, type CallDifference, type ComparedField, type ComparedTool, type RunComparison } from "../view/compareRuns.js";
 import { previewText } from "../view/format.js";
 import { OFFLINE_TEXT } from "../view/loadState.js";
 import { runNotices } from "../view/runNotices.js";
@@ -185,6 +185,9 @@ function mark(text: string): HTMLElement {
 
 const LONG_FIELDS = new Set<ComparedField["key"]>(["error", "final_output"]);
 
+/** Said beside two durations that differ but are not marked (see durationsDiffer): "not marked: under 2× or under 100 ms apart". */
+const UNMARKED_DURATION_TEXT = `not marked: under ${DURATION_RATIO}× or under ${formatDuration(DURATION_FLOOR_MS)} apart`;
+
 function fieldTable(a: StoredTrace, b: StoredTrace, fields: ComparedField[]): HTMLElement {
   const cell = (field: ComparedField, side: Side) => {
     const text = field[side];
@@ -215,7 +218,7 @@ function fieldTable(a: StoredTrace, b: StoredTrace, fields: ComparedField[]): HT
           h("th", { scope: "row" }, field.label),
           cell(field, "a"),
           cell(field, "b"),
-          h("td", { class: "diff-col" }, field.differs ? mark("≠ differs") : field.key === "duration" && field.a !== field.b ? h("span", { class: "muted" }, "within 2×") : null),
+          h("td", { class: "diff-col" }, field.differs ? mark("≠ differs") : field.key === "duration" && field.a !== field.b ? h("span", { class: "muted" }, UNMARKED_DURATION_TEXT) : null),
         ),
       ),
     ),

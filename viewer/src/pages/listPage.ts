@@ -9,9 +9,10 @@ import { costComputed, runCostText, type RunCostFields } from "../view/runCost.j
 import { compareHref } from "../view/compareHref.js";
 import { saveListContext } from "../view/listContext.js";
 import { listFilterSearch, localInputValue, parseInstant, parseListFilter, type ListFilter } from "../view/listFilter.js";
-import { loadStateOf, OFFLINE_TEXT, type LoadState } from "../view/loadState.js";
+import { loadStateOf, OFFLINE_TEXT } from "../view/loadState.js";
 import { sessionHref } from "../view/sessionView.js";
 import { errorBox } from "./errorBox.js";
+import { loadStateLine, setLoadState } from "./loadStateLine.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { senderTag } from "./senderTag.js";
 import { statusBadge } from "./statusBadge.js";
@@ -19,6 +20,12 @@ import { statusBadge } from "./statusBadge.js";
 const PREVIEW_CHARS = 120;
 /** A session id is shown cut to this many characters (whole in its tooltip). */
 const SESSION_CHARS = 14;
+/**
+ * Runs from this browser's cache (coming back from a run page, say) are said calmly for this long,
+ * as Firestore usually answers by then; still no answer after it, the offline warning (OFFLINE_TEXT).
+ */
+const CACHED_CALM_MS = 2_000;
+const CACHED_RUNS_TEXT = "Showing this browser's cached runs; waiting for Firestore…";
 
 /** `/`: the runs, newest first, live, paged, filtered by the URL's query string; two of them can be picked to compare. */
 export function listPage(context: PageContext): Page {
@@ -28,7 +35,7 @@ export function listPage(context: PageContext): Page {
   const filtered = search !== "";
   const rows = h("tbody");
   // One status line saying what is known: loading, offline (a cached answer), empty (the server's) or live.
-  const loadState = h("span", { class: "muted load-state", "data-testid": "load-state", "data-state": "loading", role: "status" }, "Loading runs…");
+  const loadState = loadStateLine("loading", "Loading runs…", "span");
   const errors = h("div");
   const previous = h("button", { type: "button", "data-testid": "prev-page", disabled: true }, "← Newer");
   const next = h("button", { type: "button", "data-testid": "next-page", disabled: true }, "Older →");
@@ -61,22 +68,25 @@ export function listPage(context: PageContext): Page {
     empty,
   );
 
-  const showState = (state: LoadState, text: string) => {
-    loadState.dataset.state = state;
-    loadState.className = state === "offline" ? "warning load-state" : "muted load-state";
-    // Unchanged text is left alone: a screen reader announces every change of a status region.
-    if (loadState.textContent !== text) loadState.textContent = text;
-  };
-
   // Page n starts after the last run shown on page n - 1; the first page has no cursor.
   const cursors: QueryDocumentSnapshot[] = [];
   let pageIndex = 0;
   let lastShown: QueryDocumentSnapshot | undefined;
   let unsubscribe: Unsubscribe | undefined;
+  // While cached runs are said calmly: the timer that turns it into the warning.
+  let calm: ReturnType<typeof setTimeout> | undefined;
+  let warned = false;
+  const stopCalm = () => {
+    clearTimeout(calm);
+    calm = undefined;
+  };
 
   const listen = () => {
     unsubscribe?.();
-    showState("loading", "Loading runs…");
+    stopCalm();
+    warned = false;
+    let rendered = false;
+    setLoadState(loadState, "loading", "Loading runs…");
     const query = traceListQuery(firebase.db, filter, { after: cursors[pageIndex - 1], size: PAGE_SIZE });
     // With metadata changes, the server's answer arrives even when it equals the cached one (fromCache turns false).
     unsubscribe = onSnapshot(
@@ -88,7 +98,12 @@ export function listPage(context: PageContext): Page {
         const fromCache = snapshot.metadata.fromCache;
         lastShown = docs.at(-1);
         const now = Date.now();
-        replaceChildren(rows, traces.map((trace) => traceRow(trace, search, now, navigate, picker)));
+        // Rows are rebuilt only when runs changed: a metadata-only snapshot (the server confirming the
+        // cache) keeps them, so a row being clicked is never swapped out from under the pointer.
+        if (!rendered || snapshot.docChanges().length > 0) {
+          replaceChildren(rows, traces.map((trace) => traceRow(trace, search, now, navigate, picker)));
+          rendered = true;
+        }
         const state = loadStateOf(traces.length, fromCache);
         // "No runs" only once the server said so: an empty cached answer means "not answered yet".
         empty.hidden = state !== "empty";
@@ -96,14 +111,28 @@ export function listPage(context: PageContext): Page {
         next.disabled = snapshot.docs.length <= PAGE_SIZE;
         pageLabel.textContent = `page ${pageIndex + 1}`;
         const first = pageIndex * PAGE_SIZE;
-        if (state === "offline") showState(state, OFFLINE_TEXT);
-        else if (state === "empty") showState(state, pageIndex === 0 ? emptyLine : "No runs on this page");
-        else showState(state, pageIndex === 0 ? `● live: ${traces.length} newest runs` : `● live: runs ${first + 1}–${first + traces.length}`);
+        if (state === "offline" && traces.length > 0 && !warned) {
+          // data-state stays honest (offline); only the tone waits for CACHED_CALM_MS.
+          setLoadState(loadState, state, CACHED_RUNS_TEXT, "muted");
+          calm ??= setTimeout(() => {
+            calm = undefined;
+            warned = true;
+            setLoadState(loadState, "offline", OFFLINE_TEXT);
+          }, CACHED_CALM_MS);
+        } else {
+          stopCalm();
+          if (state === "offline") {
+            warned = true;
+            setLoadState(loadState, state, OFFLINE_TEXT);
+          } else if (state === "empty") setLoadState(loadState, state, pageIndex === 0 ? emptyLine : "No runs on this page");
+          else setLoadState(loadState, state, pageIndex === 0 ? `● live: ${traces.length} newest runs` : `● live: runs ${first + 1}–${first + traces.length}`);
+        }
         errors.replaceChildren();
         saveListContext(sessionStorage, { search, ids: traces.map((trace) => trace.trace_id) });
         if (!fromCache || traces.length > 0) setReady("list");
       },
       (error) => {
+        stopCalm();
         loadState.dataset.state = "stopped";
         loadState.textContent = "Stopped: the list no longer updates (see the error above).";
         errors.replaceChildren(errorBox(error));
@@ -124,7 +153,12 @@ export function listPage(context: PageContext): Page {
     listen();
   });
   listen();
-  return { dispose: () => unsubscribe?.() };
+  return {
+    dispose: () => {
+      unsubscribe?.();
+      stopCalm();
+    },
+  };
 }
 
 function traceRow(trace: StoredTrace, search: string, now: number, navigate: (path: string) => void, picker: ComparePicker): HTMLTableRowElement {

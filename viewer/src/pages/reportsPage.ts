@@ -1,3 +1,4 @@
+import { DAY_MS } from "@agent-traces/core";
 import { formatInstant } from "@agent-traces/store";
 import type { TraceErrorReport } from "@agent-traces/admin";
 import { onSnapshot } from "firebase/firestore";
@@ -8,14 +9,13 @@ import { loadStateOf, OFFLINE_TEXT } from "../view/loadState.js";
 import { hourStart, reportSeries, SERIES_DAYS } from "../view/reportSeries.js";
 import { reportHeadline, reportListHref, reportNegativeFeedback, reportUsage } from "../view/reportView.js";
 import { errorBox } from "./errorBox.js";
-import { loadStateLine } from "./loadStateLine.js";
+import { loadStateLine, setLoadState } from "./loadStateLine.js";
 import { setReady, type Page, type PageContext } from "./page.js";
 import { reportPlots } from "./reportsPlots.js";
 import "./reports.css";
 
 /** Reports shown in full below the plots, newest first. */
 const REPORTS_SHOWN = 48;
-const DAY_MS = 86_400_000;
 
 /**
  * `/reports`: the plots of the last 7 days' scheduled error reports (`trace_reports`), then the
@@ -41,6 +41,14 @@ export function reportsPage(context: PageContext): Page {
           : state === "empty"
             ? `No reports in the last ${SERIES_DAYS} days.`
             : `● live: ${reports.length} ${reports.length === 1 ? "report" : "reports"} of the last ${SERIES_DAYS} days`;
+      // The server confirming the cached reports changes only the state line: the page under the
+      // reader's pointer stays as it is.
+      const shownLine = root.querySelector<HTMLElement>("[data-testid=load-state]");
+      if (shownLine && reports.length > 0 && snapshot.docChanges().length === 0) {
+        setLoadState(shownLine, state, stateText);
+        if (!fromCache) setReady("reports");
+        return;
+      }
       // A live update rebuilds the page: the tables the reader opened stay open.
       const open = new Set(Array.from(root.querySelectorAll<HTMLDetailsElement>("details[data-key][open]"), (details) => details.dataset.key));
       replaceChildren(

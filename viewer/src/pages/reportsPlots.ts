@@ -1,10 +1,11 @@
+import { HOUR_MS } from "@agent-traces/core";
 import { formatTokens } from "@agent-traces/store";
 import { h } from "../dom.js";
 import { barChart, lineChart, type Chart, type ChartGap, type ChartSize } from "../view/charts.js";
 import { formatPercent } from "../view/format.js";
 import { listFilterSearch } from "../view/listFilter.js";
 import { OTHER_SKILLS_SERIES, OTHER_TOOLS_SERIES, SERIES_DAYS, type ReportSeries, type ReportSlot, type Slot } from "../view/reportSeries.js";
-import { slotCostText, spanText } from "../view/reportView.js";
+import { skillRateText, slotCostText, spanText } from "../view/reportView.js";
 
 const WIDE: ChartSize = { width: 840, height: 170 };
 const SMALL: ChartSize = { width: 420, height: 120 };
@@ -12,8 +13,10 @@ const SMALL: ChartSize = { width: 420, height: 120 };
 /** The "Last 7 days" section of the Reports page: failures and error rate, per skill, failing tools, tokens and cost; each chart with its table. */
 export function reportPlots(series: ReportSeries): HTMLElement {
   const reports = series.slots.filter((slot): slot is ReportSlot => slot.kind === "report");
-  const gapHours = Math.round(series.slots.filter((slot) => slot.kind === "gap").reduce((sum, slot) => sum + slot.end - slot.start, 0) / 3_600_000);
-  const period = `${spanText({ start: series.start, end: series.start + 3_600_000 })} to ${spanText({ start: series.end, end: series.end + 3_600_000 })}`;
+  const gapHours = Math.round(series.slots.filter((slot) => slot.kind === "gap").reduce((sum, slot) => sum + slot.end - slot.start, 0) / HOUR_MS);
+  const period = `${spanText({ start: series.start, end: series.start + HOUR_MS })} to ${spanText({ start: series.end, end: series.end + HOUR_MS })}`;
+  const capped = reports.filter((slot) => slot.truncated).length;
+  const cappedText = capped > 0 ? ` ${capped} ${capped === 1 ? "report's breakdown covers" : "reports' breakdowns cover"} only the newest failures it read (its read cap): said in the tables' Note column and the bars' titles.` : "";
   return h(
     "section",
     { class: "plots", "data-testid": "plots", "aria-labelledby": "plots-heading", "data-start": new Date(series.start).toISOString(), "data-end": new Date(series.end).toISOString() },
@@ -28,10 +31,17 @@ export function reportPlots(series: ReportSeries): HTMLElement {
     ),
     overallFigure(series, reports),
     h("h3", {}, "Per skill"),
-    h("p", { class: "muted" }, "The skills with the most failed runs over the period", series.skills.includes(OTHER_SKILLS_SERIES) ? `, the rest summed as ${OTHER_SKILLS_SERIES}` : "", ". The error rate is the report's estimate for the skill where it made one (“—” where it did not: reports written before per-skill estimates, or a skill beyond their cap)."),
+    h(
+      "p",
+      { class: "muted", "data-testid": "skills-note" },
+      "The skills with the most failed runs over the period",
+      series.skills.includes(OTHER_SKILLS_SERIES) ? `, the rest summed as ${OTHER_SKILLS_SERIES}` : "",
+      ". The error rate is the report's estimate for the skill. A report estimates only the skills with failures (the most first, up to a cap): a window where the skill had no failed run is drawn as a hollow ring at 0 and written “no failures” (0 failed; its runs were not estimated). “—” where there is no rate, with why: an older report (written before per-skill estimates), estimates that could not be read, a skill beyond the cap, or one not among the failures read when the report's read cap was reached.",
+      cappedText,
+    ),
     series.skills.length ? h("div", { class: "small-multiples" }, series.skills.map((skill) => skillFigure(series, skill))) : h("p", { class: "muted", "data-testid": "no-skill-failures" }, "No failed runs in the period."),
     h("h3", {}, "Failing tools"),
-    h("p", { class: "muted" }, "The tools with the most failed calls over the period", series.tools.includes(OTHER_TOOLS_SERIES) ? `, the rest summed as ${OTHER_TOOLS_SERIES}` : "", ". Each links to the runs where it failed in the period (the list bounds runs by start time)."),
+    h("p", { class: "muted" }, "The tools with the most failed calls over the period", series.tools.includes(OTHER_TOOLS_SERIES) ? `, the rest summed as ${OTHER_TOOLS_SERIES}` : "", ". Each links to the runs where it failed in the period (the list bounds runs by start time).", cappedText),
     series.tools.length ? h("div", { class: "small-multiples" }, series.tools.map((tool) => toolFigure(series, tool))) : h("p", { class: "muted", "data-testid": "no-tool-failures" }, "No failed tool calls in the period."),
     usageFigure(series, reports),
   );
@@ -80,7 +90,7 @@ function overallFigure(series: ReportSeries, reports: ReportSlot[]): HTMLElement
 function skillFigure(series: ReportSeries, skill: string): HTMLElement {
   const reports = series.slots.filter((slot): slot is ReportSlot => slot.kind === "report");
   const total = reports.reduce((sum, slot) => sum + (slot.skills[skill]?.failures ?? 0), 0);
-  const hasRate = reports.some((slot) => typeof slot.skills[skill]?.errorRate === "number");
+  const hasRate = reports.some((slot) => slot.skills[skill]!.rate.kind !== "none");
   const failures = barChart({
     label: `${skill}: failed runs per report window, ${total} in all; errors solid, timeouts hatched.`,
     span: series,
@@ -93,19 +103,28 @@ function skillFigure(series: ReportSeries, skill: string): HTMLElement {
     ],
     bars: reports.map((slot) => {
       const point = slot.skills[skill]!;
-      return { start: slot.start, end: slot.end, values: [point.errors, point.timeouts], title: `${spanText(slot)}: ${skill} ${point.failures} failed (${point.errors} errors, ${point.timeouts} timeouts)` };
+      return { start: slot.start, end: slot.end, values: [point.errors, point.timeouts], title: `${spanText(slot)}: ${skill} ${point.failures} failed (${point.errors} errors, ${point.timeouts} timeouts)${cappedTitle(slot)}` };
     }),
   });
   const rate = hasRate
     ? lineChart({
-        label: `${skill}: estimated error rate per report window, where the report estimated it.`,
+        label: `${skill}: estimated error rate per report window where the report estimated it; hollow rings at 0: no failed run (its runs not estimated); no point: no rate (the table says why).`,
         span: series,
         gaps: gapsOf(series),
         size: SMALL,
         minTop: 0.05,
         formatValue: axisPercent,
-        lines: [{ name: "Error rate (estimate)", marker: "diamond", dashed: true, tone: "ink" }],
-        points: reports.map((slot) => ({ start: slot.start, end: slot.end, values: [slot.skills[skill]?.errorRate], title: `${spanText(slot)}: ${skill} error rate ${formatPercent(slot.skills[skill]?.errorRate)}` })),
+        lines: [{ name: "Error rate (estimate)", marker: "diamond", dashed: true, tone: "ink", other: { name: "No failures (0; runs not estimated)", marker: "ring" } }],
+        points: reports.map((slot) => {
+          const rate = slot.skills[skill]!.rate;
+          return {
+            start: slot.start,
+            end: slot.end,
+            values: [rate.kind === "estimate" ? rate.rate : rate.kind === "no-failures" ? 0 : undefined],
+            other: [rate.kind === "no-failures"],
+            title: `${spanText(slot)}: ${skill} ${rate.kind === "no-failures" ? "no failures (0 failed; runs not estimated)" : `error rate ${skillRateText(rate)}`}`,
+          };
+        }),
       })
     : undefined;
   return h(
@@ -114,10 +133,16 @@ function skillFigure(series: ReportSeries, skill: string): HTMLElement {
     h("figcaption", {}, h("h4", {}, skill), h("span", { class: "muted" }, ` ${total} failed`)),
     chartBlock(failures),
     rate ? chartBlock(rate) : h("p", { class: "muted" }, "No error-rate estimate for this skill in the period."),
-    tableBlock(`skill:${skill}`, ["Window", "Failed runs", "Errors", "Timeouts", "Error rate (estimate)"], series.slots, (slot) => {
-      const point = slot.skills[skill]!;
-      return [String(point.failures), String(point.errors), String(point.timeouts), formatPercent(point.errorRate)];
-    }),
+    tableBlock(
+      `skill:${skill}`,
+      ["Window", "Failed runs", "Errors", "Timeouts", "Error rate (estimate)"],
+      series.slots,
+      (slot) => {
+        const point = slot.skills[skill]!;
+        return [String(point.failures), String(point.errors), String(point.timeouts), skillRateText(point.rate)];
+      },
+      cappedNote,
+    ),
   );
 }
 
@@ -133,7 +158,7 @@ function toolFigure(series: ReportSeries, tool: string): HTMLElement {
     layers: [{ name: "Failed calls", fill: "solid", tone: "bar" }],
     bars: reports.map((slot) => {
       const point = slot.tools[tool]!;
-      return { start: slot.start, end: slot.end, values: [point.failedCalls], title: `${spanText(slot)}: ${tool} ${point.failedCalls} failed calls in ${point.runs} runs` };
+      return { start: slot.start, end: slot.end, values: [point.failedCalls], title: `${spanText(slot)}: ${tool} ${point.failedCalls} failed calls in ${point.runs} runs${cappedTitle(slot)}` };
     }),
   });
   const runsHref = tool === OTHER_TOOLS_SERIES ? undefined : `/${listFilterSearch({ tool, from: new Date(series.start), to: new Date(series.end) })}`;
@@ -142,10 +167,16 @@ function toolFigure(series: ReportSeries, tool: string): HTMLElement {
     { class: "plot small", "data-testid": "plot-tool", "data-tool": tool },
     h("figcaption", {}, h("h4", {}, tool), h("span", { class: "muted" }, ` ${total} failed calls `), runsHref ? h("a", { href: runsHref, "data-testid": "tool-runs-link" }, "runs where it failed") : null),
     chartBlock(chart),
-    tableBlock(`tool:${tool}`, ["Window", "Failed calls", "Failed runs"], series.slots, (slot) => {
-      const point = slot.tools[tool]!;
-      return [String(point.failedCalls), String(point.runs)];
-    }),
+    tableBlock(
+      `tool:${tool}`,
+      ["Window", "Failed calls", "Failed runs"],
+      series.slots,
+      (slot) => {
+        const point = slot.tools[tool]!;
+        return [String(point.failedCalls), String(point.runs)];
+      },
+      cappedNote,
+    ),
   );
 }
 
@@ -196,9 +227,13 @@ function chartBlock({ chart, legend }: Chart): HTMLElement {
 
 /**
  * A chart's text equivalent: one row per report window and one per run of hours without a report,
- * newest first, in a closed <details> (`data-key` lets the page reopen it after a live update).
+ * newest first, in a closed <details> (`data-key` lets the page reopen it after a live update); a
+ * Note column when `note` says something of some window.
  */
-function tableBlock(key: string, headings: string[], slots: readonly Slot[], cells: (slot: ReportSlot) => string[]): HTMLElement {
+function tableBlock(key: string, tableHeadings: string[], slots: readonly Slot[], tableCells: (slot: ReportSlot) => string[], note?: (slot: ReportSlot) => string | undefined): HTMLElement {
+  const noted = note !== undefined && slots.some((slot) => slot.kind === "report" && note(slot) !== undefined);
+  const headings = noted ? [...tableHeadings, "Note"] : tableHeadings;
+  const cells = (slot: ReportSlot) => [...tableCells(slot).map((cell) => h("td", { class: "number" }, cell)), noted ? h("td", { class: "muted" }, note(slot) ?? "") : null];
   return h(
     "details",
     { class: "plot-table", "data-key": key },
@@ -215,12 +250,23 @@ function tableBlock(key: string, headings: string[], slots: readonly Slot[], cel
             "tr",
             { "data-start": new Date(slot.start).toISOString(), "data-kind": slot.kind, class: slot.kind === "gap" ? "gap" : null },
             h("th", { scope: "row" }, spanText(slot)),
-            slot.kind === "gap" ? h("td", { colspan: headings.length - 1, class: "muted" }, "no report") : cells(slot).map((cell) => h("td", { class: "number" }, cell)),
+            slot.kind === "gap" ? h("td", { colspan: headings.length - 1, class: "muted" }, "no report") : cells(slot),
           ),
         ),
       ),
     ),
   );
+}
+
+/** A window's note in the per-skill and per-tool tables: its breakdown covers the newest failures only. */
+function cappedNote(slot: ReportSlot): string | undefined {
+  return slot.truncated ? `breakdown covers the newest ${slot.failuresRead} of ${slot.failures} failures only` : undefined;
+}
+
+/** The same, said in a bar's title. */
+function cappedTitle(slot: ReportSlot): string {
+  const note = cappedNote(slot);
+  return note ? ` (${note})` : "";
 }
 
 function gapsOf(series: ReportSeries): ChartGap[] {

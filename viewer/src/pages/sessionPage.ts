@@ -30,7 +30,8 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
   const summary = h("p", { class: "session-summary", "data-testid": "session-summary" });
   const state = h("div");
   const errors = h("div");
-  const more = h("button", { type: "button", "data-testid": "more-runs", hidden: true }, `Later runs (${SESSION_PAGE_SIZE} more)`);
+  // Off until Firestore answers the first page: that answer replaces what is shown, later runs read before it included.
+  const more = h("button", { type: "button", "data-testid": "more-runs", hidden: true, disabled: true, title: "Available once Firestore has answered" }, `Later runs (${SESSION_PAGE_SIZE} more)`);
 
   /** Shows a page of runs after those shown; `answered`: the server confirmed it (else it came from this browser's cache). */
   const show = (snapshot: QuerySnapshot, answered: boolean): void => {
@@ -108,6 +109,8 @@ export function sessionPage(context: PageContext, sessionId: string): Page {
       if (disposed) return;
       loaded.length = 0;
       show(snapshot, true);
+      more.disabled = false;
+      more.removeAttribute("title");
     },
     failed: fail,
   });

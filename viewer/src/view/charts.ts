@@ -2,9 +2,10 @@
  * Small time charts as inline SVG, built by hand. No charting library: Chart.js, uPlot or d3 would
  * add 40-200 KB of script (minified) to a viewer whose plots are a handful of bar and line charts
  * over hours; SVG is text the page builds with the same DOM calls as the rest of it (text only ever
- * as text nodes), prints and scales, and is accessible as an image with a name (role="img" +
- * aria-label) and a <title> per bar and point. Every chart is paired with a table of its values by
- * the page (its text equivalent); fills and markers differ in pattern and shape, not colour alone.
+ * as text nodes), prints and scales. Assistive technology gets each chart as one image with a name
+ * (role="img" + aria-label): under role="img" the children are presentational, so the <title> per
+ * bar and point is a tooltip for the pointer only. The text equivalent is the table of its values the
+ * page pairs with every chart; fills and markers differ in pattern and shape, not colour alone.
  */
 import { h } from "../dom.js";
 
@@ -35,8 +36,8 @@ export interface TimeSpan {
 export type Tone = "err" | "warn" | "bar" | "ink";
 /** How a bar layer is filled: never told apart by colour alone. */
 export type Fill = "solid" | "hatch" | "dots";
-/** The shape of a line's points. */
-export type Marker = "circle" | "square" | "triangle" | "diamond";
+/** The shape of a line's points ("ring": a hollow circle). */
+export type Marker = "circle" | "square" | "triangle" | "diamond" | "ring";
 
 export interface BarLayer {
   name: string;
@@ -62,12 +63,18 @@ export interface ChartLine {
   marker: Marker;
   dashed: boolean;
   tone: Tone;
+  /** A second kind of point on the line (e.g. "no failures": a 0 nothing was estimated for), drawn with its own marker and named in the legend. */
+  other?: { name: string; marker: Marker };
 }
 
-/** One x position (the middle of its span): a value per line (null or undefined: none), and an optional range per line drawn as a whisker. */
+/**
+ * One x position (the middle of its span): a value per line (null or undefined: none), an optional
+ * range per line drawn as a whisker, and per line whether the point is of the line's `other` kind.
+ */
 export interface ChartPoint extends TimeSpan {
   values: (number | null | undefined)[];
   ranges?: ({ low: number; high: number } | undefined)[];
+  other?: boolean[];
   title: string;
 }
 
@@ -153,12 +160,13 @@ export function lineChart(spec: LineChartSpec): Chart {
       if (typeof value !== "number") return null;
       const range = point.ranges?.[lineIndex];
       const x = middle(point);
+      const other = line.other && point.other?.[lineIndex] === true ? line.other : undefined;
       return svg(
         "g",
-        { class: "point" },
+        { class: other ? "point other" : "point" },
         svg("title", {}, point.title),
         range ? svg("path", { d: `M${round(x)} ${round(frame.y(range.low))}V${round(frame.y(range.high))}M${round(x - 2)} ${round(frame.y(range.low))}h4M${round(x - 2)} ${round(frame.y(range.high))}h4`, style: `stroke: ${stroke}; fill: none`, "stroke-width": 1 }) : null,
-        marker(line.marker, x, frame.y(value), stroke),
+        marker(other?.marker ?? line.marker, x, frame.y(value), stroke),
       );
     });
     return svg("g", { class: "line" }, svg("path", { d: path, style: `stroke: ${stroke}; fill: none`, "stroke-width": 1.5, "stroke-dasharray": line.dashed ? "5 3" : null }), markers);
@@ -166,10 +174,13 @@ export function lineChart(spec: LineChartSpec): Chart {
   return {
     chart: frame.finish([svg("defs", {}, frame.gapPattern), frame.background, drawn]),
     legend: legend(
-      spec.lines.map((line) => ({
-        name: line.name,
-        swatch: svg("g", {}, svg("path", { d: "M1 6H21", style: `stroke: ${TONE[line.tone]}`, "stroke-width": 1.5, "stroke-dasharray": line.dashed ? "5 3" : null }), marker(line.marker, 11, 6, TONE[line.tone])),
-      })),
+      spec.lines.flatMap((line, lineIndex) => [
+        {
+          name: line.name,
+          swatch: svg("g", {}, svg("path", { d: "M1 6H21", style: `stroke: ${TONE[line.tone]}`, "stroke-width": 1.5, "stroke-dasharray": line.dashed ? "5 3" : null }), marker(line.marker, 11, 6, TONE[line.tone])),
+        },
+        ...(line.other && spec.points.some((point) => point.other?.[lineIndex] === true) ? [{ name: line.other.name, swatch: marker(line.other.marker, 11, 6, TONE[line.tone]) }] : []),
+      ]),
     ),
   };
 }
@@ -256,6 +267,7 @@ function layerFill(layer: BarLayer, id: string): { attributes: Record<string, st
 function marker(shape: Marker, x: number, y: number, tone: string): SVGElement {
   const style = `fill: ${shape === "circle" || shape === "triangle" ? tone : "var(--bg)"}; stroke: ${tone}`;
   if (shape === "circle") return svg("circle", { cx: round(x), cy: round(y), r: 3, style });
+  if (shape === "ring") return svg("circle", { cx: round(x), cy: round(y), r: 3.5, style, "stroke-width": 1.5 });
   if (shape === "square") return svg("rect", { x: round(x - 3), y: round(y - 3), width: 6, height: 6, style, "stroke-width": 1.5 });
   if (shape === "triangle") return svg("path", { d: `M${round(x)} ${round(y - 4)}L${round(x + 4)} ${round(y + 3)}H${round(x - 4)}Z`, style });
   return svg("path", { d: `M${round(x)} ${round(y - 4)}L${round(x + 4)} ${round(y)}L${round(x)} ${round(y + 4)}L${round(x - 4)} ${round(y)}Z`, style, "stroke-width": 1.5 });

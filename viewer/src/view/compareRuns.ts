@@ -176,7 +176,11 @@ function compareFields(a: StoredTrace, b: StoredTrace, content: ContentCompariso
   ];
 }
 
-/** "none", or each failed tool with its failed calls: "search ×2, fetch". */
+/**
+ * "none", or each failed tool with its failed calls: "search ×2, fetch". Counted from the stored
+ * tool_traces on purpose, not read from the stored `failed_tools`: that field is absent on runs stored
+ * before it existed and cut at FAILED_TOOLS_BYTES, while it is derived from these same calls.
+ */
 function failedToolsText(trace: StoredTrace): string {
   const failed = new Map<string, number>();
   for (const tool of trace.tool_traces) if (tool.is_error) failed.set(tool.name, (failed.get(tool.name) ?? 0) + 1);

@@ -6,7 +6,7 @@
  * "no report" is not "no failures".
  */
 
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "@agent-traces/core";
 
 /** Days the plots cover, ending at the last full hour. */
 export const SERIES_DAYS = 7;
@@ -28,19 +28,46 @@ export interface SeriesReport {
   estimated_error_rate: number | null;
   /** Absent on reports written before the estimate had its margin. */
   estimate?: { margin_95?: number };
-  /** The estimate fields are absent on reports written before per-skill estimates, and on skills beyond their cap. */
+  /** From the failures read (the newest ones only when `truncated`). The estimate fields are absent on reports written before per-skill estimates, and on skills beyond their cap. */
   by_skill: { skill: string; errors: number; timeouts: number; estimated_runs?: number; estimated_error_rate?: number | null }[];
+  /** From the failures read, like by_skill. */
   by_tool: { tool: string; failed_calls: number; runs: number }[];
+  /** Whether the per-skill estimates were made (`skills` a number) or could not be read (null); absent on reports written before it was. */
+  skill_estimates?: { skills: number | null };
+  /** More failures existed than were read: by_skill and by_tool cover the newest ones only (the counts are exact). Absent on some hand-made reports. */
+  truncated?: boolean;
   /** Absent on reports written before token usage was summed; cost fields absent on those written before costs were. */
   usage?: { input_tokens: number; output_tokens: number; cost_usd?: number | null; unpriced_models?: string[] };
 }
 
-/** A skill's failed runs in one window, and its estimated error rate: undefined when the report carries none for it, null when it could not be estimated. */
+/** Why a skill has no error rate in a window (written "—" and the reason). */
+export type NoRateReason =
+  /** The report was written before per-skill estimates. */
+  | "before-estimates"
+  /** The report's per-skill estimates could not be read (its queries failed). */
+  | "unreadable"
+  /** The skill failed but was not among those estimated (the most failures, up to the report's cap). */
+  | "beyond-cap"
+  /** No failure of the skill among those read, but the report read only the newest: not known to be none. */
+  | "not-read"
+  /** Several skills summed (OTHER_SKILLS_SERIES): never estimated together. */
+  | "summed"
+  /** Estimated, and no runs found (estimated_error_rate null). */
+  | "no-runs";
+
+/**
+ * A skill's error rate in one window: the report's estimate; or, where the report made per-skill
+ * estimates and the skill had no failed run, "no failures" (0 failed; its runs are not estimated: the
+ * report estimates only skills with failures); or none, and why.
+ */
+export type SkillRate = { kind: "estimate"; rate: number } | { kind: "no-failures" } | { kind: "none"; reason: NoRateReason };
+
+/** A skill's failed runs in one window (from the failures read), and its error rate. */
 export interface SkillPoint {
   failures: number;
   errors: number;
   timeouts: number;
-  errorRate: number | null | undefined;
+  rate: SkillRate;
 }
 
 /** A tool's failures in one window: its failed calls and the failed runs they were in. */
@@ -78,10 +105,14 @@ export interface ReportSlot {
   errorRateRange: { low: number; high: number } | undefined;
   /** The estimated runs' margin at 95%, in runs. */
   marginRuns: number | undefined;
-  /** Keyed by ReportSeries.skills; a shown skill absent from the report had no failures in it. */
+  /** Keyed by ReportSeries.skills; a shown skill absent from the report had no failures among those read. */
   skills: Record<string, SkillPoint>;
   /** Keyed by ReportSeries.tools. */
   tools: Record<string, ToolPoint>;
+  /** The skills' and tools' breakdowns cover only the newest `failuresRead` of the `failures` (the report's read cap). */
+  truncated: boolean;
+  /** The failures the breakdowns count (all of them unless `truncated`). */
+  failuresRead: number;
   /** Undefined on reports written before usage was summed. */
   usage: UsagePoint | undefined;
 }
@@ -161,17 +192,19 @@ function topNames(counts: readonly (readonly [string, number])[], shown: number,
 
 function reportSlot(report: SeriesReport, start: number, end: number, skills: readonly string[], tools: readonly string[]): ReportSlot {
   const marginRuns = typeof report.estimate?.margin_95 === "number" ? report.estimate.margin_95 : undefined;
+  const truncated = report.truncated === true;
   const skillPoints: Record<string, SkillPoint> = {};
-  for (const skill of skills) skillPoints[skill] = { failures: 0, errors: 0, timeouts: 0, errorRate: undefined };
+  for (const skill of skills) skillPoints[skill] = { failures: 0, errors: 0, timeouts: 0, rate: { kind: "none", reason: "summed" } };
   for (const entry of report.by_skill) {
     const shown = skills.includes(entry.skill) && entry.skill !== OTHER_SKILLS_SERIES;
-    const name = shown ? entry.skill : OTHER_SKILLS_SERIES;
-    const point = skillPoints[name];
+    const point = skillPoints[shown ? entry.skill : OTHER_SKILLS_SERIES];
     if (!point) continue; // a skill without failures over the whole period
     point.errors += entry.errors;
     point.timeouts += entry.timeouts;
     point.failures += entry.errors + entry.timeouts;
-    if (shown && entry.estimated_error_rate !== undefined) point.errorRate = entry.estimated_error_rate;
+  }
+  for (const skill of skills) {
+    if (skill !== OTHER_SKILLS_SERIES) skillPoints[skill]!.rate = skillRate(report, report.by_skill.find((entry) => entry.skill === skill), truncated);
   }
   const toolPoints: Record<string, ToolPoint> = {};
   for (const tool of tools) toolPoints[tool] = { failedCalls: 0, runs: 0 };
@@ -194,6 +227,8 @@ function reportSlot(report: SeriesReport, start: number, end: number, skills: re
     marginRuns,
     skills: skillPoints,
     tools: toolPoints,
+    truncated,
+    failuresRead: report.by_skill.reduce((sum, entry) => sum + entry.errors + entry.timeouts, 0),
     usage: report.usage
       ? {
           input: report.usage.input_tokens,
@@ -203,6 +238,19 @@ function reportSlot(report: SeriesReport, start: number, end: number, skills: re
         }
       : undefined,
   };
+}
+
+/**
+ * A skill's error rate in a report (see SkillRate). The report made per-skill estimates when its
+ * `skill_estimates` marker says so or, on reports written before the marker, when any skill carries one.
+ */
+function skillRate(report: SeriesReport, entry: SeriesReport["by_skill"][number] | undefined, truncated: boolean): SkillRate {
+  if (report.skill_estimates?.skills === null) return { kind: "none", reason: "unreadable" };
+  if (entry?.estimated_error_rate !== undefined) return entry.estimated_error_rate === null ? { kind: "none", reason: "no-runs" } : { kind: "estimate", rate: entry.estimated_error_rate };
+  const estimated = report.skill_estimates !== undefined || report.by_skill.some((other) => other.estimated_runs !== undefined);
+  if (!estimated) return { kind: "none", reason: "before-estimates" };
+  if (entry && entry.errors + entry.timeouts > 0) return { kind: "none", reason: "beyond-cap" };
+  return truncated ? { kind: "none", reason: "not-read" } : { kind: "no-failures" };
 }
 
 /**

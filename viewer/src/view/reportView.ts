@@ -1,7 +1,8 @@
-import type { ModelUsage, TraceStatus } from "@agent-traces/core";
+import { HOUR_MS, type ModelUsage, type TraceStatus } from "@agent-traces/core";
 import { costText, formatInstant, formatTokens } from "@agent-traces/store";
 import { listFilterSearch } from "./listFilter.js";
 import { formatPercent, signed } from "./format.js";
+import type { NoRateReason, SkillRate } from "./reportSeries.js";
 
 /** The report fields the page reads (a `trace_reports` document). */
 export interface ReportFields {
@@ -109,7 +110,7 @@ export function reportListHref(report: Pick<ReportFields, "window_start" | "wind
 /** A span of the plots as their tables write it: "2026-12-01 10:00" for an hour, its end too when longer ("… → 13:00 (3 h)"). */
 export function spanText(span: { start: number; end: number }): string {
   const minute = (instant: number) => formatInstant(new Date(instant).toISOString()).slice(0, 16);
-  const hours = Math.round((span.end - span.start) / 3_600_000);
+  const hours = Math.round((span.end - span.start) / HOUR_MS);
   if (hours === 1) return minute(span.start);
   const start = minute(span.start);
   const end = minute(span.end);
@@ -120,4 +121,21 @@ export function spanText(span: { start: number; end: number }): string {
 export function slotCostText(usage: { costUsd: number | null | undefined; unpriced: readonly string[] } | undefined): string {
   if (!usage || usage.costUsd === undefined) return "not recorded";
   return costText(usage.costUsd, usage.unpriced.length > 0);
+}
+
+/** Why a skill has no error rate, as the plots' tables write it after "—". */
+export const NO_RATE_TEXT: Record<NoRateReason, string> = {
+  "before-estimates": "older report",
+  unreadable: "could not be read",
+  "beyond-cap": "beyond the cap",
+  "not-read": "not in the failures read",
+  summed: "skills summed",
+  "no-runs": "no runs",
+};
+
+/** A skill's error rate in a window as the plots' table writes it: "25.0%", "no failures", or "— " and why there is none. */
+export function skillRateText(rate: SkillRate): string {
+  if (rate.kind === "estimate") return formatPercent(rate.rate);
+  if (rate.kind === "no-failures") return "no failures";
+  return `— ${NO_RATE_TEXT[rate.reason]}`;
 }

@@ -6,7 +6,7 @@ import { readNegativeFeedback, type NegativeFeedbackRead } from "./readNegativeF
 import { buildReportQuery, REPORT_WINDOW_FIELD } from "./reportQueries.js";
 import { precedingWindow, type ReportWindow } from "./reportWindow.js";
 import { skillBreakdown, type SkillBreakdown } from "./skillBreakdown.js";
-import { estimateSkills, skillsToEstimate } from "./skillEstimates.js";
+import { estimateSkills, SKILL_ESTIMATES, skillsToEstimate } from "./skillEstimates.js";
 import { FAILURE_FIELDS, summarizeFailures, type FailureBreakdown, type FailureFields } from "./summarizeFailures.js";
 import { summarizeUsage, USAGE_FIELDS, type UsageBreakdown, type UsageFields } from "./summarizeUsage.js";
 
@@ -46,6 +46,11 @@ export interface TraceErrorReport extends WindowTotals, Omit<FailureBreakdown, "
    * window; the skills with the most failures (SKILL_ESTIMATES) also their estimated runs and error rate.
    */
   by_skill: SkillBreakdown[];
+  /**
+   * Whether the per-skill estimates in by_skill were made (`skills` a number) or could not be read
+   * (`skills` null, the error in `label`). Absent on reports stored before it existed; buildErrorReport always sets it.
+   */
+  skill_estimates?: SkillEstimatesReport;
   /** Users' thumbs-down ratings given in the window (windowed by their own updated_at, not by the runs' commit). */
   negative_feedback: NegativeFeedbackReport;
   /** The success estimate behind estimated_runs, and its error (failures are exact: the runs' error is the successes'). */
@@ -84,6 +89,20 @@ export interface NegativeFeedbackReport {
   truncated: boolean;
 }
 
+/**
+ * The per-skill estimates' marker. When `skills` is a number, every by_skill entry with failures, up to
+ * `max_skills` of them, carries estimated_runs and estimated_error_rate; a skill absent from by_skill (or
+ * listed with no failure) had no failed run in the window, unless the report is truncated.
+ */
+export interface SkillEstimatesReport {
+  /** What is estimated and for how many skills at most, or why nothing could be (its queries failed: their indexes still building after a deploy, say). */
+  label: string;
+  /** The skills estimated (the by_skill entries carrying estimated_runs); null when the estimates could not be read, and then none carries one. */
+  skills: number | null;
+  /** The cap: at most this many skills, those with the most failures, are estimated (SKILL_ESTIMATES). */
+  max_skills: number;
+}
+
 export interface UsageReport extends UsageBreakdown {
   label: string;
   /** Successes with token usage whose tokens are summed (the failures' come with their breakdowns). */
@@ -97,6 +116,8 @@ const USAGE_LABEL =
 const USAGE_UNREADABLE_LABEL = "Failed runs only: the tokens of successful runs could not be read";
 const FEEDBACK_LABEL = "Thumbs-down ratings users gave in the window (by each rating's latest change), each rater's rating of a run counted once, per skill of the rated run.";
 const FEEDBACK_UNREADABLE_LABEL = "Thumbs-down ratings could not be read";
+const SKILL_ESTIMATES_LABEL = `Estimate per skill, made as for the window's runs (failures exact, successes the sum of the stored ones' weights), for the ${SKILL_ESTIMATES} skills with the most failures at most; a skill without failures in the window is not estimated.`;
+const SKILL_ESTIMATES_UNREADABLE_LABEL = "Per-skill estimates could not be read";
 const ESTIMATE_LABEL =
   "Estimate: failures are exact; successes are the sum of the stored ones' weights (1 / the probability the server kept each with: 1 for a run kept by a rule on both sides), ± margin at 95% (1.96 standard errors; the variance is the sum of weight × (weight − 1)).";
 
@@ -130,10 +151,11 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
   const [current, before, skillsRead] = await Promise.all([
     countRuns(db, window),
     countRuns(db, previous),
-    // The per-skill estimates are an extra too: when their queries fail, the skills go out without them.
+    // The per-skill estimates are an extra too: when their queries fail (their indexes still building
+    // after a deploy, say), the skills go out without them, and skill_estimates says why.
     estimateSkills(db, window, skillsToEstimate(bySkill)).then(
       (read) => ({ ok: true as const, read }),
-      () => ({ ok: false as const }),
+      (error: unknown) => ({ ok: false as const, error }),
     ),
   ]);
   const totals = windowTotals(window, current);
@@ -145,6 +167,7 @@ export async function buildErrorReport(db: Firestore, options: ReportOptions): P
     generated_at: (options.now ?? new Date()).toISOString(),
     ...breakdown,
     by_skill: skillsRead.ok ? bySkill.map((entry) => ({ ...entry, ...skillsRead.read.bySkill.get(entry.skill) })) : bySkill,
+    skill_estimates: skillEstimatesReport(skillsRead.ok ? { ok: true, skills: skillsRead.read.bySkill.size } : skillsRead),
     negative_feedback: negativeFeedbackReport(feedbackRead),
     estimate: {
       label: ESTIMATE_LABEL,
@@ -178,6 +201,12 @@ function negativeFeedbackReport(outcome: { ok: true; read: NegativeFeedbackRead 
   if (!outcome.ok) return { label: `${FEEDBACK_UNREADABLE_LABEL} (${errorText(outcome.error)})`, window_field: FEEDBACK_WINDOW_FIELD, ratings: null, ratings_read: 0, truncated: false };
   const { ratings, ratings_read, truncated } = outcome.read;
   return { label: FEEDBACK_LABEL, window_field: FEEDBACK_WINDOW_FIELD, ratings, ratings_read, truncated };
+}
+
+/** The report's per-skill estimates marker: how many skills were estimated, or null saying why none could be. Pure. */
+export function skillEstimatesReport(outcome: { ok: true; skills: number } | { ok: false; error: unknown }): SkillEstimatesReport {
+  if (!outcome.ok) return { label: `${SKILL_ESTIMATES_UNREADABLE_LABEL} (${errorText(outcome.error)})`, skills: null, max_skills: SKILL_ESTIMATES };
+  return { label: SKILL_ESTIMATES_LABEL, skills: outcome.skills, max_skills: SKILL_ESTIMATES };
 }
 
 function windowTotals(window: ReportWindow, counts: RunCounts): WindowTotals {

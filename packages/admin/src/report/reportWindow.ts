@@ -1,4 +1,4 @@
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "@agent-traces/core";
 
 /** A half-open window [start, end) of `committed_at`, the instant a trace's write was committed. */
 export interface ReportWindow {
@@ -13,6 +13,7 @@ export function previousFullHours(now: Date, hours: number): ReportWindow {
   return { start: new Date(end.getTime() - hours * HOUR_MS), end };
 }
 
+/** The `hours` hours from `start`: [start, start + hours). */
 export function windowStartingAt(start: Date, hours: number): ReportWindow {
   if (!Number.isInteger(hours) || hours < 1) throw new RangeError(`hours must be a whole number >= 1, got ${hours}`);
   return { start, end: new Date(start.getTime() + hours * HOUR_MS) };
