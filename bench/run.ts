@@ -7,8 +7,10 @@ import { fileURLToPath } from "node:url";
 import { benchTracer } from "./b1Tracer.js";
 import type { RealisticSizes } from "./b6Size.js";
 import { machineInfo } from "./lib/machine.js";
-import { benchmarksDocument, resultsTable } from "./lib/markdown.js";
+import type { HandlerBench } from "./b2Handler.js";
+import { benchmarksDocument, handlerProfileTable, resultsTable } from "./lib/markdown.js";
 import type { Row } from "./lib/row.js";
+import { oursMs } from "./lib/profile.js";
 import { missingStackVariables } from "./lib/stack.js";
 
 const OUTPUT = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
@@ -45,43 +47,72 @@ async function main(): Promise<number> {
   const started = new Date();
   const rows: Row[] = [];
   const single = (row: Row) => [row];
+  // BENCH_ONLY=B2,B4: run those alone and print them, leaving docs/benchmarks.md as it is.
+  const only = process.env.BENCH_ONLY?.split(",").map((id) => id.trim().toUpperCase());
+  const runs = (id: string) => !only || only.includes(id);
+  let handlerProfile: HandlerBench["profile"] | undefined;
 
   // B1 first: CPU only, while the emulators are idle.
-  rows.push(...(await attempt("B1", "tracer capture vs OpenTelemetry", async () => single(await benchTracer(log)), single)));
-  const { benchInstrumentation } = await import("./b11Instrumentation.js");
-  rows.push(...(await attempt("B11", "a tool call through the span processor", async () => single(await benchInstrumentation(log)), single)));
-  const { benchHandler } = await import("./b2Handler.js");
-  rows.push(...(await attempt("B2", "handler vs raw write", () => benchHandler(log), single)));
-  const { benchCallable } = await import("./b3Callable.js");
-  rows.push(...(await attempt("B3", "recordTrace vs a no-op callable", async () => single(await benchCallable(log)), single)));
-  const { benchBatching } = await import("./b4Batching.js");
-  rows.push(...(await attempt("B4", "one batch call vs single calls", async () => single(await benchBatching(log)), single)));
-  const { benchReport } = await import("./b5Report.js");
-  rows.push(...(await attempt("B5", "report scaling", async () => single(await benchReport(log)), single)));
-  const { benchDocumentSize } = await import("./b6Size.js");
-  const sizes = await attempt<{ row: Row; realistic?: RealisticSizes }>("B6", "document size", () => benchDocumentSize(log), (row) => ({ row }));
-  rows.push(sizes.row);
-  let costDetail: string[] = ["Not computed: B6 did not measure the document sizes it needs."];
-  if (sizes.realistic) {
-    const { benchCost } = await import("./b7Cost.js");
-    const cost = await attempt<{ row: Row; detail?: string[] }>("B7", "cost model", () => benchCost(sizes.realistic!, log), (row) => ({ row }));
-    rows.push(cost.row);
-    if (cost.detail) costDetail = cost.detail;
-  } else {
-    rows.push(failedRow("B7", "Cost per million runs", new Error("B6 failed")));
+  if (runs("B1")) rows.push(...(await attempt("B1", "tracer capture vs OpenTelemetry", async () => single(await benchTracer(log)), single)));
+  if (runs("B11")) {
+    const { benchInstrumentation } = await import("./b11Instrumentation.js");
+    rows.push(...(await attempt("B11", "a tool call through the span processor", async () => single(await benchInstrumentation(log)), single)));
   }
-  const { benchBrowserSize } = await import("./b10BrowserSize.js");
-  rows.push(...(await attempt("B10", "the tracer's browser bundle size", async () => single(await benchBrowserSize(log)), single)));
-  const { benchViewer } = await import("./b9Viewer.js");
-  rows.push(...(await attempt("B9", "the viewer's first screen", async () => single(await benchViewer(log)), single)));
+  if (runs("B2")) {
+    const { benchHandler } = await import("./b2Handler.js");
+    const handler = await attempt<Partial<HandlerBench> & { rows: Row[] }>("B2", "handler vs raw batched commit", () => benchHandler(log), (row) => ({ rows: [row] }));
+    rows.push(...handler.rows);
+    handlerProfile = handler.profile;
+  }
+  if (runs("B3")) {
+    const { benchCallable } = await import("./b3Callable.js");
+    rows.push(...(await attempt("B3", "recordTrace vs a no-op callable", async () => single(await benchCallable(log)), single)));
+  }
+  if (runs("B4")) {
+    const { benchBatching } = await import("./b4Batching.js");
+    rows.push(...(await attempt("B4", "a batch call vs a raw batched commit", async () => single(await benchBatching(log, handlerProfile && oursMs(handlerProfile) / handlerProfile.batches)), single)));
+  }
+  if (runs("B5")) {
+    const { benchReport } = await import("./b5Report.js");
+    rows.push(...(await attempt("B5", "report scaling", async () => single(await benchReport(log)), single)));
+  }
+  let costDetail: string[] = ["Not computed: B6 did not measure the document sizes it needs."];
+  if (runs("B6") || runs("B7")) {
+    const { benchDocumentSize } = await import("./b6Size.js");
+    const sizes = await attempt<{ row: Row; realistic?: RealisticSizes }>("B6", "document size", () => benchDocumentSize(log), (row) => ({ row }));
+    rows.push(sizes.row);
+    if (sizes.realistic) {
+      const { benchCost } = await import("./b7Cost.js");
+      const cost = await attempt<{ row: Row; detail?: string[] }>("B7", "cost model", () => benchCost(sizes.realistic!, log), (row) => ({ row }));
+      rows.push(cost.row);
+      if (cost.detail) costDetail = cost.detail;
+    } else {
+      rows.push(failedRow("B7", "Cost per million runs", new Error("B6 failed")));
+    }
+  }
+  if (runs("B10")) {
+    const { benchBrowserSize } = await import("./b10BrowserSize.js");
+    rows.push(...(await attempt("B10", "the tracer's browser bundle size", async () => single(await benchBrowserSize(log)), single)));
+  }
+  if (runs("B9")) {
+    const { benchViewer } = await import("./b9Viewer.js");
+    rows.push(...(await attempt("B9", "the viewer's first screen", async () => single(await benchViewer(log)), single)));
+  }
   // Last: the one-call-per-run side of the burst leaves the functions emulator with many workers.
-  const { benchBurst } = await import("./b8Burst.js");
-  rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
+  if (runs("B8")) {
+    const { benchBurst } = await import("./b8Burst.js");
+    rows.push(...(await attempt("B8", "a burst of 500 concurrent traced runs", async () => single(await benchBurst(log)), single)));
+  }
 
   rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })); // run out of order (B8 last), shown in order
   const durationSeconds = (Date.now() - started.getTime()) / 1000;
-  writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail }));
-  console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);
+  if (handlerProfile) console.log(`\n${handlerProfileTable(handlerProfile).join("\n")}`);
+  if (only) {
+    console.log(`\n${resultsTable(rows)}\n\n${only.join(", ")} only (BENCH_ONLY): docs/benchmarks.md left as it is (${Math.round(durationSeconds)} s).`);
+  } else {
+    writeFileSync(OUTPUT, benchmarksDocument({ date: started, durationSeconds, machine: machineInfo(), rows, costDetail, handlerProfile }));
+    console.log(`\n${resultsTable(rows)}\n\nWritten to docs/benchmarks.md (${Math.round(durationSeconds)} s).`);
+  }
   return rows.some((row) => row.ours === "failed") ? 1 : 0;
 }
 

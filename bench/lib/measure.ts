@@ -56,22 +56,42 @@ export async function callsPerSecond(count: number, body: (index: number) => Pro
 }
 
 /**
- * Calls per second of each side, the sides taking turns call by call (the order rotating each call),
- * so that a slow phase of the system under test (a GC pause, a JIT warming up) falls on every side
- * alike. Each side runs `count` calls; `index` is the call's number on its side.
+ * Each side's call times in nanoseconds, the sides taking turns call by call (the order rotating
+ * each call), so that a slow phase of the system under test (a GC pause, a JIT warming up) falls on
+ * every side alike. Each side runs `count` calls; `index` is the call's number on its side.
  */
-export async function alternatingRates<K extends string>(count: number, sides: Record<K, (index: number) => Promise<unknown>>): Promise<Record<K, number>> {
+export async function alternatingTimes<K extends string>(count: number, sides: Record<K, (index: number) => Promise<unknown>>): Promise<Record<K, number[]>> {
   const names = Object.keys(sides) as K[];
-  const nanos = Object.fromEntries(names.map((name) => [name, 0n])) as Record<K, bigint>;
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let index = 0; index < count; index++) {
     for (let turn = 0; turn < names.length; turn++) {
       const name = names[(index + turn) % names.length]!;
       const start = process.hrtime.bigint();
       await sides[name](index);
-      nanos[name] += process.hrtime.bigint() - start;
+      times[name].push(Number(process.hrtime.bigint() - start));
     }
   }
-  return Object.fromEntries(names.map((name) => [name, count / (Number(nanos[name]) / 1e9)])) as Record<K, number>;
+  return times;
+}
+
+/** Calls per second of each side over all its calls (see alternatingTimes). */
+export async function alternatingRates<K extends string>(count: number, sides: Record<K, (index: number) => Promise<unknown>>): Promise<Record<K, number>> {
+  const times = await alternatingTimes(count, sides);
+  return mapSides(times, (nanos) => count / (nanos.reduce((sum, value) => sum + value, 0) / 1e9));
+}
+
+/**
+ * Calls per second of each side from its median call time (see alternatingTimes): a pause of the
+ * system under test that lands on one call (the emulator's garbage collector) moves the figure no
+ * more than any other call does, whichever side it fell on.
+ */
+export async function alternatingMedianRates<K extends string>(count: number, sides: Record<K, (index: number) => Promise<unknown>>): Promise<Record<K, number>> {
+  const times = await alternatingTimes(count, sides);
+  return mapSides(times, (nanos) => 1e9 / median(nanos));
+}
+
+function mapSides<K extends string>(times: Record<K, number[]>, figure: (nanos: number[]) => number): Record<K, number> {
+  return Object.fromEntries((Object.keys(times) as K[]).map((name) => [name, figure(times[name])])) as Record<K, number>;
 }
 
 /** Runs `round` `rounds` times after `warmup` discarded runs and collects each figure per round. */

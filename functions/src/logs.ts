@@ -7,11 +7,21 @@ let keepRulesIgnoredLogged = false;
 
 /** Every log event the functions write, named in one place so they can be found in Cloud Logging. */
 export const logs = {
-  traceStored(traceId: string, reason: string, toolTracesDropped: number): void {
-    logger.info("trace_stored", { trace_id: traceId, reason, tool_traces_dropped: toolTracesDropped });
+  /** The traces one call stored, in one line (not one per trace): their ids, how many were kept for each reason, and the tool calls dropped to fit. */
+  tracesStored(uid: string, stored: readonly { traceId: string; reason: string; toolTracesDropped: number }[]): void {
+    if (stored.length === 0) return;
+    const reasons: Record<string, number> = {};
+    let toolTracesDropped = 0;
+    for (const trace of stored) {
+      reasons[trace.reason] = (reasons[trace.reason] ?? 0) + 1;
+      toolTracesDropped += trace.toolTracesDropped;
+    }
+    logger.info("traces_stored", { uid, count: stored.length, trace_ids: stored.map((trace) => trace.traceId), reasons, tool_traces_dropped: toolTracesDropped });
   },
-  traceSampledOut(traceId: string): void {
-    logger.debug("trace_sampled_out", { trace_id: traceId });
+  /** The successes one call's sampling left out, in one line. */
+  tracesSampledOut(traceIds: readonly string[]): void {
+    if (traceIds.length === 0) return;
+    logger.debug("traces_sampled_out", { count: traceIds.length, trace_ids: traceIds });
   },
   traceDuplicate(traceId: string): void {
     logger.info("trace_duplicate", { trace_id: traceId });

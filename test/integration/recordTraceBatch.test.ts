@@ -5,6 +5,9 @@ import { randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchResult } 
 import { TRACES_COLLECTION } from "@agent-traces/admin";
 import { adminFirestore, clearFirestore, clientSession, type ClientSession } from "./support/emulators.js";
 import { aTrace } from "./support/traces.js";
+import { loggedLines } from "../support/functionLogs.js";
+import type { RecordTraceConfig } from "../../functions/src/config.js";
+import { handleRecordTrace } from "../../functions/src/recordTrace/recordTraceHandler.js";
 
 /** The demo project's TRACE_SAMPLE_RATE (functions/.env.demo-agent-traces). */
 const SERVER_RATE = 0.1;
@@ -115,5 +118,26 @@ describe("recordTrace, batch form, through the functions emulator (real JS SDK c
     const error = await rejection(client.callRecordTrace({ ...aTrace(), iterations: -1 }));
     assert.equal(error.code, "functions/invalid-argument");
     assert.match(error.message, /^Invalid trace: iterations: /);
+  });
+});
+
+describe("recordTrace, batch form, its log lines (handler in-process, Firestore emulator)", () => {
+  beforeEach(() => clearFirestore());
+
+  it("logs the traces one call stored in one traces_stored line, and its sampled-out ones in one traces_sampled_out line", async () => {
+    const config: RecordTraceConfig = { sampleRate: SERVER_RATE, ttlDays: 7, errorTtlDays: 7, enforceAppCheck: false, rateLimitPerMinute: 0, captureContent: true };
+    const failed = [aTrace({ status: "error" }), aTrace({ status: "timeout" })];
+    const kept = aTrace({ trace_id: idSampledAt(SERVER_RATE, true), status: "success" });
+    const left = [0, 1, 2].map(() => aTrace({ trace_id: idSampledAt(SERVER_RATE, false), status: "success" }));
+    const caller = { uid: "logged-caller", token: {} as never, rawToken: "" };
+    const lines = await loggedLines(() => handleRecordTrace({ auth: caller, data: { traces: [...failed, kept, ...left] } }, { db: adminFirestore(), config }));
+    assert.deepEqual(
+      lines.map(({ message, uid, count, trace_ids: ids, reasons }) => ({ message, uid, count, ids, reasons })),
+      [
+        { message: "traces_sampled_out", uid: undefined, count: 3, ids: left.map((trace) => trace.trace_id), reasons: undefined },
+        { message: "traces_stored", uid: "logged-caller", count: 3, ids: [...failed, kept].map((trace) => trace.trace_id), reasons: { error: 1, timeout: 1, sampled: 1 } },
+      ],
+    );
+    assert.deepEqual(await storedIds(), [...failed, kept].map((trace) => trace.trace_id as string).sort());
   });
 });

@@ -6,6 +6,7 @@ import { MAX_REPORTED_FIELDS } from "../../packages/core/src/validation.js";
 import { parseSampleRate, type RecordTraceConfig } from "../../functions/src/config.js";
 import { handleRecordTrace } from "../../functions/src/recordTrace/recordTraceHandler.js";
 import { toHttpsError } from "../../functions/src/recordTrace/firestoreErrors.js";
+import { loggedLines } from "../support/functionLogs.js";
 
 /** These paths end before any write, so a database that fails the test if touched is enough. */
 const untouchedDb = new Proxy({} as Firestore, {
@@ -64,6 +65,20 @@ describe("handleRecordTrace (in-process)", () => {
       assert.deepEqual(result, { trace_id: id, stored: false, reason: "sampled_out" });
       checked++;
     }
+  });
+
+  it("logs a batch's sampled-out traces in one line, not one per trace", async () => {
+    const sampler = new TraceIdRatioBasedSampler(config.sampleRate);
+    const ids: string[] = [];
+    while (ids.length < 5) {
+      const id = randomTraceId();
+      if (!sampler.shouldSample(id)) ids.push(id);
+    }
+    const lines = await loggedLines(() => handleRecordTrace({ auth: signedIn, data: { traces: ids.map((id) => trace("success", id)) } }, { db: untouchedDb, config }));
+    assert.deepEqual(
+      lines.map((line) => [line.message, line.count, line.trace_ids]),
+      [["traces_sampled_out", 5, ids]],
+    );
   });
 });
 

@@ -190,3 +190,33 @@ describe("stored trace: usage", () => {
     assert.equal("usage" in fromTraceDocument(toTraceDocument(sanitizeTrace(traceSchema.parse(trace({}))), context)), false);
   });
 });
+
+describe("stored trace: every wire field", () => {
+  // sanitizeTrace and toTraceDocument build their objects field by field (faster than spreading): a field added to the schema must be added there too.
+  const everyField = trace({
+    session_id: "conversation-1",
+    tool_traces: [call("web_search", true)],
+    usage: [{ model: "gemini-2.5-flash", input_tokens: 10, output_tokens: 5 }],
+    tool_traces_dropped: 1,
+    tool_traces_shortened: 2,
+    values_repaired: 3,
+    original_trace_id: "0af7651916cd43dd8448eb211c80319c",
+    content_captured: false,
+  });
+
+  it("the test's trace sets every field of the wire schema", () => {
+    assert.deepEqual(Object.keys(everyField).sort(), Object.keys(traceSchema.shape).sort());
+  });
+
+  it("reaches the sanitized trace and the stored document, and is read back", () => {
+    const sanitized = sanitizeTrace(traceSchema.parse(everyField));
+    assert.deepEqual(Object.keys(sanitized).sort(), Object.keys(traceSchema.shape).sort());
+    const document = toTraceDocument(sanitized, context);
+    for (const field of Object.keys(traceSchema.shape)) assert.ok(field in document, `${field} is stored`);
+    const readBack = fromTraceDocument(document);
+    for (const field of Object.keys(traceSchema.shape)) assert.ok(field in readBack, `${field} is read back`);
+    assert.equal(readBack.original_trace_id, "0af7651916cd43dd8448eb211c80319c");
+    assert.equal(readBack.tool_traces_shortened, 2);
+    assert.deepEqual(Object.keys(readBack.tool_traces[0]!).sort(), ["duration_ms", "input", "is_error", "name", "output", "timestamp"]);
+  });
+});

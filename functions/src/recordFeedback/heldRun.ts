@@ -71,7 +71,7 @@ export async function storeHeldRun(run: HeldRun, { db, uid, config, receivedAt, 
     throw new HttpsError("resource-exhausted", message, { retry_after_ms: written.retryAfterMs });
   }
   if (outcome === "created") {
-    logs.traceStored(run.traceId, run.document.kept_for, run.document.tool_traces_dropped);
+    logs.tracesStored(uid, [{ traceId: run.traceId, reason: run.document.kept_for, toolTracesDropped: run.document.tool_traces_dropped }]);
     return true;
   }
   if (outcome === "duplicate") return true;

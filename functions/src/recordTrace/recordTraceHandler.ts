@@ -67,7 +67,10 @@ async function recordOne(data: unknown, call: CallContext): Promise<RecordTraceR
     throw new HttpsError("invalid-argument", prepared.message, { fields: prepared.fields });
   }
   if (prepared.kind === "failed") throw toError(failedAnswer(prepared));
-  if (prepared.kind === "answered") return answered(prepared.result);
+  if (prepared.kind === "answered") {
+    if (prepared.result.reason === "sampled_out") logs.tracesSampledOut([prepared.result.trace_id]);
+    return answered(prepared.result);
+  }
   const [answer] = await storeTraces([prepared], call);
   if ("error" in answer!) throw toError(answer);
   return answer!;
@@ -100,6 +103,7 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
   const writing = new Map<string, number>();
   /** Traces that repeat a run already in toWrite (at `of`): answered once it is. */
   const repeats: { index: number; of: number }[] = [];
+  const sampledOut: string[] = [];
   traces.forEach((trace, index) => {
     const prepared = prepareTrace(trace, { uid, config, receivedAt, senderSampleRate, senderKeepRules, at: ["traces", index] });
     if (prepared.kind === "rejected") {
@@ -109,6 +113,7 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
     } else if (prepared.kind === "failed") {
       results[index] = failedAnswer(prepared);
     } else if (prepared.kind === "answered") {
+      if (prepared.result.reason === "sampled_out") sampledOut.push(prepared.result.trace_id);
       results[index] = answered(prepared.result);
     } else {
       const first = writing.get(prepared.traceId);
@@ -122,6 +127,7 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
       }
     }
   });
+  logs.tracesSampledOut(sampledOut);
   const stored = await storeTraces(toWrite.map(({ prepared }) => prepared), call);
   toWrite.forEach(({ index }, position) => (results[index] = stored[position]));
   for (const { index, of } of repeats) {
@@ -131,8 +137,8 @@ async function recordBatch(data: unknown, call: CallContext): Promise<RecordTrac
   return { results: results as RecordTraceBatchItemResult[] };
 }
 
+/** A trace's answer without a write; a duplicate is logged (a sampled-out trace is logged with its call's: see tracesSampledOut). */
 function answered(result: RecordTraceResult): RecordTraceResult {
-  if (result.reason === "sampled_out") logs.traceSampledOut(result.trace_id);
   if (result.reason === "duplicate") logs.traceDuplicate(result.trace_id);
   return result;
 }
@@ -177,6 +183,10 @@ async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db,
   byPriority.forEach((index, position) => (outcomes[index] = written.outcomes[position]!));
   const refused = outcomes.filter((outcome) => outcome === "refused").length;
   if (refused > 0) logs.traceRateLimited(uid, refused, written.retryAfterMs);
+  logs.tracesStored(
+    uid,
+    writes.filter((_, index) => outcomes[index] === "created").map((trace) => ({ traceId: trace.traceId, reason: trace.reason, toolTracesDropped: trace.document.tool_traces_dropped })),
+  );
   return writes.map((trace, index) => {
     const outcome = outcomes[index]!;
     if (outcome === "refused") return rateLimited(trace.traceId, config.rateLimitPerMinute, written.retryAfterMs);
@@ -186,7 +196,6 @@ async function storeTraces(writes: readonly WriteTrace[], { uid, receivedAt, db,
       logs.traceWriteRefused(trace.traceId, uid, outcome.invalid);
       return { trace_id: trace.traceId, error: documentRefused(outcome.invalid) };
     }
-    logs.traceStored(trace.traceId, trace.reason, trace.document.tool_traces_dropped);
     return { trace_id: trace.traceId, stored: true, reason: trace.reason, ...(trace.repairedFields && { repaired_fields: trace.repairedFields }) };
   });
 }

@@ -84,19 +84,27 @@ export interface StorageContext {
 export function toTraceDocument(trace: SanitizedTrace, context: StorageContext): TraceDocument {
   const startedAt = timestampOf(trace.started_at);
   const endedAt = trace.ended_at ? timestampOf(trace.ended_at) : null;
-  const { usage, content_captured: contentCaptured, ...fields } = trace;
+  const { usage, content_captured: contentCaptured } = trace;
   const keptFor = context.keptFor ?? (trace.status === "success" ? "sampled" : trace.status);
   // Kept for feedback: the sampler dropped it, so the sampled successes' weights already stand for it.
   const weight = keptFor === "feedback" ? 0 : runWeight(trace.status, context.sampleRate);
   const cost = traceCost(usage, context.prices ?? DEFAULT_PRICES);
   const unpricedModels = leadingWithin(cost.unpriced_models, UNPRICED_MODELS_BYTES);
   const failedTools = failedToolsOf(trace.tool_traces);
-  return {
-    ...fields,
+  // Field by field, not spread: one object of a fixed shape, several times faster to build (B2a).
+  const document: TraceDocument = {
+    trace_id: trace.trace_id,
     user_id: trace.user_id ?? context.recordedBy,
     skill: trace.skill ?? null,
     started_at: startedAt,
     ended_at: endedAt,
+    iterations: trace.iterations,
+    tool_traces_dropped: trace.tool_traces_dropped,
+    tool_traces_shortened: trace.tool_traces_shortened,
+    final_output: trace.final_output,
+    status: trace.status,
+    metadata: trace.metadata,
+    values_repaired: trace.values_repaired,
     duration_ms: endedAt ? endedAt.toMillis() - startedAt.toMillis() : null,
     tool_traces: trace.tool_traces.map((tool) => ({ ...tool, timestamp: timestampOf(tool.timestamp) })),
     tool_error_count: trace.tool_traces.filter((tool) => tool.is_error).length,
@@ -108,17 +116,26 @@ export function toTraceDocument(trace: SanitizedTrace, context: StorageContext):
     kept_for: keptFor,
     weight,
     weight_variance: weight > 1 ? weight * (weight - 1) : 0,
-    // Stored only when there is some: absent and [] both mean none recorded.
-    ...(usage?.length ? { usage: usage.map((entry, index) => withCost(entry, cost.costs[index])), has_usage: true as const } : {}),
-    ...(cost.cost_usd !== undefined ? { cost_usd: cost.cost_usd } : {}),
-    ...(unpricedModels.length ? { unpriced_models: unpricedModels } : {}),
-    ...(failedTools.length ? { failed_tool_names: failedTools.map((tool) => tool.name) } : {}),
-    ...(trace.session_id !== undefined ? { has_session: true as const } : {}),
-    ...(context.repairedFields?.length ? { repaired_fields: [...context.repairedFields] } : {}),
-    // Stored only when content was left out: absent means captured.
-    ...(contentCaptured === false ? { content_captured: false as const } : {}),
     schema_version: 1,
   };
+  // Optional fields are set only when there is something to say (assigned, not spread: one copy of the trace).
+  // Stored only when there is some: absent and [] both mean none recorded.
+  if (usage?.length) {
+    document.usage = usage.map((entry, index) => withCost(entry, cost.costs[index]));
+    document.has_usage = true;
+  }
+  if (cost.cost_usd !== undefined) document.cost_usd = cost.cost_usd;
+  if (unpricedModels.length) document.unpriced_models = unpricedModels;
+  if (failedTools.length) document.failed_tool_names = failedTools.map((tool) => tool.name);
+  if (trace.session_id !== undefined) {
+    document.session_id = trace.session_id;
+    document.has_session = true;
+  }
+  if (trace.original_trace_id !== undefined) document.original_trace_id = trace.original_trace_id;
+  if (context.repairedFields?.length) document.repaired_fields = [...context.repairedFields];
+  // Stored only when content was left out: absent means captured.
+  if (contentCaptured === false) document.content_captured = false;
+  return document;
 }
 
 /**

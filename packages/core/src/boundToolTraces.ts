@@ -19,10 +19,19 @@ export interface BoundedToolTraces {
   shortened: number;
 }
 
-interface Candidate {
-  fields: SanitizedToolFields;
-  fullBytes: number;
-  skeletonBytes: number;
+/** A call sanitized at the per-field limits, with its size as such and, measured on first use, as its skeleton. */
+class Candidate {
+  readonly fullBytes: number;
+  #skeletonBytes: number | undefined;
+
+  constructor(readonly fields: SanitizedToolFields) {
+    this.fullBytes = storedSize(fields.tool);
+  }
+
+  /** At most fullBytes (a skeleton only cuts fields to what is shorter in bytes). */
+  get skeletonBytes(): number {
+    return (this.#skeletonBytes ??= storedSize(shorten(this.fields, SKELETON_LENGTH).tool));
+  }
 }
 
 /**
@@ -33,11 +42,18 @@ interface Candidate {
  */
 export function boundToolTraces(tools: readonly ToolTrace[]): BoundedToolTraces {
   const kept: { index: number; candidate: Candidate }[] = [];
-  let skeletonBytes = 0;
+  // While the calls kept fit whole, their skeletons fit too: skeletons are measured only once they do not.
+  let fullBytes = 0;
+  let skeletonBytes: number | undefined;
   for (const index of byPriority(tools, MAX_TOOL_ATTEMPTS)) {
     if (kept.length === LIMITS.maxToolTraces) break;
-    const fields = sanitizeToolFields(tools[index]!);
-    const candidate = { fields, fullBytes: storedSize(fields.tool), skeletonBytes: storedSize(shorten(fields, SKELETON_LENGTH).tool) };
+    const candidate = new Candidate(sanitizeToolFields(tools[index]!));
+    if (skeletonBytes === undefined && fullBytes + candidate.fullBytes <= LIMITS.toolTracesBytes) {
+      fullBytes += candidate.fullBytes;
+      kept.push({ index, candidate });
+      continue;
+    }
+    skeletonBytes ??= kept.reduce((sum, entry) => sum + entry.candidate.skeletonBytes, 0);
     if (skeletonBytes + candidate.skeletonBytes > LIMITS.toolTracesBytes) continue;
     skeletonBytes += candidate.skeletonBytes;
     kept.push({ index, candidate });

@@ -53,7 +53,8 @@ function classifyKey(key: string): boolean {
  * Values stop at "…" so that a cut marker ("password=…[truncated, N chars]") is not taken for a
  * secret when cut text is redacted again. No pattern caps a secret's length or needs something not to
  * follow it (a token runs to the end of its characters instead): text shortened by a redaction or a
- * cut must not start to match where the whole text did not.
+ * cut must not start to match where the whole text did not (redactAndCut keeps a cut of text that
+ * matched nothing without redacting it again).
  */
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM private keys; a key cut short (no END line) is redacted to the end of the text.

@@ -27,20 +27,29 @@ export const DROPPED_KEYS_FIELD = "_dropped_keys";
  */
 export function sanitizeTrace(trace: Trace): SanitizedTrace {
   const { kept, dropped, shortened } = boundToolTraces(trace.tool_traces);
-  const { usage, session_id: sessionId, ...rest } = trace;
-  const storedUsage = sanitizeUsage(usage);
-  return {
-    ...rest,
+  const storedUsage = sanitizeUsage(trace.usage);
+  // Field by field, not spread: one object of a fixed shape, several times faster to build (B2a).
+  const sanitized: SanitizedTrace = {
+    trace_id: trace.trace_id,
     user_id: typeof trace.user_id === "string" ? wellFormed(trace.user_id) : trace.user_id,
     skill: trace.skill == null ? trace.skill : cutText(wellFormed(trace.skill), LIMITS.skillChars),
-    ...(sessionId != null ? { session_id: cutText(wellFormed(sessionId), LIMITS.sessionIdChars) } : {}),
+    started_at: trace.started_at,
+    iterations: trace.iterations,
     tool_traces: kept,
     tool_traces_dropped: trace.tool_traces_dropped + dropped,
     tool_traces_shortened: trace.tool_traces_shortened + shortened,
     final_output: redactAndCut(trace.final_output, LIMITS.finalOutputChars),
+    status: trace.status,
     metadata: sanitizeMetadata(trace.metadata),
-    ...(storedUsage ? { usage: storedUsage } : {}),
+    values_repaired: trace.values_repaired,
   };
+  // Optional fields only when present: `undefined` is not a value Firestore stores.
+  if (trace.ended_at !== undefined) sanitized.ended_at = trace.ended_at;
+  if (trace.session_id != null) sanitized.session_id = cutText(wellFormed(trace.session_id), LIMITS.sessionIdChars);
+  if (storedUsage) sanitized.usage = storedUsage;
+  if (trace.original_trace_id !== undefined) sanitized.original_trace_id = trace.original_trace_id;
+  if (trace.content_captured !== undefined) sanitized.content_captured = trace.content_captured;
+  return sanitized;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { LIMITS } from "./limits.js";
-import { isSensitiveKey, redactText, untilStable } from "./redact.js";
+import { isSensitiveKey, REDACTED, redactText, untilStable } from "./redact.js";
 import { cutText, wellFormed } from "./text.js";
 
 /** Chars scanned past a cut so that a secret straddling the cut is still recognised. */
@@ -22,8 +22,12 @@ export function redactAndCut(text: string, maxChars: number, originalLength = te
     if (scanned === text || redacted.length >= maxChars + REDACTION_MARGIN / 2) break;
   }
   if (scanned === text && redacted.length <= maxChars) return redacted;
-  // What the cut left of a secret is redacted (and the text cut) again until nothing changes.
-  return untilStable((cut) => cutText(wellFormed(redactText(cut)), maxChars), cutText(redacted, maxChars, originalLength));
+  const cut = cutText(redacted, maxChars, originalLength);
+  // Redacted text without a redaction matches no pattern, nor does any start of it with the marker
+  // after it (no pattern needs what follows its match or reaches past the marker's "…"): the cut is final.
+  if (!redacted.includes(REDACTED)) return cut;
+  // A cut redaction can match again ("sig=[REDA"): redact and cut until nothing changes.
+  return untilStable((again) => cutText(wellFormed(redactText(again)), maxChars), cut);
 }
 
 /**

@@ -31,7 +31,14 @@ export function sanitizeToolFields(tool: ToolTrace): SanitizedToolFields {
     inputLengths.set(stored, text.length);
   }
   return {
-    tool: { ...tool, name: cutText(wellFormed(tool.name), LIMITS.toolNameChars), input, output: redactAndCut(tool.output, LIMITS.toolOutputChars) },
+    tool: {
+      name: cutText(wellFormed(tool.name), LIMITS.toolNameChars),
+      input,
+      output: redactAndCut(tool.output, LIMITS.toolOutputChars),
+      duration_ms: tool.duration_ms,
+      is_error: tool.is_error,
+      timestamp: tool.timestamp,
+    },
     inputLengths,
     outputLength: tool.output.length,
   };

@@ -40,7 +40,8 @@ export function storedSize(value: unknown): number {
   if (typeof value === "object") {
     if (isTimestampLike(value)) return 8;
     let size = 0;
-    for (const [key, item] of Object.entries(value)) size += utf8Length(key) + 1 + storedSize(item);
+    // Object.keys, not entries: no [key, value] pair allocated per field.
+    for (const key of Object.keys(value)) size += utf8Length(key) + 1 + storedSize((value as Record<string, unknown>)[key]);
     return size;
   }
   return 1;

@@ -10,11 +10,14 @@ export function cutMarker(originalLength: number): string {
   return `…[truncated, ${originalLength} chars]`;
 }
 
-const CUT_MARKER_PATTERN = /…\[truncated, (\d+) chars\]$/;
+const CUT_MARKER_PATTERN = /^…\[truncated, (\d+) chars\]$/;
+const CUT_MARKER_START = "…[truncated, ";
 
 /** The length `text` had before it was cut, or undefined when it ends with no cut marker. */
 export function lengthBeforeCut(text: string): number | undefined {
-  const match = CUT_MARKER_PATTERN.exec(text);
+  // Only the end is read: a marker can only be the last ~40 chars.
+  if (!text.endsWith(" chars]")) return undefined;
+  const match = CUT_MARKER_PATTERN.exec(text.slice(text.lastIndexOf(CUT_MARKER_START)));
   return match ? Number(match[1]) : undefined;
 }
 

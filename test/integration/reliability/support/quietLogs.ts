@@ -1,5 +1,5 @@
-/** A firebase-functions structured log line of recordTrace (trace_rejected, trace_stored, …). */
-const FUNCTION_LOG = /^\{.*"severity":"(?:DEBUG|INFO|WARNING|ERROR)","message":"trace_[a-z_]+"\}\n?$/;
+/** A firebase-functions structured log line of recordTrace (trace_rejected, traces_stored, …). */
+const FUNCTION_LOG = /^\{.*"severity":"(?:DEBUG|INFO|WARNING|ERROR)","message":"traces?_[a-z_]+"\}\n?$/;
 
 /**
  * Runs `work` without the one log line per call that handleRecordTrace writes (thousands in a fuzz
