@@ -2,9 +2,10 @@
  * B2: the recordTrace handler in-process (`handleRecordTrace`, the code the function runs, with
  * firebase-admin on the Firestore emulator) on batches of 50 traces, as the tracer sends them, against
  * one raw batched commit of the identical 50 stored documents. Sequential calls, so each side's rate is
- * 50 / its latency: the handler's validation, sampling, sanitizing, document building and one atomic
- * commit of the traces and their caller's rate-limit counter, against the commit alone. Then the same
- * batches again under the V8 profiler, split by stage (handlerProfile.ts).
+ * 50 / its median latency: the handler's validation, sampling, sanitizing, document building and one
+ * atomic commit of the traces and their caller's rate-limit counter, against the commit alone, and
+ * (B2c) against the same commit with the counter. Then the same batches again under the V8 profiler,
+ * split by stage (handlerStages.ts).
  */
 import { randomTraceId, TraceIdRatioBasedSampler, type RecordTraceBatchResult, type SanitizedTrace } from "@agent-traces/core";
 import { createTraceDocuments, createTracesWithinLimit, KnownCounters, type TraceDocument } from "@agent-traces/admin";

@@ -114,12 +114,12 @@ export function byPath(name: string, ours: boolean, fragments: readonly string[]
   return { name, ours, matches: (url) => fragments.some((fragment) => url.includes(fragment)) };
 }
 
-/** CPU milliseconds of our own stages. */
 /** Milliseconds in Node.js itself and its garbage collector (no JavaScript frame of anyone's). */
 export function nodeAndGcMs(breakdown: StageBreakdown): number {
   return breakdown.stages.find((stage) => stage.name === NODE_AND_GC)?.ms ?? 0;
 }
 
+/** CPU milliseconds of our own stages. */
 export function oursMs(breakdown: StageBreakdown): number {
   return breakdown.stages.filter((stage) => stage.ours).reduce((sum, stage) => sum + stage.ms, 0);
 }
